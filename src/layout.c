@@ -1,0 +1,851 @@
+/* layout.c - read a process and attribute its VMAs (see layout.h) */
+#include "config.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "elfinfo.h"
+#include "layout.h"
+
+static const char *const role_names[ROLE_COUNT] = {
+	[ROLE_TEXT] = "text", [ROLE_RODATA] = "rodata", [ROLE_RELRO] = "relro",
+	[ROLE_DATA] = "data", [ROLE_BSS] = "bss", [ROLE_HEAP] = "heap",
+	[ROLE_ANON] = "anon", [ROLE_SHM] = "shm", [ROLE_FILE] = "file",
+	[ROLE_GUARD] = "guard", [ROLE_STACK] = "stack",
+	[ROLE_THREAD_STACK] = "thread_stack", [ROLE_VDSO] = "vdso",
+	[ROLE_VVAR] = "vvar", [ROLE_VSYSCALL] = "vsyscall", [ROLE_OTHER] = "other",
+};
+
+static const enum region role_regions[ROLE_COUNT] = {
+	[ROLE_TEXT] = REGION_CODE, [ROLE_RODATA] = REGION_DATA,
+	[ROLE_RELRO] = REGION_DATA, [ROLE_DATA] = REGION_DATA,
+	[ROLE_BSS] = REGION_BSS, [ROLE_HEAP] = REGION_HEAP,
+	[ROLE_ANON] = REGION_MMAP, [ROLE_SHM] = REGION_MMAP,
+	[ROLE_FILE] = REGION_MMAP, [ROLE_GUARD] = REGION_MMAP,
+	[ROLE_STACK] = REGION_STACK, [ROLE_THREAD_STACK] = REGION_STACK,
+	[ROLE_VDSO] = REGION_SPECIAL, [ROLE_VVAR] = REGION_SPECIAL,
+	[ROLE_VSYSCALL] = REGION_SPECIAL, [ROLE_OTHER] = REGION_SPECIAL,
+};
+
+static const char *const region_names[REGION_COUNT] = {
+	[REGION_CODE] = "code", [REGION_DATA] = "data", [REGION_BSS] = "bss",
+	[REGION_HEAP] = "heap", [REGION_MMAP] = "mmap", [REGION_STACK] = "stack",
+	[REGION_SPECIAL] = "special",
+};
+
+const char *role_name(enum role r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
+}
+
+const char *region_name(enum region r)
+{
+	return (unsigned)r < REGION_COUNT ? region_names[r] : "?";
+}
+
+enum region role_region(enum role r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_regions[r] : REGION_SPECIAL;
+}
+
+const char *object_kind_name(enum object_kind k)
+{
+	switch (k) {
+	case OBJECT_EXECUTABLE:
+		return "executable";
+	case OBJECT_INTERPRETER:
+		return "interpreter";
+	default:
+		return "library";
+	}
+}
+
+const char *vm_counter_name(int i)
+{
+	static const char *const n[VMC_COUNT] = { "total_vm", "data_vm", "exec_vm", "stack_vm" };
+
+	return i >= 0 && i < VMC_COUNT ? n[i] : "?";
+}
+
+void figures_add_vma(struct figures *f, const struct vma *v)
+{
+	f->size += v->end - v->start;
+	f->rss += v->fig[SF_RSS];
+	f->pss += v->fig[SF_PSS];
+	f->shared += v->fig[SF_SHARED_CLEAN] + v->fig[SF_SHARED_DIRTY];
+	f->priv += v->fig[SF_PRIVATE_CLEAN] + v->fig[SF_PRIVATE_DIRTY];
+	f->swap += v->fig[SF_SWAP];
+	f->dirty += v->fig[SF_SHARED_DIRTY] + v->fig[SF_PRIVATE_DIRTY];
+	f->vmas++;
+}
+
+void figures_add(struct figures *f, const struct figures *g)
+{
+	f->size += g->size;
+	f->rss += g->rss;
+	f->pss += g->pss;
+	f->shared += g->shared;
+	f->priv += g->priv;
+	f->swap += g->swap;
+	f->dirty += g->dirty;
+	f->vmas += g->vmas;
+}
+
+const char *layout_object_path(const struct layout *L, const struct object *o)
+{
+	return L->vmas.names + o->path;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void warn_add(struct layout *L, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s)
+		return;
+	char **w = realloc(L->warnings, (L->n_warnings + 1) * sizeof(*w));
+	if (!w) {
+		free(s);
+		return;
+	}
+	L->warnings = w;
+	L->warnings[L->n_warnings++] = s;
+}
+
+static inline uint64_t page_down(uint64_t a, uint64_t page)
+{
+	return a & ~(page - 1);
+}
+
+static inline uint64_t page_up(uint64_t a, uint64_t page)
+{
+	if (a > UINT64_MAX - (page - 1))
+		return page_down(UINT64_MAX, page);
+	return (a + page - 1) & ~(page - 1);
+}
+
+/* ------------------------------------------------------------------ reading */
+
+/* Read smaps until it is consistent (bounded), or resolve it. */
+static int read_smaps(struct layout *L, struct procfs *pf, char *msg, size_t msglen)
+{
+	enum { MAX_READS = 5 };
+	struct smaps_error perr;
+
+	for (L->reads = 1; L->reads <= MAX_READS; L->reads++) {
+		int fd = procfs_open_file(pf, "smaps");
+		if (fd < 0)
+			return -1;
+		vma_list_clear(&L->vmas);
+		int rc = smaps_parse_fd(fd, &L->vmas, &perr);
+		int e = errno;
+		close(fd);
+		if (rc < 0) {
+			if (e == ENOEXEC)
+				snprintf(msg, msglen, "smaps line %lu: %s", perr.line, perr.msg);
+			errno = e;
+			return -1;
+		}
+		if (vma_list_check_order(&L->vmas) == L->vmas.n) {
+			L->consistent = true;
+			return 0;
+		}
+	}
+	L->reads = MAX_READS;
+	/* Still inconsistent: keep the entries in address order and drop those that
+	 * overlap an earlier one, and say so. */
+	struct vma_list *l = &L->vmas;
+	size_t kept = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (kept && l->v[i].start < l->v[kept - 1].end)
+			continue;
+		l->v[kept++] = l->v[i];
+	}
+	warn_add(L, "smaps changed while it was read (%d reads): %zu overlapping or "
+		 "out-of-order VMAs left out", MAX_READS, l->n - kept);
+	l->n = kept;
+	l->n_extra = 0;
+	L->consistent = false;
+	return 0;
+}
+
+static void read_auxv(struct layout *L, struct procfs *pf)
+{
+	char *buf;
+	size_t len;
+
+	if (procfs_read_file(pf, "auxv", &buf, &len) < 0)
+		return;
+	size_t w = L->elf_class == 32 ? 4 : 8;
+	for (size_t off = 0; off + 2 * w <= len; off += 2 * w) {
+		uint64_t type, val;
+		if (w == 4) {
+			uint32_t t32, v32;
+			memcpy(&t32, buf + off, 4);
+			memcpy(&v32, buf + off + 4, 4);
+			type = t32;
+			val = v32;
+		} else {
+			memcpy(&type, buf + off, 8);
+			memcpy(&val, buf + off + 8, 8);
+		}
+		if (type == AT_NULL)
+			break;
+		struct opt_addr a = { val, true };
+		switch (type) {
+		case AT_PHDR:
+			L->auxv.phdr = a;
+			break;
+		case AT_ENTRY:
+			L->auxv.entry = a;
+			break;
+		case AT_BASE:
+			L->auxv.base = a;
+			break;
+		case AT_SYSINFO_EHDR:
+			L->auxv.sysinfo_ehdr = a;
+			break;
+		case AT_EXECFN:
+			L->auxv.execfn = a;
+			break;
+		case AT_PAGESZ:
+			L->auxv.page_size = val;
+			break;
+		}
+	}
+	free(buf);
+}
+
+/* The executable's ELF header: class, machine, type, from /proc/PID/exe. */
+static void read_exe_header(struct layout *L, struct procfs *pf, struct elf_cache *cache)
+{
+	struct stat st;
+	int fd = openat(pf->dirfd, "exe", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	const struct elf_cache_entry *ce = elf_cache_read(cache, st.st_dev, st.st_ino, fd);
+	close(fd);
+	if (ce && ce->ok) {
+		L->elf_class = ce->ei.elf_class;
+		L->machine = ce->ei.machine;
+		L->exe_type = ce->ei.type;
+		L->exe_has_interp = ce->ei.has_interp;
+	}
+}
+
+static void read_threads(struct layout *L, struct procfs *pf)
+{
+	pid_t *tids;
+	size_t n;
+
+	if (procfs_list_tasks(pf, &tids, &n) < 0) {
+		warn_add(L, "thread list: %s", strerror(errno));
+		L->thread_stacks_unknown = true;
+		return;
+	}
+	L->threads = calloc(n ? n : 1, sizeof(*L->threads));
+	if (!L->threads) {
+		free(tids);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct thread_info *t = &L->threads[L->n_threads];
+		char name[48], *buf;
+		size_t len;
+
+		t->tid = tids[i];
+		t->vma = -1;
+		snprintf(name, sizeof(name), "task/%d/stat", (int)t->tid);
+		if (procfs_read_file(pf, name, &buf, &len) < 0)
+			continue;	/* the thread exited meanwhile */
+		struct proc_stat ts;
+		if (proc_stat_parse(buf, len, &ts) == 0)
+			memcpy(t->comm, ts.comm, sizeof(t->comm));
+		free(buf);
+		if (procfs_thread_sp(pf, t->tid, &t->sp) == 0)
+			t->has_sp = true;
+		else if (errno == ESRCH)
+			continue;
+		else
+			t->sp_errno = errno;
+		L->n_threads++;
+	}
+	free(tids);
+}
+
+/* ------------------------------------------------------------------ attribution */
+
+static bool is_shm_path(const char *p, bool deleted)
+{
+	return (deleted && strcmp(p, "/dev/zero") == 0) || strncmp(p, "/SYSV", 5) == 0 ||
+	       strncmp(p, "/dev/shm/", 9) == 0 || strncmp(p, "/memfd:", 7) == 0;
+}
+
+static ptrdiff_t find_object(struct layout *L, const struct vma *v, bool has_bias,
+			     uint64_t bias)
+{
+	for (size_t i = L->n_objects; i-- > 0;) {
+		struct object *o = &L->objects[i];
+		if (o->inode == v->inode && o->dev_major == v->dev_major &&
+		    o->dev_minor == v->dev_minor && o->has_bias == has_bias &&
+		    (!has_bias || o->load_bias == bias))
+			return (ptrdiff_t)i;
+	}
+	return -1;
+}
+
+static ptrdiff_t add_object(struct layout *L, const struct vma *v, bool has_bias,
+			    uint64_t bias, const struct elf_cache_entry *ce)
+{
+	struct object *o = realloc(L->objects, (L->n_objects + 1) * sizeof(*o));
+
+	if (!o)
+		return -1;
+	L->objects = o;
+	o = &L->objects[L->n_objects];
+	memset(o, 0, sizeof(*o));
+	o->path = v->name;
+	o->deleted = v->deleted;
+	o->dev_major = v->dev_major;
+	o->dev_minor = v->dev_minor;
+	o->inode = v->inode;
+	o->kind = OBJECT_LIBRARY;
+	o->has_bias = has_bias;
+	o->load_bias = bias;
+	o->low = v->start;
+	o->high = v->end;
+	if (ce && ce->ok) {
+		o->elf_class = ce->ei.elf_class;
+		o->attributed = true;
+		if (ce->ei.warning[0])
+			o->warning = strdup(ce->ei.warning);
+	}
+	return (ptrdiff_t)L->n_objects++;
+}
+
+/* The role of a file-backed VMA inside ELF segment seg of an object loaded at bias. */
+static enum role segment_role(const struct elf_info *ei, const struct elf_segment *seg,
+			      const struct vma *v, uint64_t bias, uint64_t page)
+{
+	if (!(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC)))
+		return ROLE_GUARD;
+	if (seg->flags & PF_X)
+		return ROLE_TEXT;
+	if (ei->has_relro) {
+		uint64_t rs = bias + ei->relro_vaddr;
+		uint64_t re = page_down(rs + ei->relro_memsz, page);
+		if (rs < re && v->start >= page_down(rs, page) && v->end <= page_up(rs + ei->relro_memsz, page) &&
+		    v->start < re)
+			return ROLE_RELRO;
+	}
+	if (seg->flags & PF_W)
+		return ROLE_DATA;
+	return ROLE_RODATA;
+}
+
+static enum role perms_role(const struct vma *v)
+{
+	if (!(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC)))
+		return ROLE_GUARD;
+	if (v->perms & VMA_PERM_EXEC)
+		return ROLE_TEXT;
+	if (v->perms & VMA_PERM_WRITE)
+		return ROLE_DATA;
+	return ROLE_RODATA;
+}
+
+static struct elf_cache_entry *elf_for_vma(struct layout *L, struct procfs *pf,
+					   struct elf_cache *cache, const struct vma *v)
+{
+	dev_t dev = makedev(v->dev_major, v->dev_minor);
+	struct elf_cache_entry *ce = elf_cache_lookup(cache, dev, (ino_t)v->inode);
+
+	if (ce)
+		return ce;
+	off_t size;
+	int fd = procfs_open_mapped(pf, vma_name(&L->vmas, v), v->deleted, v->start, v->end,
+				    v->dev_major, v->dev_minor, v->inode, &size);
+	if (fd < 0)
+		return elf_cache_insert(cache, dev, (ino_t)v->inode, errno ? errno : EIO, NULL);
+	ce = elf_cache_read(cache, dev, (ino_t)v->inode, fd);
+	close(fd);
+	return ce;
+}
+
+/* Give each file-backed VMA its object and role. */
+static void attribute_files(struct layout *L, struct procfs *pf, struct elf_cache *cache)
+{
+	struct vma_list *l = &L->vmas;
+	uint64_t page = L->page_size;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct vma *v = &l->v[i];
+		const char *name = vma_name(l, v);
+
+		if (v->name_kind != VMA_NAME_PATH || v->inode == 0)
+			continue;
+		if (is_shm_path(name, v->deleted) || (v->perms & VMA_PERM_SHARED)) {
+			v->role = ROLE_SHM;
+			if (!is_shm_path(name, v->deleted))
+				v->role = ROLE_FILE;
+			continue;
+		}
+		struct elf_cache_entry *ce = elf_for_vma(L, pf, cache, v);
+		if (ce && ce->ok) {
+			const struct elf_segment *seg =
+				elf_info_segment_for_offset(&ce->ei, v->offset, page);
+			if (!seg) {
+				/* An ELF file mapped outside its segments: plain file. */
+				v->role = ROLE_FILE;
+				continue;
+			}
+			uint64_t bias = v->start - (page_down(seg->vaddr, page) +
+						    (v->offset - page_down(seg->offset, page)));
+			ptrdiff_t oi = find_object(L, v, true, bias);
+			if (oi < 0)
+				oi = add_object(L, v, true, bias, ce);
+			if (oi < 0)
+				continue;
+			v->object = (int32_t)oi;
+			v->role = segment_role(&ce->ei, seg, v, bias, page);
+			continue;
+		}
+		if (ce && ce->err == ENOEXEC) {
+			/* read, and not ELF */
+			v->role = ROLE_FILE;
+			continue;
+		}
+		/* Could not be read: an object by heuristics when the file has an
+		 * executable mapping, else a plain file. */
+		bool exec = false;
+		for (size_t j = 0; j < l->n && !exec; j++)
+			exec = l->v[j].inode == v->inode && l->v[j].dev_major == v->dev_major &&
+			       l->v[j].dev_minor == v->dev_minor &&
+			       (l->v[j].perms & VMA_PERM_EXEC);
+		if (!exec) {
+			v->role = ROLE_FILE;
+			continue;
+		}
+		ptrdiff_t oi = find_object(L, v, false, 0);
+		if (oi < 0) {
+			oi = add_object(L, v, false, 0, NULL);
+			if (oi >= 0) {
+				int e = ce ? ce->err : ENOMEM;
+				if (asprintf(&L->objects[oi].warning,
+					     "ELF headers not read (%s): roles from permissions",
+					     e == ESTALE ? "the file was replaced since it was mapped"
+							 : strerror(e)) < 0)
+					L->objects[oi].warning = NULL;
+			}
+		}
+		if (oi < 0)
+			continue;
+		v->object = (int32_t)oi;
+		v->role = perms_role(v);
+	}
+}
+
+/* Mark the anonymous VMAs under each object's [p_vaddr+p_filesz, p_vaddr+p_memsz) as
+ * its bss. */
+static void attribute_bss(struct layout *L, struct elf_cache *cache)
+{
+	struct vma_list *l = &L->vmas;
+	uint64_t page = L->page_size;
+
+	for (size_t oi = 0; oi < L->n_objects; oi++) {
+		struct object *o = &L->objects[oi];
+		if (!o->attributed)
+			continue;
+		const struct elf_cache_entry *ce =
+			elf_cache_lookup(cache, makedev(o->dev_major, o->dev_minor), (ino_t)o->inode);
+		if (!ce || !ce->ok)
+			continue;
+		for (size_t s = 0; s < ce->ei.n_load; s++) {
+			const struct elf_segment *seg = &ce->ei.load[s];
+			if (seg->memsz <= seg->filesz)
+				continue;
+			uint64_t bs = o->load_bias + seg->vaddr + seg->filesz;
+			uint64_t be = o->load_bias + seg->vaddr + seg->memsz;
+			if (bs < o->load_bias || be < bs)
+				continue;	/* wrapped: a hostile header */
+			bs = page_up(bs, page);
+			be = page_up(be, page);
+			for (size_t i = vma_list_lower_bound(l, bs); i < l->n && l->v[i].start < be; i++) {
+				struct vma *v = &l->v[i];
+				if (v->inode != 0 || v->object >= 0 ||
+				    (v->name_kind != VMA_NAME_NONE && v->name_kind != VMA_NAME_ANON) ||
+				    (v->perms & VMA_PERM_SHARED))
+					continue;
+				v->object = (int32_t)oi;
+				v->role = ROLE_BSS;
+			}
+		}
+	}
+}
+
+static void attribute_rest(struct layout *L)
+{
+	struct vma_list *l = &L->vmas;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct vma *v = &l->v[i];
+		if (v->object >= 0)
+			continue;
+		switch (v->name_kind) {
+		case VMA_NAME_HEAP:
+			v->role = ROLE_HEAP;
+			continue;
+		case VMA_NAME_STACK:
+			v->role = ROLE_STACK;
+			continue;
+		case VMA_NAME_VDSO:
+			v->role = ROLE_VDSO;
+			continue;
+		case VMA_NAME_VVAR:
+		case VMA_NAME_VVAR_VCLOCK:
+			v->role = ROLE_VVAR;
+			continue;
+		case VMA_NAME_VSYSCALL:
+			v->role = ROLE_VSYSCALL;
+			continue;
+		case VMA_NAME_UPROBES:
+			v->role = ROLE_OTHER;
+			continue;
+		case VMA_NAME_ANON_SHMEM:
+			v->role = ROLE_SHM;
+			continue;
+		case VMA_NAME_PATH:
+			if (v->inode != 0)
+				continue;	/* done by attribute_files() */
+			break;
+		case VMA_NAME_OTHER:
+			if (v->name_kind == VMA_NAME_OTHER && L->vmas.names[v->name] == '[') {
+				v->role = ROLE_OTHER;
+				continue;
+			}
+			break;
+		default:
+			break;
+		}
+		if (!(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC)))
+			v->role = ROLE_GUARD;
+		else if (v->inode != 0)
+			v->role = ROLE_FILE;
+		else if (v->perms & VMA_PERM_SHARED)
+			v->role = ROLE_SHM;
+		else
+			v->role = ROLE_ANON;
+	}
+}
+
+static void attribute_threads(struct layout *L)
+{
+	for (size_t t = 0; t < L->n_threads; t++) {
+		struct thread_info *ti = &L->threads[t];
+		if (!ti->has_sp) {
+			L->thread_stacks_unknown = true;
+			continue;
+		}
+		ti->vma = vma_list_find(&L->vmas, ti->sp);
+		if (ti->vma < 0)
+			continue;
+		struct vma *v = &L->vmas.v[ti->vma];
+		if (v->role == ROLE_ANON || v->role == ROLE_THREAD_STACK) {
+			v->role = ROLE_THREAD_STACK;
+			v->tid = ti->tid;
+		}
+	}
+	if (L->thread_stacks_unknown) {
+		size_t unknown = 0;
+		for (size_t t = 0; t < L->n_threads; t++)
+			unknown += !L->threads[t].has_sp;
+		warn_add(L, "thread stacks unknown for %zu of %zu threads (their stack pointers "
+			 "could not be read from task/TID/syscall)", unknown, L->n_threads);
+	}
+}
+
+static void set_object_kinds(struct layout *L, struct procfs *pf)
+{
+	struct stat st;
+	bool have_exe = fstatat(pf->dirfd, "exe", &st, 0) == 0;
+
+	L->exe_object = -1;
+	for (size_t i = 0; i < L->n_objects; i++) {
+		struct object *o = &L->objects[i];
+		bool is_exe = false;
+		if (have_exe && major(st.st_dev) == o->dev_major && minor(st.st_dev) == o->dev_minor &&
+		    (uint64_t)st.st_ino == o->inode)
+			is_exe = true;
+		else if (!have_exe && L->auxv.phdr.known && o->low <= L->auxv.phdr.v &&
+			 L->auxv.phdr.v < o->high)
+			is_exe = true;
+		if (is_exe && L->exe_object < 0) {
+			o->kind = OBJECT_EXECUTABLE;
+			L->exe_object = (ptrdiff_t)i;
+		} else if (L->auxv.base.known && L->auxv.base.v != 0 && o->low <= L->auxv.base.v &&
+			   L->auxv.base.v < o->high) {
+			o->kind = OBJECT_INTERPRETER;
+		}
+	}
+}
+
+static void roll_up(struct layout *L)
+{
+	struct vma_list *l = &L->vmas;
+	uint64_t total = 0, data = 0, exec = 0, stack = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct vma *v = &l->v[i];
+		v->region = (uint8_t)role_region(v->role);
+		figures_add_vma(&L->totals, v);
+		figures_add_vma(&L->regions[v->region], v);
+		figures_add_vma(&L->roles[v->role], v);
+		if (v->object >= 0) {
+			struct object *o = &L->objects[v->object];
+			figures_add_vma(&o->total, v);
+			if (v->start < o->low)
+				o->low = v->start;
+			if (v->end > o->high)
+				o->high = v->end;
+			switch (v->role) {
+			case ROLE_TEXT:
+				figures_add_vma(&o->part[PART_TEXT], v);
+				break;
+			case ROLE_RODATA:
+				figures_add_vma(&o->part[PART_RODATA], v);
+				break;
+			case ROLE_RELRO:
+				figures_add_vma(&o->part[PART_RELRO], v);
+				break;
+			case ROLE_DATA:
+				figures_add_vma(&o->part[PART_DATA], v);
+				break;
+			case ROLE_BSS:
+				figures_add_vma(&o->part[PART_BSS], v);
+				break;
+			default:
+				break;
+			}
+		}
+		/* mm/mmap.c vm_stat_account(); the gate VMA [vsyscall] is not in the mm */
+		if (v->name_kind == VMA_NAME_VSYSCALL || !v->has_vmflags)
+			continue;
+		uint64_t f = v->vmflags, size = v->end - v->start;
+		bool is_stack = f & (VMF_BIT(VMF_GD) | VMF_BIT(VMF_GU));
+		total += size;
+		if ((f & VMF_BIT(VMF_WR)) && !(f & VMF_BIT(VMF_SH)) && !is_stack)
+			data += size;
+		else if ((f & VMF_BIT(VMF_EX)) && !(f & VMF_BIT(VMF_WR)) && !is_stack)
+			exec += size;
+		else if (is_stack || (f & VMF_BIT(VMF_SS)))
+			stack += size;
+	}
+	L->vmc[VMC_TOTAL].vmas = total;
+	L->vmc[VMC_DATA].vmas = data;
+	L->vmc[VMC_EXEC].vmas = exec;
+	L->vmc[VMC_STACK].vmas = stack;
+	if (L->has_kc) {
+		struct proc_counters *k = &L->kc;
+		L->vmc[VMC_TOTAL].kernel = k->vm_size;
+		L->vmc[VMC_DATA].kernel = k->vm_data;
+		L->vmc[VMC_EXEC].kernel = k->vm_exe + k->vm_lib;
+		L->vmc[VMC_STACK].kernel = k->vm_stk;
+		for (int i = 0; i < VMC_COUNT; i++)
+			L->vmc[i].kernel_known = l->has_figures;
+	}
+}
+
+static void set_mm(struct layout *L)
+{
+	struct proc_stat *s = &L->stat;
+	struct mm_bounds *m = &L->mm;
+
+	if (s->start_code != 1 || s->end_code != 1) {
+		m->start_code = (struct opt_addr){ s->start_code, true };
+		m->end_code = (struct opt_addr){ s->end_code, true };
+		m->start_stack = (struct opt_addr){ s->start_stack, true };
+	}
+	if (s->has_mm_fields) {
+		m->start_data = (struct opt_addr){ s->start_data, true };
+		m->end_data = (struct opt_addr){ s->end_data, true };
+		m->start_brk = (struct opt_addr){ s->start_brk, true };
+		m->arg_start = (struct opt_addr){ s->arg_start, true };
+		m->arg_end = (struct opt_addr){ s->arg_end, true };
+		m->env_start = (struct opt_addr){ s->env_start, true };
+		m->env_end = (struct opt_addr){ s->env_end, true };
+	}
+	/* brk: the end of [heap]; with no heap yet, brk == start_brk */
+	for (size_t i = 0; i < L->vmas.n; i++)
+		if (L->vmas.v[i].name_kind == VMA_NAME_HEAP) {
+			m->brk = (struct opt_addr){ L->vmas.v[i].end, true };
+			break;
+		}
+	if (!m->brk.known && m->start_brk.known)
+		m->brk = m->start_brk;
+}
+
+static void set_task_size(struct layout *L, struct procfs *pf)
+{
+	if (L->machine != EM_X86_64 && L->machine != EM_386)
+		return;
+	if (L->elf_class == 64) {
+		uint64_t ts = UINT64_C(0x7ffffffff000);
+		for (size_t i = 0; i < L->vmas.n; i++)
+			if (L->vmas.v[i].name_kind != VMA_NAME_VSYSCALL && L->vmas.v[i].end > ts)
+				ts = UINT64_C(0xfffffffffff000);	/* 5-level paging */
+		L->task_size = (struct opt_addr){ ts, true };
+	} else if (L->elf_class == 32) {
+		char *buf;
+		size_t len;
+		if (procfs_read_file(pf, "personality", &buf, &len) == 0) {
+			unsigned long pers = strtoul(buf, NULL, 16);
+			free(buf);
+			L->task_size = (struct opt_addr){ (pers & 0x8000000) ? 0xc0000000 : 0xffffe000,
+							  true };
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ entry point */
+
+enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_t msglen)
+{
+	struct procfs pf;
+	enum layout_status st = LAYOUT_ERROR;
+	char *buf;
+	size_t len;
+	struct elf_cache *cache = NULL;
+
+	memset(L, 0, sizeof(*L));
+	L->pid = pid;
+	L->exe_object = -1;
+	vma_list_init(&L->vmas);
+	msg[0] = '\0';
+
+	if (procfs_open(&pf, pid) < 0)
+		return errno == ESRCH ? LAYOUT_NO_PROCESS : LAYOUT_ERROR;
+	if (procfs_read_file(&pf, "stat", &buf, &len) < 0) {
+		st = errno == ESRCH ? LAYOUT_EXITED : LAYOUT_ERROR;
+		snprintf(msg, msglen, "stat: %s", strerror(errno));
+		goto out;
+	}
+	if (proc_stat_parse(buf, len, &L->stat) < 0) {
+		free(buf);
+		snprintf(msg, msglen, "stat: not understood");
+		goto out;
+	}
+	free(buf);
+	if (L->stat.flags & PROC_PF_KTHREAD) {
+		st = LAYOUT_KERNEL_THREAD;
+		goto out;
+	}
+	if (L->stat.state == 'Z' || L->stat.state == 'X') {
+		st = LAYOUT_EXITED;
+		goto out;
+	}
+	if (read_smaps(L, &pf, msg, msglen) < 0) {
+		if (errno == EACCES || errno == EPERM)
+			st = LAYOUT_PERMISSION;
+		else if (errno == ESRCH)
+			st = LAYOUT_EXITED;
+		else if (!msg[0])
+			snprintf(msg, msglen, "smaps: %s", strerror(errno));
+		goto out;
+	}
+	if (L->vmas.n == 0) {
+		/* No mm: exited (or exiting) since stat was read. */
+		st = LAYOUT_EXITED;
+		goto out;
+	}
+	if (procinfo_read(pid, &L->id, &L->kc) == 0) {
+		if (L->id.start_time != L->stat.start_time) {
+			proc_identity_free(&L->id);
+			st = LAYOUT_EXITED;	/* the PID was reused */
+			goto out;
+		}
+		L->has_id = true;
+		L->has_kc = true;
+	} else if (errno == ESRCH) {
+		st = LAYOUT_EXITED;
+		goto out;
+	}
+
+	cache = elf_cache_new();
+	if (!cache) {
+		snprintf(msg, msglen, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	L->exe = procfs_readlink(&pf, "exe");
+	read_exe_header(L, &pf, cache);
+	if (!L->elf_class)
+		L->elf_class = sizeof(void *) == 8 ? 64 : 32;
+	read_auxv(L, &pf);
+	L->page_size = L->auxv.page_size ? L->auxv.page_size : (uint64_t)sysconf(_SC_PAGESIZE);
+	set_mm(L);
+	set_task_size(L, &pf);
+	read_threads(L, &pf);
+
+	attribute_files(L, &pf, cache);
+	attribute_bss(L, cache);
+	attribute_rest(L);
+	attribute_threads(L);
+	set_object_kinds(L, &pf);
+	roll_up(L);
+	for (size_t i = 0; i < L->n_objects; i++)
+		if (L->objects[i].warning)
+			warn_add(L, "%s: %s", layout_object_path(L, &L->objects[i]),
+				 L->objects[i].warning);
+
+	/* A last look: if the process is gone now, the report may be half made. */
+	if (faccessat(pf.dirfd, "stat", R_OK, 0) < 0 && errno == ENOENT) {
+		st = LAYOUT_EXITED;
+		goto out;
+	}
+	st = LAYOUT_OK;
+out:
+	elf_cache_free(cache);
+	procfs_close(&pf);
+	if (st != LAYOUT_OK)
+		layout_free(L);
+	return st;
+}
+
+void layout_free(struct layout *L)
+{
+	vma_list_free(&L->vmas);
+	for (size_t i = 0; i < L->n_objects; i++)
+		free(L->objects[i].warning);
+	free(L->objects);
+	free(L->threads);
+	for (size_t i = 0; i < L->n_warnings; i++)
+		free(L->warnings[i]);
+	free(L->warnings);
+	free(L->exe);
+	if (L->has_id)
+		proc_identity_free(&L->id);
+	L->objects = NULL;
+	L->n_objects = 0;
+	L->threads = NULL;
+	L->warnings = NULL;
+	L->n_warnings = 0;
+	L->exe = NULL;
+	L->has_id = false;
+}

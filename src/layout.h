@@ -1,0 +1,168 @@
+/* layout.h - the model of one process's address space
+ *
+ * layout_read_pid() reads /proc/PID (through procfs.h), parses smaps (smaps.h), reads
+ * the ELF program headers of every mapped object (elfinfo.h), and attributes each
+ * VMA to a role, a region and an ELF object.  The renderers (render.h) read the
+ * model and nothing else.
+ *
+ * Units: every address, size and figure in this file is in bytes.
+ */
+#ifndef VMLAYOUT_LAYOUT_H
+#define VMLAYOUT_LAYOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "procfs.h"
+#include "procinfo.h"
+#include "smaps.h"
+
+/* Roles (the finer classification) in the order the man page lists them. */
+enum role {
+	ROLE_TEXT, ROLE_RODATA, ROLE_RELRO, ROLE_DATA, ROLE_BSS, ROLE_HEAP,
+	ROLE_ANON, ROLE_SHM, ROLE_FILE, ROLE_GUARD, ROLE_STACK, ROLE_THREAD_STACK,
+	ROLE_VDSO, ROLE_VVAR, ROLE_VSYSCALL, ROLE_OTHER,
+	ROLE_COUNT
+};
+
+/* Regions: the classic picture. */
+enum region {
+	REGION_CODE, REGION_DATA, REGION_BSS, REGION_HEAP, REGION_MMAP, REGION_STACK,
+	REGION_SPECIAL,
+	REGION_COUNT
+};
+
+const char *role_name(enum role r);		/* "thread_stack" */
+const char *region_name(enum region r);		/* "mmap" */
+enum region role_region(enum role r);
+
+/* The figures of a set of VMAs, each a plain sum over them (bytes).
+ * size = Size, rss = Rss, pss = Pss, shared = Shared_Clean + Shared_Dirty,
+ * private = Private_Clean + Private_Dirty, swap = Swap,
+ * dirty = Shared_Dirty + Private_Dirty; vmas = how many. */
+struct figures {
+	uint64_t size, rss, pss, shared, priv, swap, dirty;
+	uint64_t vmas;
+};
+
+void figures_add_vma(struct figures *f, const struct vma *v);
+void figures_add(struct figures *f, const struct figures *g);
+
+/* The parts of an ELF object in memory. */
+enum object_part { PART_TEXT, PART_RODATA, PART_RELRO, PART_DATA, PART_BSS, PART_COUNT };
+
+enum object_kind { OBJECT_EXECUTABLE, OBJECT_INTERPRETER, OBJECT_LIBRARY };
+const char *object_kind_name(enum object_kind k);
+
+/* One mapped ELF object: a file (dev:inode) mapped at one load bias. */
+struct object {
+	uint32_t path;		/* name offset in layout.vmas (the VMA's decoded path) */
+	bool deleted;
+	uint32_t dev_major, dev_minor;
+	uint64_t inode;
+	enum object_kind kind;
+	int elf_class;		/* 32 or 64; 0 when unknown */
+	bool attributed;	/* roles from the ELF program headers (else heuristics) */
+	bool has_bias;
+	uint64_t load_bias;	/* vm_start - p_vaddr, for its PT_LOAD segments */
+	char *warning;		/* malloc'd, or NULL */
+	uint64_t low, high;	/* lowest vm_start and highest vm_end of its VMAs */
+	struct figures part[PART_COUNT];
+	struct figures total;	/* all its VMAs, guard gaps between segments included */
+};
+
+struct thread_info {
+	pid_t tid;
+	char comm[64];
+	bool has_sp;		/* SP read from task/TID/syscall */
+	int sp_errno;		/* why not: EAGAIN (running), EACCES, ... */
+	uint64_t sp;
+	ptrdiff_t vma;		/* index of the VMA holding sp, or -1 */
+};
+
+/* An address that may be unknown. */
+struct opt_addr {
+	uint64_t v;
+	bool known;
+};
+
+/* The kernel's mm_struct boundaries (/proc/PID/stat fields 26-28, 45-51; brk is the
+ * end of the [heap] VMA). */
+struct mm_bounds {
+	struct opt_addr start_code, end_code, start_data, end_data, start_brk, brk,
+		start_stack, arg_start, arg_end, env_start, env_end;
+};
+
+/* A few /proc/PID/auxv entries (AT_* from elf.h). */
+struct auxv_info {
+	struct opt_addr phdr, entry, base, sysinfo_ehdr, execfn;
+	uint64_t page_size;	/* AT_PAGESZ, 0 when unknown */
+};
+
+/* total_vm, data_vm, exec_vm, stack_vm recomputed from the VMAs' VmFlags
+ * (mm/mmap.c vm_stat_account()), and the kernel's (status VmSize, VmData,
+ * VmExe+VmLib, VmStk); kernel_known false when status was not read. */
+struct vm_counter {
+	uint64_t vmas, kernel;
+	bool kernel_known;
+};
+enum { VMC_TOTAL, VMC_DATA, VMC_EXEC, VMC_STACK, VMC_COUNT };
+const char *vm_counter_name(int i);		/* "total_vm" */
+
+struct layout {
+	pid_t pid;
+	struct proc_identity id;	/* libproc2 */
+	bool has_id;
+	struct proc_counters kc;	/* status counters (libproc2) */
+	bool has_kc;
+	struct proc_stat stat;
+	char *exe;			/* readlink of /proc/PID/exe, or NULL */
+	int elf_class;			/* of the executable: 32, 64, 0 unknown */
+	uint16_t machine;		/* e_machine of the executable, 0 unknown */
+	uint16_t exe_type;		/* e_type of the executable (ET_EXEC/ET_DYN), 0 unknown */
+	bool exe_has_interp;
+	uint64_t page_size;
+	struct opt_addr task_size;
+	struct mm_bounds mm;
+	struct auxv_info auxv;
+
+	struct vma_list vmas;		/* in address order, consistent */
+	struct object *objects;
+	size_t n_objects;
+	ptrdiff_t exe_object;		/* index, or -1 */
+
+	struct thread_info *threads;
+	size_t n_threads;
+	bool thread_stacks_unknown;	/* some thread's SP could not be read */
+
+	struct figures totals, regions[REGION_COUNT], roles[ROLE_COUNT];
+	struct vm_counter vmc[VMC_COUNT];
+
+	bool consistent;		/* smaps gave an ordered, non-overlapping list */
+	int reads;			/* how many reads of smaps it took */
+	char **warnings;
+	size_t n_warnings;
+};
+
+/* What layout_read_pid() found. */
+enum layout_status {
+	LAYOUT_OK,
+	LAYOUT_NO_PROCESS,	/* no /proc/PID */
+	LAYOUT_EXITED,		/* a zombie, or gone while being read */
+	LAYOUT_KERNEL_THREAD,	/* PF_KTHREAD: no mm */
+	LAYOUT_PERMISSION,	/* smaps not readable: no ptrace read access */
+	LAYOUT_ERROR,		/* anything else: errno and the message say */
+};
+
+/* Read and attribute process pid.  On LAYOUT_OK, L is filled and must be freed
+ * with layout_free(); otherwise L holds nothing to free and msg (msglen bytes)
+ * holds the cause for LAYOUT_ERROR (errno set). */
+enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_t msglen);
+
+void layout_free(struct layout *L);
+
+/* The name of the object of VMA v ("" when none). */
+const char *layout_object_path(const struct layout *L, const struct object *o);
+
+#endif

@@ -1,0 +1,317 @@
+/* render_json.c - the JSON document, schema 1 (see render.h and the man page) */
+#include "config.h"
+
+#include <string.h>
+
+#include "elfinfo.h"
+#include "jsonwrt.h"
+#include "render.h"
+
+static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
+{
+	if (a.known)
+		jsonwrt_hex(w, key, a.v);
+	else
+		jsonwrt_null(w, key);
+}
+
+static void figures(struct jsonwrt *w, const struct figures *f, bool with_count)
+{
+	jsonwrt_u64(w, "size", f->size);
+	jsonwrt_u64(w, "rss", f->rss);
+	jsonwrt_u64(w, "pss", f->pss);
+	jsonwrt_u64(w, "shared", f->shared);
+	jsonwrt_u64(w, "private", f->priv);
+	jsonwrt_u64(w, "swap", f->swap);
+	jsonwrt_u64(w, "dirty", f->dirty);
+	if (with_count)
+		jsonwrt_u64(w, "vmas", f->vmas);
+}
+
+/* "path", plus "path_bytes" when the bytes are not valid UTF-8. */
+static void path(struct jsonwrt *w, const char *key, const char *bytes_key, const char *s,
+		 size_t len)
+{
+	jsonwrt_strn(w, key, s, len);
+	if (!json_utf8_valid(s, len))
+		jsonwrt_hexbytes(w, bytes_key, s, len);
+}
+
+static void dev(struct jsonwrt *w, uint32_t major, uint32_t minor)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%02x:%02x", major, minor);
+	jsonwrt_str(w, "dev", b);
+}
+
+static void process(struct jsonwrt *w, const struct layout *L)
+{
+	jsonwrt_object_open(w, "process");
+	jsonwrt_i64(w, "pid", L->pid);
+	jsonwrt_str(w, "comm", L->has_id ? L->id.comm : L->stat.comm);
+	jsonwrt_array_open(w, "cmdline");
+	if (L->has_id)
+		for (size_t i = 0; i < L->id.cmdline_n; i++)
+			jsonwrt_str(w, NULL, L->id.cmdline[i]);
+	jsonwrt_array_close(w);
+	char state[2] = { L->stat.state, 0 };
+	jsonwrt_str(w, "state", state);
+	if (L->has_id) {
+		jsonwrt_i64(w, "threads", L->id.threads);
+		jsonwrt_i64(w, "uid", (int64_t)L->id.euid);
+		jsonwrt_str(w, "user", L->id.euser);
+	} else {
+		jsonwrt_i64(w, "threads", (int64_t)L->n_threads);
+		jsonwrt_null(w, "uid");
+		jsonwrt_null(w, "user");
+	}
+	if (L->exe)
+		path(w, "exe", "exe_bytes", L->exe, strlen(L->exe));
+	else
+		jsonwrt_null(w, "exe");
+	jsonwrt_i64(w, "elf_class", L->elf_class);
+	if (L->machine)
+		jsonwrt_str(w, "machine", elf_machine_name(L->machine));
+	else
+		jsonwrt_null(w, "machine");
+	jsonwrt_u64(w, "page_size", L->page_size);
+	opt_hex(w, "task_size", L->task_size);
+	jsonwrt_object_close(w);
+}
+
+static void mm(struct jsonwrt *w, const struct layout *L)
+{
+	const struct mm_bounds *m = &L->mm;
+
+	jsonwrt_object_open(w, "mm");
+	opt_hex(w, "start_code", m->start_code);
+	opt_hex(w, "end_code", m->end_code);
+	opt_hex(w, "start_data", m->start_data);
+	opt_hex(w, "end_data", m->end_data);
+	opt_hex(w, "start_brk", m->start_brk);
+	opt_hex(w, "brk", m->brk);
+	opt_hex(w, "start_stack", m->start_stack);
+	opt_hex(w, "arg_start", m->arg_start);
+	opt_hex(w, "arg_end", m->arg_end);
+	opt_hex(w, "env_start", m->env_start);
+	opt_hex(w, "env_end", m->env_end);
+	jsonwrt_object_close(w);
+
+	jsonwrt_object_open(w, "auxv");
+	opt_hex(w, "phdr", L->auxv.phdr);
+	opt_hex(w, "entry", L->auxv.entry);
+	opt_hex(w, "base", L->auxv.base);
+	opt_hex(w, "sysinfo_ehdr", L->auxv.sysinfo_ehdr);
+	if (L->auxv.page_size)
+		jsonwrt_u64(w, "page_size", L->auxv.page_size);
+	else
+		jsonwrt_null(w, "page_size");
+	opt_hex(w, "execfn", L->auxv.execfn);
+	jsonwrt_object_close(w);
+}
+
+static void kernel(struct jsonwrt *w, const struct layout *L)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} k[] = {
+		{ "vm_size", offsetof(struct proc_counters, vm_size) },
+		{ "vm_rss", offsetof(struct proc_counters, vm_rss) },
+		{ "vm_data", offsetof(struct proc_counters, vm_data) },
+		{ "vm_stk", offsetof(struct proc_counters, vm_stk) },
+		{ "vm_exe", offsetof(struct proc_counters, vm_exe) },
+		{ "vm_lib", offsetof(struct proc_counters, vm_lib) },
+		{ "vm_swap", offsetof(struct proc_counters, vm_swap) },
+		{ "rss_anon", offsetof(struct proc_counters, rss_anon) },
+		{ "rss_file", offsetof(struct proc_counters, rss_file) },
+		{ "rss_shmem", offsetof(struct proc_counters, rss_shmem) },
+	};
+
+	jsonwrt_object_open(w, "kernel");
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)&L->kc + k[i].off, sizeof(v));
+		if (L->has_kc && v != UINT64_MAX)
+			jsonwrt_u64(w, k[i].key, v);
+		else
+			jsonwrt_null(w, k[i].key);
+	}
+	jsonwrt_object_close(w);
+
+	jsonwrt_object_open(w, "vm_counters");
+	for (int i = 0; i < VMC_COUNT; i++) {
+		const struct vm_counter *c = &L->vmc[i];
+		jsonwrt_object_open(w, vm_counter_name(i));
+		jsonwrt_u64(w, "vmas", c->vmas);
+		if (c->kernel_known) {
+			jsonwrt_u64(w, "kernel", c->kernel);
+			jsonwrt_bool(w, "match", c->kernel == c->vmas);
+		} else {
+			jsonwrt_null(w, "kernel");
+			jsonwrt_null(w, "match");
+		}
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_object_close(w);
+}
+
+static void objects(struct jsonwrt *w, const struct layout *L)
+{
+	static const char *const parts[PART_COUNT] = { "text", "rodata", "relro", "data", "bss" };
+
+	jsonwrt_array_open(w, "objects");
+	for (size_t i = 0; i < L->n_objects; i++) {
+		const struct object *o = &L->objects[i];
+		const char *p = layout_object_path(L, o);
+		jsonwrt_object_open(w, NULL);
+		path(w, "path", "path_bytes", p, strlen(p));
+		jsonwrt_bool(w, "deleted", o->deleted);
+		dev(w, o->dev_major, o->dev_minor);
+		jsonwrt_u64(w, "inode", o->inode);
+		jsonwrt_str(w, "kind", object_kind_name(o->kind));
+		if (o->elf_class)
+			jsonwrt_i64(w, "elf_class", o->elf_class);
+		else
+			jsonwrt_null(w, "elf_class");
+		if (o->has_bias)
+			jsonwrt_hex(w, "load_bias", o->load_bias);
+		else
+			jsonwrt_null(w, "load_bias");
+		jsonwrt_bool(w, "attributed", o->attributed);
+		jsonwrt_str(w, "warning", o->warning);
+		for (int k = 0; k < PART_COUNT; k++) {
+			jsonwrt_object_open(w, parts[k]);
+			jsonwrt_u64(w, "size", o->part[k].size);
+			jsonwrt_u64(w, "rss", o->part[k].rss);
+			jsonwrt_object_close(w);
+		}
+		jsonwrt_object_open(w, "totals");
+		figures(w, &o->total, true);
+		jsonwrt_object_close(w);
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_array_close(w);
+}
+
+static void threads(struct jsonwrt *w, const struct layout *L)
+{
+	jsonwrt_array_open(w, "threads");
+	for (size_t i = 0; i < L->n_threads; i++) {
+		const struct thread_info *t = &L->threads[i];
+		jsonwrt_object_open(w, NULL);
+		jsonwrt_i64(w, "tid", t->tid);
+		jsonwrt_str(w, "comm", t->comm);
+		if (t->has_sp)
+			jsonwrt_hex(w, "stack_pointer", t->sp);
+		else
+			jsonwrt_null(w, "stack_pointer");
+		if (t->vma >= 0) {
+			jsonwrt_hex(w, "stack_start", L->vmas.v[t->vma].start);
+			jsonwrt_hex(w, "stack_end", L->vmas.v[t->vma].end);
+		} else {
+			jsonwrt_null(w, "stack_start");
+			jsonwrt_null(w, "stack_end");
+		}
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_array_close(w);
+}
+
+static void vmas(struct jsonwrt *w, const struct layout *L)
+{
+	const struct vma_list *l = &L->vmas;
+	size_t x = 0;	/* next unknown field, l->extra is in VMA order */
+
+	jsonwrt_array_open(w, "vmas");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct vma *v = &l->v[i];
+		char perms[5] = {
+			v->perms & VMA_PERM_READ ? 'r' : '-', v->perms & VMA_PERM_WRITE ? 'w' : '-',
+			v->perms & VMA_PERM_EXEC ? 'x' : '-', v->perms & VMA_PERM_SHARED ? 's' : 'p', 0,
+		};
+		jsonwrt_object_open(w, NULL);
+		jsonwrt_hex(w, "start", v->start);
+		jsonwrt_hex(w, "end", v->end);
+		jsonwrt_hex(w, "offset", v->offset);
+		jsonwrt_str(w, "perms", perms);
+		dev(w, v->dev_major, v->dev_minor);
+		jsonwrt_u64(w, "inode", v->inode);
+		if (v->name_kind == VMA_NAME_NONE)
+			jsonwrt_null(w, "path");
+		else
+			path(w, "path", "path_bytes", vma_name(l, v), v->name_len);
+		jsonwrt_bool(w, "deleted", v->deleted);
+		jsonwrt_str(w, "region", region_name(v->region));
+		jsonwrt_str(w, "role", role_name(v->role));
+		if (v->object >= 0)
+			jsonwrt_str(w, "object", layout_object_path(L, &L->objects[v->object]));
+		else
+			jsonwrt_null(w, "object");
+		if (v->tid)
+			jsonwrt_i64(w, "tid", v->tid);
+		else
+			jsonwrt_null(w, "tid");
+		struct figures f = { 0 };
+		figures_add_vma(&f, v);
+		figures(w, &f, false);
+		jsonwrt_object_open(w, "smaps");
+		if (v->has_figures)
+			for (int k = 0; k < SF_COUNT; k++)
+				jsonwrt_u64(w, smaps_field_name(k), v->fig[k]);
+		/* fields of a newer kernel, by name (l->extra is in VMA order) */
+		for (; x < l->n_extra && l->extra[x].vma == i; x++)
+			jsonwrt_u64(w, l->names + l->extra[x].key, l->extra[x].value);
+		jsonwrt_object_close(w);
+		jsonwrt_array_open(w, "vmflags");
+		if (v->has_vmflags)
+			for (int k = 0; k < VMF_OTHER; k++)
+				if (v->vmflags & VMF_BIT(k))
+					jsonwrt_str(w, NULL, vma_flag_name(k));
+		jsonwrt_array_close(w);
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_array_close(w);
+}
+
+void render_json(FILE *out, const struct layout *L)
+{
+	struct jsonwrt w;
+
+	jsonwrt_init(&w, out, false);
+	jsonwrt_object_open(&w, NULL);
+	jsonwrt_u64(&w, "schema", 1);
+	process(&w, L);
+	mm(&w, L);
+	kernel(&w, L);
+
+	jsonwrt_object_open(&w, "totals");
+	figures(&w, &L->totals, true);
+	jsonwrt_object_close(&w);
+	jsonwrt_object_open(&w, "regions");
+	for (int r = 0; r < REGION_COUNT; r++) {
+		jsonwrt_object_open(&w, region_name(r));
+		figures(&w, &L->regions[r], true);
+		jsonwrt_object_close(&w);
+	}
+	jsonwrt_object_close(&w);
+	jsonwrt_object_open(&w, "roles");
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		jsonwrt_object_open(&w, role_name(r));
+		figures(&w, &L->roles[r], true);
+		jsonwrt_object_close(&w);
+	}
+	jsonwrt_object_close(&w);
+
+	objects(&w, L);
+	threads(&w, L);
+	jsonwrt_bool(&w, "consistent", L->consistent);
+	jsonwrt_array_open(&w, "warnings");
+	for (size_t i = 0; i < L->n_warnings; i++)
+		jsonwrt_str(&w, NULL, L->warnings[i]);
+	jsonwrt_array_close(&w);
+	vmas(&w, L);
+	jsonwrt_object_close(&w);
+	jsonwrt_finish(&w);
+}

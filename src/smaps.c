@@ -1,0 +1,652 @@
+/* smaps.c - parser for /proc/PID/smaps and /proc/PID/maps text
+ *
+ * The format (fs/proc/task_mmu.c, show_vma_header_prefix() and show_smap()):
+ *
+ *   START-END PERMS OFFSET MAJOR:MINOR INODE [PADDING NAME]
+ *   Key:   N kB
+ *   ...
+ *   VmFlags: rd wr mr mw me ac
+ *
+ * START, END and OFFSET are hex with at least 8 digits, MAJOR and MINOR hex with at
+ * least 2, INODE decimal.  The name is the rest of the line after the padding; the
+ * kernel escapes a newline in it as the four bytes "\012" and appends " (deleted)"
+ * to the path of an unlinked file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "smaps.h"
+
+static const char *const field_names[SF_COUNT] = {
+	[SF_SIZE] = "Size",
+	[SF_KERNEL_PAGE_SIZE] = "KernelPageSize",
+	[SF_MMU_PAGE_SIZE] = "MMUPageSize",
+	[SF_RSS] = "Rss",
+	[SF_PSS] = "Pss",
+	[SF_PSS_DIRTY] = "Pss_Dirty",
+	[SF_PSS_ANON] = "Pss_Anon",
+	[SF_PSS_FILE] = "Pss_File",
+	[SF_PSS_SHMEM] = "Pss_Shmem",
+	[SF_SHARED_CLEAN] = "Shared_Clean",
+	[SF_SHARED_DIRTY] = "Shared_Dirty",
+	[SF_PRIVATE_CLEAN] = "Private_Clean",
+	[SF_PRIVATE_DIRTY] = "Private_Dirty",
+	[SF_REFERENCED] = "Referenced",
+	[SF_ANONYMOUS] = "Anonymous",
+	[SF_KSM] = "KSM",
+	[SF_LAZY_FREE] = "LazyFree",
+	[SF_ANON_HUGE_PAGES] = "AnonHugePages",
+	[SF_SHMEM_PMD_MAPPED] = "ShmemPmdMapped",
+	[SF_FILE_PMD_MAPPED] = "FilePmdMapped",
+	[SF_SHARED_HUGETLB] = "Shared_Hugetlb",
+	[SF_PRIVATE_HUGETLB] = "Private_Hugetlb",
+	[SF_SWAP] = "Swap",
+	[SF_SWAP_PSS] = "SwapPss",
+	[SF_LOCKED] = "Locked",
+};
+
+const char *smaps_field_name(enum smaps_field f)
+{
+	if ((unsigned)f >= SF_COUNT)
+		return NULL;
+	return field_names[f];
+}
+
+static const char flag_codes[VMF_COUNT][3] = {
+	"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms",
+	"gd", "pf", "lo", "io", "sr", "rr", "dc", "de",
+	"ac", "nr", "ht", "sf", "ar", "wf", "dd", "mm",
+	"hg", "nh", "mg", "um", "uw", "ss", "sl", "ui",
+	"gu", "bt", "mt", "lf", "sd", "??",
+};
+
+const char *vma_flag_name(enum vma_flag f)
+{
+	if ((unsigned)f >= VMF_OTHER)
+		return NULL;
+	return flag_codes[f];
+}
+
+/* ------------------------------------------------------------------ the list */
+
+void vma_list_init(struct vma_list *l)
+{
+	memset(l, 0, sizeof(*l));
+}
+
+void vma_list_free(struct vma_list *l)
+{
+	free(l->v);
+	free(l->names);
+	free(l->extra);
+	free(l->hash);
+	vma_list_init(l);
+}
+
+void vma_list_clear(struct vma_list *l)
+{
+	l->n = 0;
+	l->n_extra = 0;
+	l->has_figures = false;
+	/* names stay interned: they are likely to come again in a re-read */
+}
+
+static uint32_t name_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static int hash_grow(struct vma_list *l)
+{
+	size_t cap = l->hash_cap ? l->hash_cap * 2 : 256;
+	uint32_t *h = calloc(cap, sizeof(*h));
+
+	if (!h)
+		return -1;
+	for (size_t i = 0; i < l->hash_cap; i++) {
+		uint32_t off = l->hash[i];
+		if (!off)
+			continue;
+		size_t j = name_hash(l->names + off, strlen(l->names + off)) & (cap - 1);
+		while (h[j])
+			j = (j + 1) & (cap - 1);
+		h[j] = off;
+	}
+	free(l->hash);
+	l->hash = h;
+	l->hash_cap = cap;
+	return 0;
+}
+
+uint32_t vma_list_intern(struct vma_list *l, const char *s, size_t len)
+{
+	if (len == 0) {
+		if (!l->names) {
+			l->names = malloc(64);
+			if (!l->names)
+				return UINT32_MAX;
+			l->names[0] = '\0';
+			l->names_len = 1;
+			l->names_cap = 64;
+		}
+		return 0;
+	}
+	if ((l->hash_used + 1) * 2 > l->hash_cap && hash_grow(l) < 0)
+		return UINT32_MAX;
+	if (!l->names && vma_list_intern(l, "", 0) == UINT32_MAX)
+		return UINT32_MAX;
+
+	size_t j = name_hash(s, len) & (l->hash_cap - 1);
+	while (l->hash[j]) {
+		const char *c = l->names + l->hash[j];
+		if (strncmp(c, s, len) == 0 && c[len] == '\0')
+			return l->hash[j];
+		j = (j + 1) & (l->hash_cap - 1);
+	}
+	if (l->names_len + len + 1 > UINT32_MAX) {
+		errno = ENOMEM;
+		return UINT32_MAX;
+	}
+	if (l->names_len + len + 1 > l->names_cap) {
+		size_t cap = l->names_cap * 2;
+		while (cap < l->names_len + len + 1)
+			cap *= 2;
+		char *n = realloc(l->names, cap);
+		if (!n)
+			return UINT32_MAX;
+		l->names = n;
+		l->names_cap = cap;
+	}
+	uint32_t off = (uint32_t)l->names_len;
+	memcpy(l->names + off, s, len);
+	l->names[off + len] = '\0';
+	l->names_len += len + 1;
+	l->hash[j] = off;
+	l->hash_used++;
+	return off;
+}
+
+static struct vma *vma_list_push(struct vma_list *l)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct vma *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	return &l->v[l->n++];
+}
+
+/* ------------------------------------------------------------------ the parser */
+
+struct parser {
+	struct vma_list *l;
+	struct smaps_error *err;
+	unsigned long line;
+	struct vma *cur;	/* the VMA whose lines follow, or NULL before the first */
+	char *scratch;		/* decoded name */
+	size_t scratch_cap;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int bad(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err) {
+		p->err->line = p->line;
+		va_start(ap, fmt);
+		vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+		va_end(ap);
+	}
+	errno = ENOEXEC;
+	return -1;
+}
+
+static const signed char hexval[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13,
+	['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13,
+	['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* Parse hex digits at *s (at least one, at most 16); returns 0 or -1. */
+static int take_hex(const char **s, const char *e, uint64_t *out)
+{
+	const char *q = *s;
+	uint64_t v = 0;
+	int n = 0;
+
+	while (q < e && hexval[(unsigned char)*q]) {
+		if (++n > 16)
+			return -1;
+		v = (v << 4) | (uint64_t)(hexval[(unsigned char)*q] - 1);
+		q++;
+	}
+	if (n == 0)
+		return -1;
+	*s = q;
+	*out = v;
+	return 0;
+}
+
+static int take_dec(const char **s, const char *e, uint64_t *out)
+{
+	const char *q = *s;
+	uint64_t v = 0;
+
+	if (q >= e || *q < '0' || *q > '9')
+		return -1;
+	while (q < e && *q >= '0' && *q <= '9') {
+		unsigned d = (unsigned)(*q - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+		q++;
+	}
+	*s = q;
+	*out = v;
+	return 0;
+}
+
+static enum vma_name_kind classify_name(const char *s, size_t len)
+{
+	if (len == 0)
+		return VMA_NAME_NONE;
+	if (s[0] == '/')
+		return VMA_NAME_PATH;
+	if (s[0] != '[' || s[len - 1] != ']')
+		return VMA_NAME_OTHER;
+#define IS(lit) (len == sizeof(lit) - 1 && memcmp(s, lit, len) == 0)
+	if (IS("[heap]"))
+		return VMA_NAME_HEAP;
+	if (IS("[stack]"))
+		return VMA_NAME_STACK;
+	if (IS("[vdso]"))
+		return VMA_NAME_VDSO;
+	if (IS("[vvar]"))
+		return VMA_NAME_VVAR;
+	if (IS("[vvar_vclock]"))
+		return VMA_NAME_VVAR_VCLOCK;
+	if (IS("[vsyscall]"))
+		return VMA_NAME_VSYSCALL;
+	if (IS("[uprobes]"))
+		return VMA_NAME_UPROBES;
+#undef IS
+	if (len > 7 && memcmp(s, "[anon:", 6) == 0)
+		return VMA_NAME_ANON;
+	if (len > 13 && memcmp(s, "[anon_shmem:", 12) == 0)
+		return VMA_NAME_ANON_SHMEM;
+	return VMA_NAME_OTHER;
+}
+
+static int parse_header(struct parser *p, const char *s, const char *e)
+{
+	uint64_t start, end, off, maj, min, ino;
+	uint32_t perms = 0;
+
+	if (take_hex(&s, e, &start) < 0 || s >= e || *s++ != '-')
+		return bad(p, "bad address range");
+	if (take_hex(&s, e, &end) < 0 || s >= e || *s++ != ' ')
+		return bad(p, "bad address range");
+	if (end <= start)
+		return bad(p, "vm_end is not above vm_start");
+	if (e - s < 5)
+		return bad(p, "bad permissions");
+	if (s[0] == 'r')
+		perms |= VMA_PERM_READ;
+	else if (s[0] != '-')
+		return bad(p, "bad permissions");
+	if (s[1] == 'w')
+		perms |= VMA_PERM_WRITE;
+	else if (s[1] != '-')
+		return bad(p, "bad permissions");
+	if (s[2] == 'x')
+		perms |= VMA_PERM_EXEC;
+	else if (s[2] != '-')
+		return bad(p, "bad permissions");
+	if (s[3] == 's')
+		perms |= VMA_PERM_SHARED;
+	else if (s[3] != 'p')
+		return bad(p, "bad permissions");
+	if (s[4] != ' ')
+		return bad(p, "bad permissions");
+	s += 5;
+	if (take_hex(&s, e, &off) < 0 || s >= e || *s++ != ' ')
+		return bad(p, "bad offset");
+	if (take_hex(&s, e, &maj) < 0 || s >= e || *s++ != ':' ||
+	    take_hex(&s, e, &min) < 0 || s >= e || *s++ != ' ' ||
+	    maj > UINT32_MAX || min > UINT32_MAX)
+		return bad(p, "bad device");
+	if (take_dec(&s, e, &ino) < 0 || (s < e && *s != ' '))
+		return bad(p, "bad inode");
+	while (s < e && *s == ' ')
+		s++;
+
+	/* The name: the rest of the line, with "\012" decoded to a newline. */
+	size_t len = (size_t)(e - s);
+	if (memchr(s, '\0', len))
+		return bad(p, "NUL byte in the name");
+	if (len + 1 > p->scratch_cap) {
+		size_t cap = p->scratch_cap ? p->scratch_cap : 256;
+		while (cap < len + 1)
+			cap *= 2;
+		char *n = realloc(p->scratch, cap);
+		if (!n)
+			return -1;
+		p->scratch = n;
+		p->scratch_cap = cap;
+	}
+	const char *name = s;
+	if (memchr(s, '\\', len)) {
+		char *d = p->scratch;
+		for (const char *q = s; q < e; q++) {
+			if (*q == '\\' && e - q >= 4 && memcmp(q, "\\012", 4) == 0) {
+				*d++ = '\n';
+				q += 3;
+			} else {
+				*d++ = *q;
+			}
+		}
+		name = p->scratch;
+		len = (size_t)(d - p->scratch);
+	}
+	enum vma_name_kind kind = classify_name(name, len);
+	bool deleted = false;
+	static const char del[] = " (deleted)";
+	if (kind == VMA_NAME_PATH && len > sizeof(del) - 1 &&
+	    memcmp(name + len - (sizeof(del) - 1), del, sizeof(del) - 1) == 0) {
+		deleted = true;
+		len -= sizeof(del) - 1;
+	}
+
+	uint32_t noff = vma_list_intern(p->l, name, len);
+	if (noff == UINT32_MAX)
+		return -1;
+	struct vma *v = vma_list_push(p->l);
+	if (!v)
+		return -1;
+	memset(v, 0, sizeof(*v));
+	v->start = start;
+	v->end = end;
+	v->offset = off;
+	v->inode = ino;
+	v->dev_major = (uint32_t)maj;
+	v->dev_minor = (uint32_t)min;
+	v->perms = perms;
+	v->thp_eligible = -1;
+	v->protection_key = -1;
+	v->name = noff;
+	v->name_len = (uint32_t)len;
+	v->name_kind = (uint8_t)kind;
+	v->deleted = deleted;
+	v->object = -1;
+	p->cur = v;
+	return 0;
+}
+
+/* The index of a known "Key" of len bytes, or -1. */
+static int field_index(const char *k, size_t len)
+{
+	/* Fast path: the kernel prints them in enum order, so try the obvious ones by
+	 * length first; fall back to a scan. */
+	for (int f = 0; f < SF_COUNT; f++) {
+		const char *n = field_names[f];
+		if (n[0] == k[0] && strlen(n) == len && memcmp(n, k, len) == 0)
+			return f;
+	}
+	return -1;
+}
+
+static int flag_index(char a, char b)
+{
+	for (int f = 0; f < VMF_OTHER; f++)
+		if (flag_codes[f][0] == a && flag_codes[f][1] == b)
+			return f;
+	return VMF_OTHER;
+}
+
+static int parse_vmflags(struct parser *p, const char *s, const char *e)
+{
+	uint64_t bits = 0;
+
+	while (s < e) {
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		if (e - s < 2 || (e - s > 2 && s[2] != ' '))
+			return bad(p, "bad VmFlags");
+		bits |= VMF_BIT(flag_index(s[0], s[1]));
+		s += 2;
+	}
+	p->cur->vmflags = bits;
+	p->cur->has_vmflags = true;
+	return 0;
+}
+
+static int add_extra(struct parser *p, const char *k, size_t klen, uint64_t value, bool is_kb)
+{
+	struct vma_list *l = p->l;
+	uint32_t key = vma_list_intern(l, k, klen);
+
+	if (key == UINT32_MAX)
+		return -1;
+	if (l->n_extra == l->cap_extra) {
+		size_t cap = l->cap_extra ? l->cap_extra * 2 : 16;
+		struct smaps_extra *x = realloc(l->extra, cap * sizeof(*x));
+		if (!x)
+			return -1;
+		l->extra = x;
+		l->cap_extra = cap;
+	}
+	l->extra[l->n_extra++] = (struct smaps_extra){
+		.vma = (uint32_t)(p->cur - l->v), .key = key, .value = value, .is_kb = is_kb,
+	};
+	return 0;
+}
+
+static int parse_field(struct parser *p, const char *s, const char *e)
+{
+	const char *colon = memchr(s, ':', (size_t)(e - s));
+
+	if (!colon || colon == s || memchr(s, '\0', (size_t)(colon - s)))
+		return bad(p, "neither a VMA header nor a \"Key: value\" line");
+	if (!p->cur)
+		return bad(p, "a \"Key: value\" line before the first VMA");
+	size_t klen = (size_t)(colon - s);
+	const char *q = colon + 1;
+
+	if (klen == 7 && memcmp(s, "VmFlags", 7) == 0)
+		return parse_vmflags(p, q, e);
+	while (q < e && *q == ' ')
+		q++;
+	uint64_t val;
+	if (take_dec(&q, e, &val) < 0)
+		return bad(p, "bad number for %.*s", (int)(klen > 40 ? 40 : klen), s);
+	bool is_kb = false;
+	if (q < e) {
+		if (e - q == 3 && memcmp(q, " kB", 3) == 0)
+			is_kb = true;
+		else
+			return bad(p, "bad unit for %.*s", (int)(klen > 40 ? 40 : klen), s);
+	}
+	p->cur->has_figures = true;
+	p->l->has_figures = true;
+	if (is_kb) {
+		if (val > UINT64_MAX / 1024)
+			return bad(p, "value out of range");
+		val *= 1024;
+		int f = field_index(s, klen);
+		if (f >= 0) {
+			p->cur->fig[f] = val;
+			return 0;
+		}
+		return add_extra(p, s, klen, val, true);
+	}
+	if (klen == 11 && memcmp(s, "THPeligible", 11) == 0) {
+		p->cur->thp_eligible = val > INT32_MAX ? INT32_MAX : (int32_t)val;
+		return 0;
+	}
+	if (klen == 13 && memcmp(s, "ProtectionKey", 13) == 0) {
+		p->cur->protection_key = val > INT32_MAX ? INT32_MAX : (int32_t)val;
+		return 0;
+	}
+	return add_extra(p, s, klen, val, false);
+}
+
+static int parse_line(struct parser *p, const char *s, const char *e)
+{
+	p->line++;
+	/* A header starts with hex digits and a '-'; a field line with a key and ':'.
+	 * Keys start with an upper-case letter, which is also a hex digit for A-F:
+	 * look for the '-' after the digits to tell them apart. */
+	const char *q = s;
+	while (q < e && hexval[(unsigned char)*q])
+		q++;
+	if (q > s && q < e && *q == '-')
+		return parse_header(p, s, e);
+	return parse_field(p, s, e);
+}
+
+static void parser_init(struct parser *p, struct vma_list *l, struct smaps_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->l = l;
+	p->err = err;
+	if (err) {
+		err->line = 0;
+		err->msg[0] = '\0';
+	}
+}
+
+int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smaps_error *err)
+{
+	struct parser p;
+	const char *s = buf, *end = buf + len;
+	int rc = 0;
+
+	parser_init(&p, l, err);
+	if (vma_list_intern(l, "", 0) == UINT32_MAX)
+		return -1;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl) {
+			p.line++;
+			rc = bad(&p, "the last line has no newline (truncated input)");
+			break;
+		}
+		if (parse_line(&p, s, nl) < 0) {
+			rc = -1;
+			break;
+		}
+		s = nl + 1;
+	}
+	free(p.scratch);
+	return rc;
+}
+
+int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
+{
+	struct parser p;
+	size_t cap = 256 * 1024, have = 0;
+	char *buf = malloc(cap);
+	int rc = 0;
+
+	if (!buf)
+		return -1;
+	parser_init(&p, l, err);
+	if (vma_list_intern(l, "", 0) == UINT32_MAX) {
+		free(buf);
+		return -1;
+	}
+	for (;;) {
+		if (have == cap) {
+			/* a line longer than the buffer: grow */
+			char *n = realloc(buf, cap * 2);
+			if (!n) {
+				rc = -1;
+				break;
+			}
+			buf = n;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + have, cap - have);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			break;
+		}
+		if (r == 0) {
+			if (have) {
+				p.line++;
+				rc = bad(&p, "the last line has no newline (truncated input)");
+			}
+			break;
+		}
+		have += (size_t)r;
+		const char *s = buf, *end = buf + have;
+		const char *nl;
+		while ((nl = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+			if (parse_line(&p, s, nl) < 0) {
+				rc = -1;
+				goto out;
+			}
+			s = nl + 1;
+		}
+		have = (size_t)(end - s);
+		memmove(buf, s, have);
+	}
+out:
+	free(buf);
+	free(p.scratch);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ queries */
+
+size_t vma_list_check_order(const struct vma_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i].start >= l->v[i].end)
+			return i;
+		if (i + 1 < l->n && l->v[i].end > l->v[i + 1].start)
+			return i + 1;
+	}
+	return l->n;
+}
+
+size_t vma_list_lower_bound(const struct vma_list *l, uint64_t addr)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->v[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+ptrdiff_t vma_list_find(const struct vma_list *l, uint64_t addr)
+{
+	size_t i = vma_list_lower_bound(l, addr);
+
+	if (i < l->n && l->v[i].start <= addr)
+		return (ptrdiff_t)i;
+	return -1;
+}

@@ -1,0 +1,189 @@
+/* smaps.h - parser for /proc/PID/smaps and /proc/PID/maps text
+ *
+ * The parser turns the text of smaps (or maps: the same header lines without the
+ * "Key: value" lines) into an array of struct vma in the order the kernel printed
+ * them.  It takes a stream, never a PID, so that recorded fixtures and offline
+ * input go through the same code as a live process.
+ *
+ * Units: every address and size in a struct vma is in bytes.  The kernel prints the
+ * figures in kB (which is KiB); the parser multiplies by 1024.
+ */
+#ifndef VMLAYOUT_SMAPS_H
+#define VMLAYOUT_SMAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* The "Key: N kB" fields of smaps known to this version, in the kernel's order
+ * (Documentation/filesystems/proc.rst, fs/proc/task_mmu.c).  Values are bytes. */
+enum smaps_field {
+	SF_SIZE,
+	SF_KERNEL_PAGE_SIZE,
+	SF_MMU_PAGE_SIZE,
+	SF_RSS,
+	SF_PSS,
+	SF_PSS_DIRTY,
+	SF_PSS_ANON,
+	SF_PSS_FILE,
+	SF_PSS_SHMEM,
+	SF_SHARED_CLEAN,
+	SF_SHARED_DIRTY,
+	SF_PRIVATE_CLEAN,
+	SF_PRIVATE_DIRTY,
+	SF_REFERENCED,
+	SF_ANONYMOUS,
+	SF_KSM,
+	SF_LAZY_FREE,
+	SF_ANON_HUGE_PAGES,
+	SF_SHMEM_PMD_MAPPED,
+	SF_FILE_PMD_MAPPED,
+	SF_SHARED_HUGETLB,
+	SF_PRIVATE_HUGETLB,
+	SF_SWAP,
+	SF_SWAP_PSS,
+	SF_LOCKED,
+	SF_COUNT
+};
+
+/* The kernel's key for a field ("Shared_Clean"), or NULL for an out-of-range value. */
+const char *smaps_field_name(enum smaps_field f);
+
+/* Permission bits from the maps "rwxp"/"rwxs" column. */
+enum {
+	VMA_PERM_READ = 1 << 0,
+	VMA_PERM_WRITE = 1 << 1,
+	VMA_PERM_EXEC = 1 << 2,
+	VMA_PERM_SHARED = 1 << 3,	/* 's' in the fourth column, else 'p' */
+};
+
+/* What the name column of a maps line is.  Pseudo-names are the kernel's
+ * (fs/proc/task_mmu.c show_map_vma(), arch_vma_name(), vma->vm_ops->name). */
+enum vma_name_kind {
+	VMA_NAME_NONE,		/* unnamed: anonymous memory */
+	VMA_NAME_PATH,		/* a file path (possibly with deleted set) */
+	VMA_NAME_HEAP,		/* [heap] */
+	VMA_NAME_STACK,		/* [stack] */
+	VMA_NAME_VDSO,		/* [vdso] */
+	VMA_NAME_VVAR,		/* [vvar] */
+	VMA_NAME_VVAR_VCLOCK,	/* [vvar_vclock] */
+	VMA_NAME_VSYSCALL,	/* [vsyscall] */
+	VMA_NAME_UPROBES,	/* [uprobes] */
+	VMA_NAME_ANON,		/* [anon:NAME] (prctl PR_SET_VMA_ANON_NAME) */
+	VMA_NAME_ANON_SHMEM,	/* [anon_shmem:NAME] */
+	VMA_NAME_OTHER,		/* any other "[...]" name, or a name that is not a path */
+};
+
+/* VmFlags two-letter codes (fs/proc/task_mmu.c show_smap_vma_flags()) as bits. */
+enum vma_flag {
+	VMF_RD, VMF_WR, VMF_EX, VMF_SH, VMF_MR, VMF_MW, VMF_ME, VMF_MS,
+	VMF_GD, VMF_PF, VMF_LO, VMF_IO, VMF_SR, VMF_RR, VMF_DC, VMF_DE,
+	VMF_AC, VMF_NR, VMF_HT, VMF_SF, VMF_AR, VMF_WF, VMF_DD, VMF_MM,
+	VMF_HG, VMF_NH, VMF_MG, VMF_UM, VMF_UW, VMF_SS, VMF_SL, VMF_UI,
+	VMF_GU, VMF_BT, VMF_MT, VMF_LF, VMF_SD, VMF_OTHER,	/* OTHER: a code not known here */
+	VMF_COUNT
+};
+#define VMF_BIT(f) (UINT64_C(1) << (f))
+
+/* The two-letter code of a flag ("gd"), or NULL. */
+const char *vma_flag_name(enum vma_flag f);
+
+/* One VMA: one header line of maps/smaps and the lines that follow it. */
+struct vma {
+	uint64_t start;		/* vm_start, bytes */
+	uint64_t end;		/* vm_end, bytes (exclusive) */
+	uint64_t offset;	/* file offset of start (vm_pgoff << PAGE_SHIFT), bytes */
+	uint64_t inode;
+	uint32_t dev_major, dev_minor;
+	uint32_t perms;		/* VMA_PERM_* */
+	uint64_t vmflags;	/* VMF_BIT(VMF_*); valid when has_vmflags */
+	uint64_t fig[SF_COUNT];	/* bytes; valid when has_figures */
+	int32_t thp_eligible;	/* THPeligible: 0/1, -1 when absent */
+	int32_t protection_key;	/* ProtectionKey, -1 when absent */
+	uint32_t name;		/* offset of the decoded name in vma_list.names; 0 = none */
+	uint32_t name_len;	/* bytes (may contain NUL only if the kernel printed one: it cannot) */
+	uint8_t name_kind;	/* enum vma_name_kind */
+	bool deleted;		/* name ended in " (deleted)" (removed from it) */
+	bool has_figures;	/* at least one "Key: N kB" line followed */
+	bool has_vmflags;
+	/* Filled later by the layout code (layout.h); the parser sets them to 0/-1. */
+	uint8_t role;
+	uint8_t region;
+	int32_t object;		/* index into the layout's objects, or -1 */
+	int32_t tid;		/* thread whose stack this is, or 0 */
+};
+
+/* A "Key: value" line of smaps that this version does not know (a newer kernel's). */
+struct smaps_extra {
+	uint32_t vma;		/* index into vma_list.v */
+	uint32_t key;		/* offset of the key in vma_list.names */
+	uint64_t value;		/* bytes when is_kb, else the number as printed */
+	bool is_kb;
+};
+
+/* The parsed VMAs, their names and extra fields.  names is an arena of
+ * NUL-terminated strings; offset 0 holds the empty string.  Names are interned:
+ * equal names share one offset, so comparing offsets compares names. */
+struct vma_list {
+	struct vma *v;
+	size_t n, cap;
+	char *names;
+	size_t names_len, names_cap;
+	struct smaps_extra *extra;
+	size_t n_extra, cap_extra;
+	/* intern hash table (open addressing) over names */
+	uint32_t *hash;
+	size_t hash_cap, hash_used;
+	bool has_figures;	/* input was smaps, not maps */
+};
+
+/* Where a parse failed. */
+struct smaps_error {
+	unsigned long line;	/* 1-based line number of the bad line, 0 if none */
+	char msg[160];
+};
+
+void vma_list_init(struct vma_list *l);
+void vma_list_free(struct vma_list *l);
+/* Forget the VMAs but keep the allocations, for a re-read. */
+void vma_list_clear(struct vma_list *l);
+
+/* The decoded name of a VMA ("" when none).  Valid until the list is freed. */
+static inline const char *vma_name(const struct vma_list *l, const struct vma *v)
+{
+	return l->names + v->name;
+}
+
+/* Intern a string of len bytes into l->names; returns its offset.
+ * Returns UINT32_MAX on allocation failure (errno ENOMEM). */
+uint32_t vma_list_intern(struct vma_list *l, const char *s, size_t len);
+
+/* Parse smaps or maps text read from the file descriptor fd until end of file.
+ * Appends to l (call vma_list_clear() first for a fresh read).
+ * The text is read in large blocks with read(2); lines of any length are accepted.
+ * Returns 0 on success; -1 on error with errno set:
+ *   ENOEXEC  a malformed line (err->line and err->msg say which and why);
+ *   ENOMEM   out of memory;
+ *   ESRCH    read(2) failed with ESRCH (the process exited);
+ *   any other errno from read(2).
+ * A file that ends in the middle of a line is malformed. */
+int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err);
+
+/* The same on a buffer of len bytes (for tests and fuzzing). */
+int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smaps_error *err);
+
+/* Check that the VMAs are in strictly increasing address order without overlap
+ * (start < end, end <= next start).  Returns the index of the first VMA that breaks
+ * the order, or l->n if none. */
+size_t vma_list_check_order(const struct vma_list *l);
+
+/* Index of the VMA that holds address addr (start <= addr < end), or -1.
+ * O(log n); the list must be ordered (vma_list_check_order() == n). */
+ptrdiff_t vma_list_find(const struct vma_list *l, uint64_t addr);
+
+/* Index of the first VMA with end > addr (the VMA holding addr or the next one
+ * above it), or l->n.  O(log n). */
+size_t vma_list_lower_bound(const struct vma_list *l, uint64_t addr);
+
+#endif

@@ -1,0 +1,131 @@
+/* util.c - small helpers shared by the renderers (see util.h) */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonwrt.h"
+#include "util.h"
+
+char *size_human(char *buf, size_t len, uint64_t bytes, bool exact)
+{
+	static const char units[] = "KMGTPE";
+
+	if (exact || bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64, bytes);
+		return buf;
+	}
+	int u = 0;
+	long double v = (long double)bytes / 1024;
+	while (u < 5 && v >= 1023.95L) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.95L && (uint64_t)(v * 10 + 0.5L) % 10)
+		snprintf(buf, len, "%.1Lf%c", v, units[u]);
+	else
+		snprintf(buf, len, "%.0Lf%c", v, units[u]);
+	return buf;
+}
+
+char *size_words(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	int u = 0;
+	double v = (double)bytes;
+
+	while (u < 6 && v >= 1024) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
+	else if (v < 10 && (uint64_t)(v * 10 + 0.5) % 10)
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f %s", v, units[u]);
+	return buf;
+}
+
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	/* length of a valid UTF-8 sequence at s, or 0 */
+	size_t need;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 4;
+	else
+		return 0;
+	if (n < need)
+		return 0;
+	return json_utf8_valid((const char *)s, need) ? need : 0;
+}
+
+char *name_printable(char *buf, size_t cap, const char *s, size_t len, size_t width,
+		     bool ascii)
+{
+	/* First escape into a temporary, counting columns; then cut from the front. */
+	char tmp[4096];
+	size_t cols[4096 / 2];
+	size_t t = 0, nc = 0;
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < len && t + 8 < sizeof(tmp) && nc < sizeof(cols) / sizeof(cols[0]);) {
+		size_t l = utf8_len(u + i, len - i);
+		cols[nc++] = t;
+		if (l == 1 && u[i] >= 0x20 && u[i] != 0x7f) {
+			tmp[t++] = (char)u[i];
+		} else if (l > 1 && !ascii) {
+			memcpy(tmp + t, u + i, l);
+			t += l;
+		} else if (u[i] == '\n') {
+			memcpy(tmp + t, "\\n", 2), t += 2;
+			l = 1;
+		} else if (u[i] == '\t') {
+			memcpy(tmp + t, "\\t", 2), t += 2;
+			l = 1;
+		} else {
+			t += (size_t)snprintf(tmp + t, 5, "\\x%02x", u[i]);
+			l = 1;
+		}
+		i += l;
+	}
+	/* columns: a multi-byte character counts one, an escape its length */
+	size_t total = 0;
+	for (size_t k = 0; k < nc; k++) {
+		size_t end = k + 1 < nc ? cols[k + 1] : t;
+		size_t w = (unsigned char)tmp[cols[k]] >= 0x80 ? 1 : end - cols[k];
+		total += w;
+	}
+	size_t from = 0;
+	const char *ell = ascii ? "..." : "\xe2\x80\xa6";
+	size_t ell_w = ascii ? 3 : 1;
+	bool cut = false;
+	if (total > width && width > ell_w) {
+		size_t k = 0;
+		while (k < nc && total > width - ell_w) {
+			size_t end = k + 1 < nc ? cols[k + 1] : t;
+			size_t w = (unsigned char)tmp[cols[k]] >= 0x80 ? 1 : end - cols[k];
+			total -= w;
+			k++;
+		}
+		from = k < nc ? cols[k] : t;
+		cut = true;
+	}
+	snprintf(buf, cap, "%s%.*s", cut ? ell : "", (int)(t - from), tmp + from);
+	return buf;
+}
+
+const char *path_base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s && s[1] ? s + 1 : path;
+}

@@ -1,0 +1,28 @@
+/* util.h - small helpers shared by the renderers */
+#ifndef VMLAYOUT_UTIL_H
+#define VMLAYOUT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Format a size of bytes into buf (len bytes): with exact set, the decimal byte
+ * count; else a binary human unit as pmap/lsblk do: "0", "4K", "1.3M", "128T"
+ * (one decimal below 10, none above; K = KiB).  Returns buf. */
+char *size_human(char *buf, size_t len, uint64_t bytes, bool exact);
+
+/* Format a gap size with its unit spelled out ("124 TiB", "527 MiB", "4 KiB").
+ * Returns buf. */
+char *size_words(char *buf, size_t len, uint64_t bytes);
+
+/* Copy the name s (len bytes) into buf (cap bytes) fit to print on a terminal:
+ * control characters and invalid UTF-8 escaped as \n, \t, \xHH; at most width
+ * display columns (one column per character assumed), cut with "…" or "..."
+ * (ascii) at the front when longer.  Returns buf. */
+char *name_printable(char *buf, size_t cap, const char *s, size_t len, size_t width,
+		     bool ascii);
+
+/* The last path component of path ("libc.so.6"), a pointer into path. */
+const char *path_base(const char *path);
+
+#endif

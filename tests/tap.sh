@@ -1,0 +1,23 @@
+# tap.sh - sourced by the shell tests: TAP output helpers.
+# ok COND-EXIT-STATUS "description"   e.g.  test "$a" = "$b"; ok $? "a equals b"
+# skip_all "reason"                   the whole script is skipped (plan 1..0)
+# done_testing                        prints the plan; call at the end
+tap_n=0
+tap_failed=0
+ok() {
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP ${2:-}"
+}
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+bail_out() { echo "Bail out! $1"; exit 1; }
+done_testing() { echo "1..$tap_n"; exit 0; }
