@@ -341,6 +341,28 @@ static ptrdiff_t add_object(struct layout *L, const struct vma *v, bool has_bias
 	return (ptrdiff_t)L->n_objects++;
 }
 
+/* An object already seen, of the same file, that VMA v continues: v lies in one of its
+ * segments at the file offset that segment has there.  Sets *seg.  Returns its index
+ * or -1. */
+static ptrdiff_t match_object(const struct layout *L, const struct elf_info *ei,
+			      const struct vma *v, uint64_t page, const struct elf_segment **seg)
+{
+	for (size_t i = L->n_objects; i-- > 0;) {
+		const struct object *o = &L->objects[i];
+		if (o->inode != v->inode || o->dev_major != v->dev_major ||
+		    o->dev_minor != v->dev_minor || !o->has_bias || v->start < o->load_bias)
+			continue;
+		uint64_t fa = v->start - o->load_bias;
+		const struct elf_segment *s = elf_info_segment_for_vaddr(ei, fa, page);
+		if (s && v->offset >= page_down(s->offset, page) &&
+		    v->offset - page_down(s->offset, page) == fa - page_down(s->vaddr, page)) {
+			*seg = s;
+			return (ptrdiff_t)i;
+		}
+	}
+	return -1;
+}
+
 /* The role of a file-backed VMA inside ELF segment seg of an object loaded at bias. */
 static enum role segment_role(const struct elf_info *ei, const struct elf_segment *seg,
 			      const struct vma *v, uint64_t bias, uint64_t page)
@@ -410,22 +432,25 @@ static void attribute_files(struct layout *L, struct procfs *pf, struct elf_cach
 		}
 		struct elf_cache_entry *ce = elf_for_vma(L, pf, cache, v);
 		if (ce && ce->ok) {
-			const struct elf_segment *seg =
-				elf_info_segment_for_offset(&ce->ei, v->offset, page);
-			if (!seg) {
-				/* An ELF file mapped outside its segments: plain file. */
-				v->role = ROLE_FILE;
-				continue;
-			}
-			uint64_t bias = v->start - (page_down(seg->vaddr, page) +
-						    (v->offset - page_down(seg->offset, page)));
-			ptrdiff_t oi = find_object(L, v, true, bias);
-			if (oi < 0)
+			const struct elf_segment *seg = NULL;
+			ptrdiff_t oi = match_object(L, &ce->ei, v, page, &seg);
+			if (oi < 0) {
+				/* the first VMA of a new mapping of the file */
+				seg = elf_info_segment_for_offset(&ce->ei, v->offset, page);
+				if (!seg || v->offset - page_down(seg->offset, page) >
+						    UINT64_MAX - page_down(seg->vaddr, page)) {
+					/* an ELF file mapped outside its segments */
+					v->role = ROLE_FILE;
+					continue;
+				}
+				uint64_t bias = v->start - (page_down(seg->vaddr, page) +
+							    (v->offset - page_down(seg->offset, page)));
 				oi = add_object(L, v, true, bias, ce);
+			}
 			if (oi < 0)
 				continue;
 			v->object = (int32_t)oi;
-			v->role = segment_role(&ce->ei, seg, v, bias, page);
+			v->role = segment_role(&ce->ei, seg, v, L->objects[oi].load_bias, page);
 			continue;
 		}
 		if (ce && ce->err == ENOEXEC) {

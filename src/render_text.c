@@ -34,7 +34,7 @@ struct item {
 	struct figures fig;
 	int kind;		/* enum role of the first VMA, or -1 for an object, -2 folded */
 	int32_t object;
-	size_t folded;		/* for kind -2: how many items */
+	int32_t tid;		/* for a thread stack */
 };
 
 struct ctx {
@@ -168,7 +168,7 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 	}
 	switch (it->kind) {
 	case ROLE_THREAD_STACK:
-		snprintf(buf, len, "thread stack (tid %d)", (int)v->tid);
+		snprintf(buf, len, "thread stack (tid %d)", (int)it->tid);
 		return;
 	case ROLE_ANON:
 	case ROLE_GUARD:
@@ -230,7 +230,7 @@ static bool same_item(const struct layout *L, const struct item *it, const struc
 	case -1:
 		return v->object == it->object;
 	case ROLE_THREAD_STACK:
-		return v->tid == u->tid;
+		return v->tid == it->tid;
 	case ROLE_SHM:
 	case ROLE_FILE:
 		return v->name == u->name;
@@ -279,7 +279,7 @@ static void draw_mmap_items(const struct ctx *c, const struct band *b)
 			cap *= 2;
 		}
 		items[n] = (struct item){ .first = i, .last = i, .kind = item_key_kind(v),
-					  .object = v->object };
+					  .object = v->object, .tid = v->tid };
 		figures_add_vma(&items[n].fig, v);
 		n++;
 	}

@@ -57,11 +57,37 @@ static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
 
+/* argp's messages go through this stream: it writes to stderr, with the quotes of
+ * "Try `vmlayout --help'" made plain ('), as the other messages have them. */
+static ssize_t usage_write(void *cookie, const char *buf, size_t size)
+{
+	char tmp[256];
+
+	(void)cookie;
+	for (size_t done = 0; done < size;) {
+		size_t n = size - done < sizeof(tmp) ? size - done : sizeof(tmp);
+		for (size_t i = 0; i < n; i++)
+			tmp[i] = buf[done + i] == '`' ? '\'' : buf[done + i];
+		if (fwrite(tmp, 1, n, stderr) != n)
+			return -1;
+		done += n;
+	}
+	return (ssize_t)size;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct ctl *ctl = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT: {
+		FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = usage_write });
+		if (f) {
+			setvbuf(f, NULL, _IOLBF, 0);
+			state->err_stream = f;
+		}
+		break;
+	}
 	case 'j':
 		ctl->json = true;
 		break;
@@ -196,6 +222,8 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	argp_err_exit_status = EXIT_USAGE;
+	if (argc > 0)
+		argv[0] = (char *)"vmlayout";	/* getopt names the program by argv[0] */
 	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
 
 	long t = parse_target(ctl.target);

@@ -1,0 +1,467 @@
+/* jsonwrt.c - a streaming JSON writer onto a stdio stream (see jsonwrt.h)
+ *
+ * Hot path: a --json document of a large process holds millions of values (60 000
+ * VMAs of some 40 values each, measured at about 300 instructions a value), so
+ * numbers are converted by hand (no printf) and string bytes are copied as they are
+ * checked, all straight into the writer's own buffer, which goes to the stream with
+ * fwrite_unlocked() when full: one stdio call per JSONWRT_BUFSIZE bytes rather than
+ * several per value.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1		/* fwrite_unlocked */
+#endif
+
+#include "jsonwrt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char hexdigits[16] = "0123456789abcdef";
+
+/* ------------------------------------------------------------------ UTF-8 */
+
+/* What the escaper does with each byte value. */
+enum byte_class {
+	BC_PLAIN,	/* printable ASCII other than '"' and '\': copied */
+	BC_ESCAPE,	/* '"', '\', control characters, DEL: escaped */
+	BC_MULTI,	/* 0x80..0xff: part of a multi-byte sequence, valid or not */
+};
+
+static const unsigned char byte_class[256] = {
+	[0x00 ... 0x1f] = BC_ESCAPE,
+	[0x20 ... 0x21] = BC_PLAIN,
+	['"'] = BC_ESCAPE,
+	[0x23 ... 0x5b] = BC_PLAIN,
+	['\\'] = BC_ESCAPE,
+	[0x5d ... 0x7e] = BC_PLAIN,
+	[0x7f] = BC_ESCAPE,
+	[0x80 ... 0xff] = BC_MULTI,
+};
+
+/* Length of the well-formed UTF-8 sequence of two to four bytes at p (n > 0 bytes
+ * available, p[0] >= 0x80), or, when it is ill-formed, minus the length of its maximal
+ * subpart: the longest prefix of a well-formed sequence (at least the first byte),
+ * which is replaced by one U+FFFD.  The ranges are those of Unicode Table 3-7. */
+static int utf8_sequence(const unsigned char *p, size_t n)
+{
+	unsigned char b = p[0], lo = 0x80, hi = 0xbf;
+	int need;
+
+	if (b >= 0xc2 && b <= 0xdf) {
+		need = 2;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		need = 3;
+		if (b == 0xe0)
+			lo = 0xa0;	/* no overlong three-byte forms */
+		else if (b == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		need = 4;
+		if (b == 0xf0)
+			lo = 0x90;	/* no overlong four-byte forms */
+		else if (b == 0xf4)
+			hi = 0x8f;	/* nothing above U+10FFFF */
+	} else {
+		return -1;	/* continuation byte, C0, C1 or F5..FF: never a lead */
+	}
+	if (n < 2 || p[1] < lo || p[1] > hi)
+		return -1;
+	for (int i = 2; i < need; i++)
+		if ((size_t)i >= n || p[i] < 0x80 || p[i] > 0xbf)
+			return -i;
+	return need;
+}
+
+bool json_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		int r = utf8_sequence(p + i, len - i);
+		if (r < 0)
+			return false;
+		i += (size_t)r;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ output */
+
+/* Hand the buffered bytes to the stream. */
+static void flush_buf(struct jsonwrt *w)
+{
+	if (w->len)
+		fwrite_unlocked(w->buf, 1, w->len, w->out);
+	w->len = 0;
+}
+
+/* Room for n more bytes (n <= JSONWRT_BUFSIZE) at the end of the buffer; the caller
+ * writes them and adds what it wrote to w->len. */
+static inline char *reserve(struct jsonwrt *w, size_t n)
+{
+	if (n > JSONWRT_BUFSIZE - w->len)
+		flush_buf(w);
+	return w->buf + w->len;
+}
+
+static inline void put(struct jsonwrt *w, char c)
+{
+	*reserve(w, 1) = c;
+	w->len++;
+}
+
+static inline void put_bytes(struct jsonwrt *w, const void *p, size_t n)
+{
+	if (n > JSONWRT_BUFSIZE - w->len) {
+		flush_buf(w);
+		if (n >= JSONWRT_BUFSIZE / 2) {
+			fwrite_unlocked(p, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+/* The escape sequence of a byte of class BC_ESCAPE. */
+static void put_escape(struct jsonwrt *w, unsigned char c)
+{
+	char *o = reserve(w, 6);
+
+	o[0] = '\\';
+	switch (c) {
+	case '"': o[1] = '"'; break;
+	case '\\': o[1] = '\\'; break;
+	case '\n': o[1] = 'n'; break;
+	case '\t': o[1] = 't'; break;
+	case '\r': o[1] = 'r'; break;
+	case '\b': o[1] = 'b'; break;
+	case '\f': o[1] = 'f'; break;
+	default:
+		memcpy(o + 1, "u00", 3);
+		o[4] = hexdigits[c >> 4];
+		o[5] = hexdigits[c & 0xf];
+		w->len += 6;
+		return;
+	}
+	w->len += 2;
+}
+
+/* Bytes copied per round of the plain-byte loop below. */
+#define STRING_CHUNK 256
+
+/* The quoted, escaped string at s: len bytes, or up to its NUL when nul_terminated
+ * (len then unused).  Plain bytes are copied straight into the buffer as they are
+ * checked; each other byte, or multi-byte sequence, is handled on its own.  A NUL-
+ * terminated string needs no strlen(): NUL stops the plain loop (it is BC_ESCAPE),
+ * and utf8_sequence() never reads past it (NUL is no continuation byte). */
+static inline void put_string_any(struct jsonwrt *w, const char *s, size_t len,
+				  bool nul_terminated)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = nul_terminated ? NULL : p + len;
+
+	put(w, '"');
+	for (;;) {
+		size_t room = STRING_CHUNK, i = 0;
+
+		if (!nul_terminated) {
+			if (p == end)
+				break;
+			if ((size_t)(end - p) < room)
+				room = (size_t)(end - p);
+		}
+		char *o = reserve(w, room);
+		while (i < room && byte_class[p[i]] == BC_PLAIN) {
+			o[i] = (char)p[i];
+			i++;
+		}
+		w->len += i;
+		p += i;
+		if (i == room)
+			continue;
+
+		unsigned char c = *p;
+		if (byte_class[c] == BC_MULTI) {
+			int r = utf8_sequence(p, nul_terminated ? SIZE_MAX : (size_t)(end - p));
+			if (r > 0) {
+				o = reserve(w, 4);
+				memcpy(o, p, (size_t)r);
+				w->len += (size_t)r;
+				p += r;
+			} else {
+				o = reserve(w, 3);
+				memcpy(o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+				w->len += 3;
+				p += -r;
+			}
+			continue;
+		}
+		if (nul_terminated && c == 0)
+			break;
+		put_escape(w, c);
+		p++;
+	}
+	put(w, '"');
+}
+
+static void put_string(struct jsonwrt *w, const char *s, size_t len)
+{
+	put_string_any(w, s, len, false);
+}
+
+static void put_cstring(struct jsonwrt *w, const char *s)
+{
+	put_string_any(w, s, 0, true);
+}
+
+/* A newline and the indent of depth (two spaces a level). */
+static void put_newline_indent(struct jsonwrt *w, int depth)
+{
+	size_t n = 2 * (size_t)depth;
+	char *p = reserve(w, n + 1);
+
+	*p = '\n';
+	memset(p + 1, ' ', n);
+	w->len += n + 1;
+}
+
+/* Everything that goes before a value: the comma after the previous member, the
+ * newline and indent, and the key inside an object. */
+static inline void begin_value(struct jsonwrt *w, const char *key)
+{
+	int d = w->depth;
+	unsigned char st = w->state[d];
+
+	if (d == 0) {
+		/* Top level: one value; should another follow, a newline keeps the
+		 * values apart (one document per line). */
+		if (st & JSONWRT_HAS_MEMBER)
+			put(w, '\n');
+		w->state[0] = st | JSONWRT_HAS_MEMBER;
+		return;
+	}
+	if (st & JSONWRT_HAS_MEMBER)
+		put(w, ',');
+	else
+		w->state[d] = st | JSONWRT_HAS_MEMBER;
+	if (w->pretty)
+		put_newline_indent(w, d);
+	if (!(st & JSONWRT_IN_ARRAY)) {
+		if (key)
+			put_cstring(w, key);
+		else
+			put_bytes(w, "\"\"", 2);
+		if (w->pretty) {
+			memcpy(reserve(w, 2), ": ", 2);
+			w->len += 2;
+		} else {
+			put(w, ':');
+		}
+	}
+}
+
+static void open_container(struct jsonwrt *w, const char *key, bool array)
+{
+	begin_value(w, key);
+	if (w->depth + 1 >= JSONWRT_MAX_DEPTH)
+		abort();
+	w->depth++;
+	w->state[w->depth] = array ? JSONWRT_IN_ARRAY : 0;
+	put(w, array ? '[' : '{');
+}
+
+static void close_container(struct jsonwrt *w, bool array)
+{
+	int d = w->depth;
+
+	if (d <= 0 || !(w->state[d] & JSONWRT_IN_ARRAY) != !array)
+		abort();
+	if (w->pretty && (w->state[d] & JSONWRT_HAS_MEMBER))
+		put_newline_indent(w, d - 1);
+	w->depth--;
+	put(w, array ? ']' : '}');
+}
+
+/* ------------------------------------------------------------------ API */
+
+void jsonwrt_init(struct jsonwrt *w, FILE *out, bool pretty)
+{
+	w->out = out;
+	w->len = 0;
+	w->depth = 0;
+	w->state[0] = 0;
+	w->pretty = pretty;
+}
+
+void jsonwrt_object_open(struct jsonwrt *w, const char *key)
+{
+	open_container(w, key, false);
+}
+
+void jsonwrt_object_close(struct jsonwrt *w)
+{
+	close_container(w, false);
+}
+
+void jsonwrt_array_open(struct jsonwrt *w, const char *key)
+{
+	open_container(w, key, true);
+}
+
+void jsonwrt_array_close(struct jsonwrt *w)
+{
+	close_container(w, true);
+}
+
+void jsonwrt_str(struct jsonwrt *w, const char *key, const char *s)
+{
+	begin_value(w, key);
+	if (s)
+		put_cstring(w, s);
+	else
+		put_bytes(w, "null", 4);
+}
+
+void jsonwrt_strn(struct jsonwrt *w, const char *key, const char *s, size_t len)
+{
+	begin_value(w, key);
+	if (s)
+		put_string(w, s, len);
+	else
+		put_bytes(w, "null", 4);
+}
+
+static const char digit_pairs[200] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Number of decimal digits of v. */
+static inline unsigned decimal_digits(uint64_t v)
+{
+	static const uint64_t pow10[20] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+		1000000000, 10000000000u, 100000000000u, 1000000000000u, 10000000000000u,
+		100000000000000u, 1000000000000000u, 10000000000000000u,
+		100000000000000000u, 1000000000000000000u, 10000000000000000000u,
+	};
+	/* With bits the bit length of v (0 counted as 1), n = floor(bits * log10(2))
+	 * (1233 / 4096 ~ log10(2)) is v's digit count or one less: v < 10^n tells. */
+	uint64_t v1 = v | 1;
+	unsigned bits = 64 - (unsigned)__builtin_clzll(v1);
+	unsigned n = (bits * 1233) >> 12;
+
+	return n + 1 - (v1 < pow10[n]);
+}
+
+/* v in decimal, straight into the buffer, two digits at a time from the end. */
+static void put_decimal(struct jsonwrt *w, uint64_t v)
+{
+	unsigned n = decimal_digits(v);
+	char *o = reserve(w, n), *p = o + n;
+
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10)
+		memcpy(p - 2, digit_pairs + 2 * v, 2);
+	else
+		p[-1] = (char)('0' + v);
+	w->len += n;
+}
+
+void jsonwrt_u64(struct jsonwrt *w, const char *key, uint64_t v)
+{
+	begin_value(w, key);
+	put_decimal(w, v);
+}
+
+void jsonwrt_i64(struct jsonwrt *w, const char *key, int64_t v)
+{
+	begin_value(w, key);
+	if (v < 0) {
+		put(w, '-');
+		/* The magnitude in unsigned arithmetic: also right for INT64_MIN. */
+		put_decimal(w, -(uint64_t)v);
+	} else {
+		put_decimal(w, (uint64_t)v);
+	}
+}
+
+void jsonwrt_hex(struct jsonwrt *w, const char *key, uint64_t v)
+{
+	/* Hex digits: one per started nibble, at least one. */
+	unsigned n = v ? (unsigned)(67 - __builtin_clzll(v)) / 4 : 1;
+	char *o, *p;
+
+	begin_value(w, key);
+	o = reserve(w, n + 4);
+	memcpy(o, "\"0x", 3);
+	p = o + 3 + n;
+	*p = '"';
+	do {
+		*--p = hexdigits[v & 0xf];
+		v >>= 4;
+	} while (v);
+	w->len += n + 4;
+}
+
+void jsonwrt_bool(struct jsonwrt *w, const char *key, bool v)
+{
+	begin_value(w, key);
+	if (v)
+		put_bytes(w, "true", 4);
+	else
+		put_bytes(w, "false", 5);
+}
+
+void jsonwrt_null(struct jsonwrt *w, const char *key)
+{
+	begin_value(w, key);
+	put_bytes(w, "null", 4);
+}
+
+void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	char buf[256];
+
+	begin_value(w, key);
+	put(w, '"');
+	while (len) {
+		size_t n = len < sizeof buf / 2 ? len : sizeof buf / 2;
+		for (size_t i = 0; i < n; i++) {
+			buf[2 * i] = hexdigits[b[i] >> 4];
+			buf[2 * i + 1] = hexdigits[b[i] & 0xf];
+		}
+		put_bytes(w, buf, 2 * n);
+		b += n;
+		len -= n;
+	}
+	put(w, '"');
+}
+
+void jsonwrt_flush(struct jsonwrt *w)
+{
+	flush_buf(w);
+}
+
+void jsonwrt_finish(struct jsonwrt *w)
+{
+	if (w->depth != 0)
+		abort();
+	put(w, '\n');
+	flush_buf(w);
+}

@@ -1,0 +1,127 @@
+/* jsonwrt.h - a streaming JSON writer onto a stdio stream
+ *
+ * The writer prints each value as soon as it is given: no document is built in
+ * memory, so a document of any size costs the same few KiB of state.  It is meant for
+ * the --json view of a process with tens of thousands of VMAs, so numbers and strings
+ * are formatted by hand (no printf) into the writer's own buffer (JSONWRT_BUFSIZE
+ * bytes, inside struct jsonwrt), which goes to the stream with the unlocked stdio calls
+ * each time it fills, and at jsonwrt_flush() and jsonwrt_finish().  Until then the
+ * stream has not seen the latest values: do not write to the stream directly between
+ * jsonwrt calls without jsonwrt_flush() first.  The stream is never fflush()ed or
+ * closed by the writer.
+ *
+ * Shape of a document:
+ *
+ *	struct jsonwrt w;
+ *	jsonwrt_init(&w, stdout, pretty);
+ *	jsonwrt_object_open(&w, NULL);			{
+ *	jsonwrt_u64(&w, "schema", 1);			  "schema": 1,
+ *	jsonwrt_array_open(&w, "vmas");			  "vmas": [
+ *	jsonwrt_object_open(&w, NULL);			    {
+ *	jsonwrt_hex(&w, "start", 0x1000);		      "start": "0x1000"
+ *	jsonwrt_object_close(&w);			    }
+ *	jsonwrt_array_close(&w);			  ]
+ *	jsonwrt_object_close(&w);			}
+ *	jsonwrt_finish(&w);				(final newline)
+ *
+ * Keys: every function that writes a value takes the member's key.  Inside an object
+ * the key is written (a NULL key is written as ""); inside an array and at the top
+ * level the key is ignored (pass NULL).  Keys and string values go through the same
+ * escaper, so any bytes are safe in either.
+ *
+ * Strings: the output is always valid JSON and valid UTF-8, whatever bytes come in.
+ * '"' and '\' are escaped; the control characters U+0000..U+001F and U+007F are written
+ * as \n \t \r \b \f or \u00XX (lower-case hex); valid UTF-8 sequences of two to four
+ * bytes are copied as they are; each invalid sequence is replaced by U+FFFD, one
+ * replacement per maximal subpart of an ill-formed sequence (the Unicode Standard's
+ * recommended practice, chapter 3, "U+FFFD Substitution of Maximal Subparts").  Use
+ * json_utf8_valid() to know beforehand whether a string will be changed (the JSON
+ * document then gives the exact bytes separately, with jsonwrt_hexbytes()).
+ *
+ * Errors: the writer does not check each write.  A failed write sets the stream's
+ * error indicator; the caller checks ferror() (or closes the stream and checks that)
+ * after jsonwrt_finish().
+ *
+ * Pretty output is indented by two spaces per level, one member per line, with a space
+ * after each ':'; empty containers print as {} and [].  Compact output has no
+ * whitespace at all.  Both end with jsonwrt_finish()'s newline.
+ */
+#ifndef VMLAYOUT_JSONWRT_H
+#define VMLAYOUT_JSONWRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Deepest nesting of objects and arrays.  Opening a container deeper than this is a
+ * programming error: the writer calls abort(). */
+#define JSONWRT_MAX_DEPTH 128
+
+enum { JSONWRT_HAS_MEMBER = 1, JSONWRT_IN_ARRAY = 2 };
+
+/* Bytes the writer gathers before each write to the stream. */
+#define JSONWRT_BUFSIZE 8192
+
+struct jsonwrt {
+	FILE *out;
+	size_t len;		/* bytes waiting in buf */
+	int depth;		/* containers open: 0 at top level */
+	bool pretty;
+	/* state[d] describes the container at depth d (state[0]: the top level, where
+	 * one value is expected): JSONWRT_HAS_MEMBER, it already holds a member (a comma
+	 * goes before the next one); JSONWRT_IN_ARRAY, it is an array, not an object. */
+	unsigned char state[JSONWRT_MAX_DEPTH];
+	char buf[JSONWRT_BUFSIZE];
+};
+
+/* Start a document on out (not closed or flushed by the writer).  pretty: indented
+ * output, else compact. */
+void jsonwrt_init(struct jsonwrt *w, FILE *out, bool pretty);
+
+/* Open an object or array as the member key (see "Keys" above) / close the innermost
+ * open one.  Closing with nothing open, or closing an array with object_close (and the
+ * converse), is a programming error: the writer calls abort(). */
+void jsonwrt_object_open(struct jsonwrt *w, const char *key);
+void jsonwrt_object_close(struct jsonwrt *w);
+void jsonwrt_array_open(struct jsonwrt *w, const char *key);
+void jsonwrt_array_close(struct jsonwrt *w);
+
+/* A string from a NUL-terminated s; s NULL writes null. */
+void jsonwrt_str(struct jsonwrt *w, const char *key, const char *s);
+/* A string from len bytes at s, any bytes including NUL (written as \u0000); s NULL
+ * writes null. */
+void jsonwrt_strn(struct jsonwrt *w, const char *key, const char *s, size_t len);
+
+/* Integers, in decimal: 18446744073709551615, -9223372036854775808.  (Readers that
+ * keep numbers as doubles, jq 1.6 for one, round values above 2^53.) */
+void jsonwrt_u64(struct jsonwrt *w, const char *key, uint64_t v);
+void jsonwrt_i64(struct jsonwrt *w, const char *key, int64_t v);
+
+/* A string holding v in lower-case hex with "0x", no padding: "0x0", "0x7ffd315e2000".
+ * The form the JSON document uses for addresses, which doubles would round. */
+void jsonwrt_hex(struct jsonwrt *w, const char *key, uint64_t v);
+
+void jsonwrt_bool(struct jsonwrt *w, const char *key, bool v);
+void jsonwrt_null(struct jsonwrt *w, const char *key);
+
+/* A string holding len bytes at p as lower-case hex digits, two per byte, no prefix:
+ * "/tmp" gives "2f746d70"; len 0 gives "". */
+void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t len);
+
+/* Hand every byte written so far to the stream (fwrite, not fflush).  Only needed to
+ * interleave other output or to show a partial document; jsonwrt_finish() does it. */
+void jsonwrt_flush(struct jsonwrt *w);
+
+/* End the document: write the final newline and hand everything to the stream (as
+ * jsonwrt_flush()).  Containers still open are a programming error: the writer calls
+ * abort(). */
+void jsonwrt_finish(struct jsonwrt *w);
+
+/* Whether len bytes at s are well-formed UTF-8 (Unicode Table 3-7): no overlong forms,
+ * no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequence.  NUL
+ * and the other ASCII bytes are valid.  Exactly the strings the writer copies without
+ * replacing anything (it still escapes control characters, quotes and backslashes). */
+bool json_utf8_valid(const char *s, size_t len);
+
+#endif
