@@ -182,6 +182,23 @@ static int read_smaps(struct layout *L, struct procfs *pf, char *msg, size_t msg
 	return 0;
 }
 
+static void read_rollup(struct layout *L, struct procfs *pf)
+{
+	char *buf;
+	size_t len;
+	struct vma_list l;
+
+	if (procfs_read_file(pf, "smaps_rollup", &buf, &len) < 0)
+		return;
+	vma_list_init(&l);
+	if (smaps_parse_buf(buf, len, &l, NULL) == 0 && l.n == 1) {
+		L->rollup = l.v[0];
+		L->has_rollup = true;
+	}
+	vma_list_free(&l);
+	free(buf);
+}
+
 static void read_auxv(struct layout *L, struct procfs *pf)
 {
 	char *buf;
@@ -823,6 +840,7 @@ enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_
 	if (!L->elf_class)
 		L->elf_class = sizeof(void *) == 8 ? 64 : 32;
 	read_auxv(L, &pf);
+	read_rollup(L, &pf);
 	L->page_size = L->auxv.page_size ? L->auxv.page_size : (uint64_t)sysconf(_SC_PAGESIZE);
 	set_mm(L);
 	set_task_size(L, &pf);

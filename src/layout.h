@@ -137,6 +137,11 @@ struct layout {
 	bool thread_stacks_unknown;	/* some thread's SP could not be read */
 
 	struct figures totals, regions[REGION_COUNT], roles[ROLE_COUNT];
+	/* /proc/PID/smaps_rollup (bytes): the kernel's own sums.  Its Pss is exact,
+	 * while smaps rounds each VMA's Pss down to a KiB, so totals.pss can be below
+	 * rollup.fig[SF_PSS] by up to 1 KiB per VMA. */
+	struct vma rollup;
+	bool has_rollup;
 	struct vm_counter vmc[VMC_COUNT];
 
 	bool consistent;		/* smaps gave an ordered, non-overlapping list */

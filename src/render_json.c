@@ -289,6 +289,15 @@ void render_json(FILE *out, const struct layout *L)
 	jsonwrt_object_open(&w, "totals");
 	figures(&w, &L->totals, true);
 	jsonwrt_object_close(&w);
+	if (L->has_rollup) {
+		jsonwrt_object_open(&w, "rollup");
+		for (int k = 0; k < SF_COUNT; k++)
+			if (k != SF_SIZE && k != SF_KERNEL_PAGE_SIZE && k != SF_MMU_PAGE_SIZE)
+				jsonwrt_u64(&w, smaps_field_name(k), L->rollup.fig[k]);
+		jsonwrt_object_close(&w);
+	} else {
+		jsonwrt_null(&w, "rollup");
+	}
 	jsonwrt_object_open(&w, "regions");
 	for (int r = 0; r < REGION_COUNT; r++) {
 		jsonwrt_object_open(&w, region_name(r));
