@@ -197,6 +197,7 @@ struct parser {
 	struct vma *cur;	/* the VMA whose lines follow, or NULL before the first */
 	char *scratch;		/* decoded name */
 	size_t scratch_cap;
+	int next_field;		/* the field expected next (kernel order) */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -396,24 +397,70 @@ static int parse_header(struct parser *p, const char *s, const char *e)
 	return 0;
 }
 
-/* The index of a known "Key" of len bytes, or -1. */
-static int field_index(const char *k, size_t len)
+static uint8_t field_len[SF_COUNT];
+/* "Key:" of each field as two 8-byte words and masks, for a compare of the
+ * expected key without a scan (little or big endian alike: built with memcpy). */
+static uint64_t field_word[SF_COUNT][2], field_mask[SF_COUNT][2];
+
+static inline uint64_t load8(const char *s)
 {
-	/* Fast path: the kernel prints them in enum order, so try the obvious ones by
-	 * length first; fall back to a scan. */
+	uint64_t v;
+
+	memcpy(&v, s, 8);
+	return v;
+}
+
+static void field_words_init(void)
+{
 	for (int f = 0; f < SF_COUNT; f++) {
-		const char *n = field_names[f];
-		if (n[0] == k[0] && strlen(n) == len && memcmp(n, k, len) == 0)
-			return f;
+		char k[16] = { 0 }, m[16] = { 0 };
+		size_t n = strlen(field_names[f]);
+		field_len[f] = (uint8_t)n;
+		if (n + 1 > sizeof(k))
+			continue;	/* never: the longest key is 15 bytes */
+		memcpy(k, field_names[f], n);
+		k[n] = ':';
+		memset(m, 0xff, n + 1);
+		memcpy(&field_word[f][0], k, 8);
+		memcpy(&field_word[f][1], k + 8, 8);
+		memcpy(&field_mask[f][0], m, 8);
+		memcpy(&field_mask[f][1], m + 8, 8);
 	}
+}
+
+/* The index of a known "Key" of len bytes, or -1.  The kernel prints the fields in
+ * enum order, so the one after the previous field is tried first. */
+static int field_index(struct parser *p, const char *k, size_t len)
+{
+	int f = p->next_field;
+
+	if (f < SF_COUNT && field_len[f] == len && memcmp(field_names[f], k, len) == 0)
+		return f;
+	for (f = 0; f < SF_COUNT; f++)
+		if (field_len[f] == len && memcmp(field_names[f], k, len) == 0)
+			return f;
 	return -1;
+}
+
+/* VmFlags code -> enum vma_flag, indexed by the two letters ('a'..'z'); 0 = not
+ * known (VMF_OTHER), else flag + 1. */
+static uint8_t flag_table[26][26];
+
+static void flag_table_init(void)
+{
+	for (int f = 0; f < VMF_OTHER; f++) {
+		unsigned a = (unsigned)(flag_codes[f][0] - 'a'), b = (unsigned)(flag_codes[f][1] - 'a');
+		if (a < 26 && b < 26)
+			flag_table[a][b] = (uint8_t)(f + 1);
+	}
 }
 
 static int flag_index(char a, char b)
 {
-	for (int f = 0; f < VMF_OTHER; f++)
-		if (flag_codes[f][0] == a && flag_codes[f][1] == b)
-			return f;
+	unsigned x = (unsigned)(a - 'a'), y = (unsigned)(b - 'a');
+
+	if (x < 26 && y < 26 && flag_table[x][y])
+		return flag_table[x][y] - 1;
 	return VMF_OTHER;
 }
 
@@ -457,67 +504,152 @@ static int add_extra(struct parser *p, const char *k, size_t klen, uint64_t valu
 	return 0;
 }
 
-static int parse_field(struct parser *p, const char *s, const char *e)
+/* Store "Key: val [kB]" in the current VMA. */
+static int store_field(struct parser *p, const char *k, size_t klen, uint64_t val, bool is_kb)
 {
-	const char *colon = memchr(s, ':', (size_t)(e - s));
-
-	if (!colon || colon == s || memchr(s, '\0', (size_t)(colon - s)))
-		return bad(p, "neither a VMA header nor a \"Key: value\" line");
-	if (!p->cur)
-		return bad(p, "a \"Key: value\" line before the first VMA");
-	size_t klen = (size_t)(colon - s);
-	const char *q = colon + 1;
-
-	if (klen == 7 && memcmp(s, "VmFlags", 7) == 0)
-		return parse_vmflags(p, q, e);
-	while (q < e && *q == ' ')
-		q++;
-	uint64_t val;
-	if (take_dec(&q, e, &val) < 0)
-		return bad(p, "bad number for %.*s", (int)(klen > 40 ? 40 : klen), s);
-	bool is_kb = false;
-	if (q < e) {
-		if (e - q == 3 && memcmp(q, " kB", 3) == 0)
-			is_kb = true;
-		else
-			return bad(p, "bad unit for %.*s", (int)(klen > 40 ? 40 : klen), s);
-	}
 	p->cur->has_figures = true;
 	p->l->has_figures = true;
 	if (is_kb) {
 		if (val > UINT64_MAX / 1024)
 			return bad(p, "value out of range");
 		val *= 1024;
-		int f = field_index(s, klen);
+		int f = field_index(p, k, klen);
 		if (f >= 0) {
 			p->cur->fig[f] = val;
+			p->next_field = f + 1;
 			return 0;
 		}
-		return add_extra(p, s, klen, val, true);
+		return add_extra(p, k, klen, val, true);
 	}
-	if (klen == 11 && memcmp(s, "THPeligible", 11) == 0) {
+	if (klen == 11 && memcmp(k, "THPeligible", 11) == 0) {
 		p->cur->thp_eligible = val > INT32_MAX ? INT32_MAX : (int32_t)val;
 		return 0;
 	}
-	if (klen == 13 && memcmp(s, "ProtectionKey", 13) == 0) {
+	if (klen == 13 && memcmp(k, "ProtectionKey", 13) == 0) {
 		p->cur->protection_key = val > INT32_MAX ? INT32_MAX : (int32_t)val;
 		return 0;
 	}
-	return add_extra(p, s, klen, val, false);
+	return add_extra(p, k, klen, val, false);
 }
 
-static int parse_line(struct parser *p, const char *s, const char *e)
+/* A "Key: value" line starting at s, in a buffer ending at e.  Returns the bytes it
+ * takes with its newline, 0 when the line does not end before e (more input
+ * needed), -1 on error.  This is the hot path: 25 such lines per VMA. */
+static ptrdiff_t parse_field_line(struct parser *p, const char *s, const char *e)
 {
-	p->line++;
-	/* A header starts with hex digits and a '-'; a field line with a key and ':'.
-	 * Keys start with an upper-case letter, which is also a hex digit for A-F:
-	 * look for the '-' after the digits to tell them apart. */
 	const char *q = s;
-	while (q < e && hexval[(unsigned char)*q])
+	int f = p->next_field;
+
+	/* the expected key, compared as two words */
+	if (f < SF_COUNT && e - s >= 32 && p->cur &&
+	    (load8(s) & field_mask[f][0]) == field_word[f][0] &&
+	    (load8(s + 8) & field_mask[f][1]) == field_word[f][1]) {
+		q = s + field_len[f] + 1;
+		while (e - q >= 8 && load8(q) == UINT64_C(0x2020202020202020))
+			q += 8;
+		while (q < e && *q == ' ')
+			q++;
+		const char *d = q;
+		uint64_t val = 0;
+		while (q < e && (unsigned)(*q - '0') < 10)
+			val = val * 10 + (unsigned)(*q++ - '0');
+		if (q > d && q - d <= 19 && e - q >= 4 && q[0] == ' ' && q[1] == 'k' &&
+		    q[2] == 'B' && q[3] == '\n' && val <= UINT64_MAX / 1024) {
+			p->line++;
+			p->cur->fig[f] = val * 1024;
+			p->cur->has_figures = true;
+			p->l->has_figures = true;
+			p->next_field = f + 1;
+			return q + 4 - s;
+		}
+		q = s;	/* anything unusual: the general path below */
+	}
+	while (q < e && *q != ':' && *q != '\n' && *q != '\0')
 		q++;
-	if (q > s && q < e && *q == '-')
-		return parse_header(p, s, e);
-	return parse_field(p, s, e);
+	if (q >= e)
+		return 0;
+	p->line++;
+	if (*q != ':' || q == s)
+		return bad(p, "neither a VMA header nor a \"Key: value\" line");
+	if (!p->cur)
+		return bad(p, "a \"Key: value\" line before the first VMA");
+	size_t klen = (size_t)(q - s);
+	q++;
+	if (klen == 7 && memcmp(s, "VmFlags", 7) == 0) {
+		const char *nl = memchr(q, '\n', (size_t)(e - q));
+		if (!nl) {
+			p->line--;
+			return 0;
+		}
+		if (parse_vmflags(p, q, nl) < 0)
+			return -1;
+		return nl + 1 - s;
+	}
+	while (q < e && *q == ' ')
+		q++;
+	const char *d = q;
+	uint64_t val = 0;
+	while (q < e && (unsigned)(*q - '0') < 10)
+		val = val * 10 + (unsigned)(*q++ - '0');
+	if (q >= e || (q[0] == ' ' && e - q < 4)) {
+		p->line--;
+		return 0;
+	}
+	if (q == d)
+		return bad(p, "bad number for %.*s", (int)(klen > 40 ? 40 : klen), s);
+	if (q - d > 19) {
+		/* may have wrapped: check it the slow way */
+		uint64_t v = 0;
+		for (const char *c = d; c < q; c++) {
+			unsigned dig = (unsigned)(*c - '0');
+			if (v > (UINT64_MAX - dig) / 10)
+				return bad(p, "value out of range");
+			v = v * 10 + dig;
+		}
+	}
+	bool is_kb = false;
+	if (*q == ' ') {
+		if (q[1] != 'k' || q[2] != 'B' || q[3] != '\n')
+			return bad(p, "bad unit for %.*s", (int)(klen > 40 ? 40 : klen), s);
+		is_kb = true;
+		q += 3;
+	} else if (*q != '\n') {
+		return bad(p, "bad number for %.*s", (int)(klen > 40 ? 40 : klen), s);
+	}
+	if (store_field(p, s, klen, val, is_kb) < 0)
+		return -1;
+	return q + 1 - s;
+}
+
+/* Parse the complete lines of [s, e).  Returns the bytes consumed (a partial last
+ * line is left), or -1 on error. */
+static ptrdiff_t parse_chunk(struct parser *p, const char *s, const char *e)
+{
+	const char *start = s;
+
+	while (s < e) {
+		ptrdiff_t n;
+		/* A header starts with a lower-case hex digit (the kernel prints
+		 * addresses so); a field line with its key. */
+		if ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')) {
+			const char *nl = memchr(s, '\n', (size_t)(e - s));
+			if (!nl)
+				break;
+			p->line++;
+			if (parse_header(p, s, nl) < 0)
+				return -1;
+			p->next_field = 0;
+			n = nl + 1 - s;
+		} else {
+			n = parse_field_line(p, s, e);
+			if (n < 0)
+				return -1;
+			if (n == 0)
+				break;
+		}
+		s += n;
+	}
+	return s - start;
 }
 
 static void parser_init(struct parser *p, struct vma_list *l, struct smaps_error *err)
@@ -529,30 +661,36 @@ static void parser_init(struct parser *p, struct vma_list *l, struct smaps_error
 		err->line = 0;
 		err->msg[0] = '\0';
 	}
+	if (!field_len[0]) {
+		field_words_init();
+		flag_table_init();
+	}
+}
+
+/* At the end of the input: what is left is a line without its newline. */
+static int parse_tail(struct parser *p, const char *s, size_t len)
+{
+	if (len == 0)
+		return 0;
+	p->line++;
+	if (memchr(s, '\n', len))
+		return bad(p, "malformed line");
+	return bad(p, "the last line has no newline (truncated input)");
 }
 
 int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smaps_error *err)
 {
 	struct parser p;
-	const char *s = buf, *end = buf + len;
 	int rc = 0;
 
 	parser_init(&p, l, err);
 	if (vma_list_intern(l, "", 0) == UINT32_MAX)
 		return -1;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		if (!nl) {
-			p.line++;
-			rc = bad(&p, "the last line has no newline (truncated input)");
-			break;
-		}
-		if (parse_line(&p, s, nl) < 0) {
-			rc = -1;
-			break;
-		}
-		s = nl + 1;
-	}
+	ptrdiff_t n = parse_chunk(&p, buf, buf + len);
+	if (n < 0)
+		rc = -1;
+	else
+		rc = parse_tail(&p, buf + n, len - (size_t)n);
 	free(p.scratch);
 	return rc;
 }
@@ -590,26 +728,18 @@ int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
 			break;
 		}
 		if (r == 0) {
-			if (have) {
-				p.line++;
-				rc = bad(&p, "the last line has no newline (truncated input)");
-			}
+			rc = parse_tail(&p, buf, have);
 			break;
 		}
 		have += (size_t)r;
-		const char *s = buf, *end = buf + have;
-		const char *nl;
-		while ((nl = memchr(s, '\n', (size_t)(end - s))) != NULL) {
-			if (parse_line(&p, s, nl) < 0) {
-				rc = -1;
-				goto out;
-			}
-			s = nl + 1;
+		ptrdiff_t n = parse_chunk(&p, buf, buf + have);
+		if (n < 0) {
+			rc = -1;
+			break;
 		}
-		have = (size_t)(end - s);
-		memmove(buf, s, have);
+		have -= (size_t)n;
+		memmove(buf, buf + n, have);
 	}
-out:
 	free(buf);
 	free(p.scratch);
 	return rc;

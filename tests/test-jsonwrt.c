@@ -839,7 +839,7 @@ static void test_jq(void)
 		tap_ok(run(argv, NULL, NULL) == 0, "%s: jq -e . parses the document", mode);
 
 		/* Every single byte: ASCII comes back as itself, the rest as U+FFFD. */
-		static char bytes_want[256][8];
+		static char bytes_want[256][16];
 		const char *bw[256];
 		for (int i = 0; i < 256; i++) {
 			snprintf(bytes_want[i], sizeof bytes_want[i], "%d", i < 0x80 ? i : 0xfffd);
