@@ -398,9 +398,9 @@ static int parse_header(struct parser *p, const char *s, const char *e)
 }
 
 static uint8_t field_len[SF_COUNT];
-/* "Key:" of each field as two 8-byte words and masks, for a compare of the
- * expected key without a scan (little or big endian alike: built with memcpy). */
-static uint64_t field_word[SF_COUNT][2], field_mask[SF_COUNT][2];
+/* "Key:" of each field padded with spaces to 16 bytes as the kernel prints it, as
+ * two 8-byte words, for a compare of the expected key without a scan. */
+static uint64_t field_word[SF_COUNT][2];
 
 static inline uint64_t load8(const char *s)
 {
@@ -413,19 +413,59 @@ static inline uint64_t load8(const char *s)
 static void field_words_init(void)
 {
 	for (int f = 0; f < SF_COUNT; f++) {
-		char k[16] = { 0 }, m[16] = { 0 };
+		char k[16];
 		size_t n = strlen(field_names[f]);
 		field_len[f] = (uint8_t)n;
+		memset(k, ' ', sizeof(k));
 		if (n + 1 > sizeof(k))
 			continue;	/* never: the longest key is 15 bytes */
 		memcpy(k, field_names[f], n);
 		k[n] = ':';
-		memset(m, 0xff, n + 1);
 		memcpy(&field_word[f][0], k, 8);
 		memcpy(&field_word[f][1], k + 8, 8);
-		memcpy(&field_mask[f][0], m, 8);
-		memcpy(&field_mask[f][1], m + 8, 8);
 	}
+}
+
+/* The 8 bytes at s as a right-aligned decimal number padded with spaces on the
+ * left ("     123"): true with *val set, or false when they are anything else. */
+static bool number8(const char *s, uint64_t *val)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t x = load8(s) ^ (ones * '0');	/* digits -> 0..9, space -> 0x10 */
+	uint64_t hi = x & (ones * 0xf0), lo = x & (ones * 0x0f);
+
+	if (hi & ~(ones * 0x10))
+		return false;			/* a byte neither digit nor space */
+	if ((lo + ones * 6) & (ones * 0xf0))
+		return false;			/* a "digit" above 9 */
+	uint64_t sp = (hi >> 4) * 0xff;		/* 0xff for each space byte */
+	if (sp & (sp + 1) || sp == UINT64_MAX)
+		return false;			/* spaces not all leading, or no digit */
+	if ((hi >> 4) & lo)
+		return false;			/* a space byte with low bits: not a space */
+	/* the first byte in memory is the most significant digit */
+	lo = (lo * 2561) >> 8;
+	lo = ((lo & UINT64_C(0x00ff00ff00ff00ff)) * 6553601) >> 16;
+	lo = ((lo & UINT64_C(0x0000ffff0000ffff)) * UINT64_C(42949672960001)) >> 32;
+	*val = lo;
+	return true;
+#else
+	uint64_t v = 0;
+	bool digit = false;
+
+	for (int i = 0; i < 8; i++) {
+		unsigned ch = (unsigned char)s[i];
+		if (ch - '0' < 10) {
+			v = v * 10 + (ch - '0');
+			digit = true;
+		} else if (ch != ' ' || digit) {
+			return false;
+		}
+	}
+	*val = v;
+	return digit;
+#endif
 }
 
 /* The index of a known "Key" of len bytes, or -1.  The kernel prints the fields in
@@ -540,29 +580,19 @@ static ptrdiff_t parse_field_line(struct parser *p, const char *s, const char *e
 	const char *q = s;
 	int f = p->next_field;
 
-	/* the expected key, compared as two words */
-	if (f < SF_COUNT && e - s >= 32 && p->cur &&
-	    (load8(s) & field_mask[f][0]) == field_word[f][0] &&
-	    (load8(s + 8) & field_mask[f][1]) == field_word[f][1]) {
-		q = s + field_len[f] + 1;
-		while (e - q >= 8 && load8(q) == UINT64_C(0x2020202020202020))
-			q += 8;
-		while (q < e && *q == ' ')
-			q++;
-		const char *d = q;
-		uint64_t val = 0;
-		while (q < e && (unsigned)(*q - '0') < 10)
-			val = val * 10 + (unsigned)(*q++ - '0');
-		if (q > d && q - d <= 19 && e - q >= 4 && q[0] == ' ' && q[1] == 'k' &&
-		    q[2] == 'B' && q[3] == '\n' && val <= UINT64_MAX / 1024) {
-			p->line++;
-			p->cur->fig[f] = val * 1024;
-			p->cur->has_figures = true;
-			p->l->has_figures = true;
-			p->next_field = f + 1;
-			return q + 4 - s;
-		}
-		q = s;	/* anything unusual: the general path below */
+	/* The kernel prints "Key:" padded with spaces to 16 bytes, the number
+	 * right-aligned in the next 8, then " kB" (SEQ_PUT_DEC in task_mmu.c): the
+	 * expected key is compared as two words, the number is read as one. */
+	uint64_t val;
+	if (f < SF_COUNT && e - s >= 32 && p->cur && load8(s) == field_word[f][0] &&
+	    load8(s + 8) == field_word[f][1] && memcmp(s + 24, " kB\n", 4) == 0 &&
+	    number8(s + 16, &val)) {
+		p->line++;
+		p->cur->fig[f] = val * 1024;
+		p->cur->has_figures = true;
+		p->l->has_figures = true;
+		p->next_field = f + 1;
+		return 28;
 	}
 	while (q < e && *q != ':' && *q != '\n' && *q != '\0')
 		q++;
@@ -588,7 +618,7 @@ static ptrdiff_t parse_field_line(struct parser *p, const char *s, const char *e
 	while (q < e && *q == ' ')
 		q++;
 	const char *d = q;
-	uint64_t val = 0;
+	val = 0;
 	while (q < e && (unsigned)(*q - '0') < 10)
 		val = val * 10 + (unsigned)(*q++ - '0');
 	if (q >= e || (q[0] == ' ' && e - q < 4)) {
