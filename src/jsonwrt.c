@@ -155,43 +155,55 @@ static void put_escape(struct jsonwrt *w, unsigned char c)
 	w->len += 2;
 }
 
-/* Bytes copied per round of the plain-byte loop below. */
-#define STRING_CHUNK 256
-
-/* The quoted, escaped string at s: len bytes, or up to its NUL when nul_terminated
- * (len then unused).  Plain bytes are copied straight into the buffer as they are
- * checked; each other byte, or multi-byte sequence, is handled on its own.  A NUL-
- * terminated string needs no strlen(): NUL stops the plain loop (it is BC_ESCAPE),
- * and utf8_sequence() never reads past it (NUL is no continuation byte). */
-static inline void put_string_any(struct jsonwrt *w, const char *s, size_t len,
-				  bool nul_terminated)
+/* How many of the n bytes at p are plain (BC_PLAIN) before the first that is not.
+ * Eight bytes at a time where the byte order allows: a byte below 0x20, equal to
+ * '"', '\' or 0x7f, or with its top bit set marks the end.  Each test may also
+ * flag bytes above a true hit (a borrow), never below one, so the lowest flag is
+ * exact. */
+static inline size_t plain_prefix(const unsigned char *p, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	const unsigned char *end = nul_terminated ? NULL : p + len;
+	size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
+
+	while (n - i >= 8) {
+		uint64_t x, q, b, d;
+		memcpy(&x, p + i, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		d = x ^ (ones * 0x7f);
+		uint64_t bad = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+			       ((d - ones) & ~d) | x;
+		bad &= high;
+		if (bad)
+			return i + (size_t)(__builtin_ctzll(bad) >> 3);
+		i += 8;
+	}
+#endif
+	while (i < n && byte_class[p[i]] == BC_PLAIN)
+		i++;
+	return i;
+}
+
+/* The quoted, escaped string of len bytes at s.  Runs of plain bytes are copied
+ * whole; each other byte, or multi-byte sequence, is handled on its own. */
+static void put_string(struct jsonwrt *w, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 
 	put(w, '"');
-	for (;;) {
-		size_t room = STRING_CHUNK, i = 0;
-
-		if (!nul_terminated) {
+	while (p < end) {
+		size_t run = plain_prefix(p, (size_t)(end - p));
+		if (run) {
+			put_bytes(w, p, run);
+			p += run;
 			if (p == end)
 				break;
-			if ((size_t)(end - p) < room)
-				room = (size_t)(end - p);
 		}
-		char *o = reserve(w, room);
-		while (i < room && byte_class[p[i]] == BC_PLAIN) {
-			o[i] = (char)p[i];
-			i++;
-		}
-		w->len += i;
-		p += i;
-		if (i == room)
-			continue;
-
 		unsigned char c = *p;
 		if (byte_class[c] == BC_MULTI) {
-			int r = utf8_sequence(p, nul_terminated ? SIZE_MAX : (size_t)(end - p));
+			int r = utf8_sequence(p, (size_t)(end - p));
+			char *o;
 			if (r > 0) {
 				o = reserve(w, 4);
 				memcpy(o, p, (size_t)r);
@@ -205,22 +217,15 @@ static inline void put_string_any(struct jsonwrt *w, const char *s, size_t len,
 			}
 			continue;
 		}
-		if (nul_terminated && c == 0)
-			break;
 		put_escape(w, c);
 		p++;
 	}
 	put(w, '"');
 }
 
-static void put_string(struct jsonwrt *w, const char *s, size_t len)
-{
-	put_string_any(w, s, len, false);
-}
-
 static void put_cstring(struct jsonwrt *w, const char *s)
 {
-	put_string_any(w, s, 0, true);
+	put_string(w, s, strlen(s));
 }
 
 /* A newline and the indent of depth (two spaces a level). */
