@@ -4,6 +4,8 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,19 +248,50 @@ static void read_auxv(struct layout *L, struct procfs *pf)
 	free(buf);
 }
 
-/* The executable's ELF header: class, machine, type, from /proc/PID/exe. */
+/* Open the ELF headers of the file (dev, ino) that a snapshot recorded
+ * (elf/MAJ:MIN:INO beside the other files, see layout_read_snapshot()). */
+static int snapshot_open_elf(struct procfs *pf, uint32_t major, uint32_t minor, uint64_t ino)
+{
+	char name[80];
+
+	snprintf(name, sizeof(name), "elf/%02x:%02x:%" PRIu64, major, minor, ino);
+	int fd = openat(pf->dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+/* The executable's identity (dev:inode) and ELF header (class, machine, type):
+ * /proc/PID/exe, or the snapshot's record of it. */
 static void read_exe_header(struct layout *L, struct procfs *pf, struct elf_cache *cache)
 {
 	struct stat st;
-	int fd = openat(pf->dirfd, "exe", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd;
 
+	if (L->snapshot) {
+		if (!L->has_exe_id)
+			return;
+		fd = snapshot_open_elf(pf, L->exe_dev_major, L->exe_dev_minor, L->exe_ino);
+	} else {
+		fd = openat(pf->dirfd, "exe", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			L->exe_dev_major = major(st.st_dev);
+			L->exe_dev_minor = minor(st.st_dev);
+			L->exe_ino = (uint64_t)st.st_ino;
+			L->has_exe_id = true;
+		} else if (fd >= 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
 	if (fd < 0)
 		return;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return;
-	}
-	const struct elf_cache_entry *ce = elf_cache_read(cache, st.st_dev, st.st_ino, fd);
+	const struct elf_cache_entry *ce = elf_cache_read(
+		cache, makedev(L->exe_dev_major, L->exe_dev_minor), (ino_t)L->exe_ino, fd);
 	close(fd);
 	if (ce && ce->ok) {
 		L->elf_class = ce->ei.elf_class;
@@ -420,8 +453,9 @@ static struct elf_cache_entry *elf_for_vma(struct layout *L, struct procfs *pf,
 	if (ce)
 		return ce;
 	off_t size;
-	int fd = procfs_open_mapped(pf, vma_name(&L->vmas, v), v->deleted, v->start, v->end,
-				    v->dev_major, v->dev_minor, v->inode, &size);
+	int fd = L->snapshot ? snapshot_open_elf(pf, v->dev_major, v->dev_minor, v->inode)
+			     : procfs_open_mapped(pf, vma_name(&L->vmas, v), v->deleted, v->start,
+						  v->end, v->dev_major, v->dev_minor, v->inode, &size);
 	if (fd < 0)
 		return elf_cache_insert(cache, dev, (ino_t)v->inode, errno ? errno : EIO, NULL);
 	ce = elf_cache_read(cache, dev, (ino_t)v->inode, fd);
@@ -624,17 +658,16 @@ static void attribute_threads(struct layout *L)
 	}
 }
 
-static void set_object_kinds(struct layout *L, struct procfs *pf)
+static void set_object_kinds(struct layout *L)
 {
-	struct stat st;
-	bool have_exe = fstatat(pf->dirfd, "exe", &st, 0) == 0;
+	bool have_exe = L->has_exe_id;
 
 	L->exe_object = -1;
 	for (size_t i = 0; i < L->n_objects; i++) {
 		struct object *o = &L->objects[i];
 		bool is_exe = false;
-		if (have_exe && major(st.st_dev) == o->dev_major && minor(st.st_dev) == o->dev_minor &&
-		    (uint64_t)st.st_ino == o->inode)
+		if (have_exe && L->exe_dev_major == o->dev_major && L->exe_dev_minor == o->dev_minor &&
+		    L->exe_ino == o->inode)
 			is_exe = true;
 		else if (!have_exe && L->auxv.phdr.known && o->low <= L->auxv.phdr.v &&
 			 L->auxv.phdr.v < o->high)
@@ -766,7 +799,222 @@ static void set_task_size(struct layout *L, struct procfs *pf)
 	}
 }
 
-/* ------------------------------------------------------------------ entry point */
+/* ------------------------------------------------------------------ entry points */
+
+/* Everything after smaps and the identity: the same for a live process and a
+ * snapshot. */
+static enum layout_status read_rest(struct layout *L, struct procfs *pf, char *msg, size_t msglen)
+{
+	struct elf_cache *cache = elf_cache_new();
+
+	if (!cache) {
+		snprintf(msg, msglen, "%s", strerror(ENOMEM));
+		return LAYOUT_ERROR;
+	}
+	L->exe = procfs_readlink(pf, "exe");
+	read_exe_header(L, pf, cache);
+	if (!L->elf_class)
+		L->elf_class = sizeof(void *) == 8 ? 64 : 32;
+	read_auxv(L, pf);
+	read_rollup(L, pf);
+	if (!L->page_size)
+		L->page_size = L->auxv.page_size ? L->auxv.page_size
+						 : (uint64_t)sysconf(_SC_PAGESIZE);
+	set_mm(L);
+	set_task_size(L, pf);
+	read_threads(L, pf);
+
+	attribute_files(L, pf, cache);
+	attribute_bss(L, cache);
+	attribute_rest(L);
+	attribute_threads(L);
+	set_object_kinds(L);
+	roll_up(L);
+	for (size_t i = 0; i < L->n_objects; i++)
+		if (L->objects[i].warning)
+			warn_add(L, "%s: %s", layout_object_path(L, &L->objects[i]),
+				 L->objects[i].warning);
+	elf_cache_free(cache);
+	return LAYOUT_OK;
+}
+
+/* The kernel's counters and the uid from the text of a status file, for snapshots
+ * (a live process's come from libproc2).  Counters in bytes. */
+static void parse_status(const char *buf, struct proc_counters *c, uid_t *euid, int *threads)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} k[] = {
+		{ "VmSize", offsetof(struct proc_counters, vm_size) },
+		{ "VmRSS", offsetof(struct proc_counters, vm_rss) },
+		{ "VmData", offsetof(struct proc_counters, vm_data) },
+		{ "VmStk", offsetof(struct proc_counters, vm_stk) },
+		{ "VmExe", offsetof(struct proc_counters, vm_exe) },
+		{ "VmLib", offsetof(struct proc_counters, vm_lib) },
+		{ "VmSwap", offsetof(struct proc_counters, vm_swap) },
+		{ "RssAnon", offsetof(struct proc_counters, rss_anon) },
+		{ "RssFile", offsetof(struct proc_counters, rss_file) },
+		{ "RssShmem", offsetof(struct proc_counters, rss_shmem) },
+	};
+	uint64_t unknown = PROC_COUNTER_UNKNOWN;
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		memcpy((char *)c + k[i].off, &unknown, sizeof(unknown));
+	for (const char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *colon = strchr(line, ':');
+		const char *nl = strchr(line, '\n');
+		if (!colon || (nl && colon > nl))
+			continue;
+		size_t klen = (size_t)(colon - line);
+		if (klen == 3 && memcmp(line, "Uid", 3) == 0) {
+			unsigned long r, e;
+			if (sscanf(colon + 1, "%lu %lu", &r, &e) == 2)
+				*euid = (uid_t)e;
+			continue;
+		}
+		if (klen == 7 && memcmp(line, "Threads", 7) == 0) {
+			*threads = atoi(colon + 1);
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+			unsigned long long v;
+			if (strlen(k[i].key) == klen && memcmp(line, k[i].key, klen) == 0 &&
+			    sscanf(colon + 1, " %llu kB", &v) == 1) {
+				uint64_t b = (uint64_t)v * 1024;
+				memcpy((char *)c + k[i].off, &b, sizeof(b));
+			}
+		}
+	}
+}
+
+/* "key value" lines of the snapshot's description (the file "snapshot"). */
+static int read_snapshot_info(struct layout *L, struct procfs *pf, char **user, char *msg,
+			      size_t msglen)
+{
+	char *buf;
+	size_t len;
+
+	if (procfs_read_file(pf, "snapshot", &buf, &len) < 0) {
+		snprintf(msg, msglen, "not a vmlayout snapshot (no file 'snapshot'): %s",
+			 strerror(errno));
+		return -1;
+	}
+	int version = 0;
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		char *sp = strchr(line, ' ');
+		if (!sp)
+			continue;
+		*sp++ = '\0';
+		if (strcmp(line, "vmlayout-snapshot") == 0)
+			version = atoi(sp);
+		else if (strcmp(line, "pid") == 0)
+			L->pid = (pid_t)atoi(sp);
+		else if (strcmp(line, "user") == 0)
+			*user = strdup(sp);
+		else if (strcmp(line, "page-size") == 0)
+			L->page_size = strtoull(sp, NULL, 10);
+		else if (strcmp(line, "exe") == 0) {
+			unsigned maj, min;
+			unsigned long long ino;
+			if (sscanf(sp, "%x:%x:%llu", &maj, &min, &ino) == 3) {
+				L->exe_dev_major = maj;
+				L->exe_dev_minor = min;
+				L->exe_ino = ino;
+				L->has_exe_id = true;
+			}
+		}
+	}
+	free(buf);
+	if (version != 1) {
+		snprintf(msg, msglen, "not a vmlayout snapshot of version 1");
+		return -1;
+	}
+	return 0;
+}
+
+enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char *msg,
+					size_t msglen)
+{
+	struct procfs pf;
+	char *buf, *user = NULL;
+	size_t len;
+	enum layout_status st = LAYOUT_ERROR;
+
+	memset(L, 0, sizeof(*L));
+	L->exe_object = -1;
+	L->snapshot = true;
+	vma_list_init(&L->vmas);
+	msg[0] = '\0';
+	pf.pid = 0;
+	pf.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pf.dirfd < 0) {
+		snprintf(msg, msglen, "%s: %s", dir, strerror(errno));
+		return LAYOUT_ERROR;
+	}
+	if (read_snapshot_info(L, &pf, &user, msg, msglen) < 0)
+		goto out;
+	pf.pid = L->pid;
+	if (procfs_read_file(&pf, "stat", &buf, &len) < 0 ||
+	    (proc_stat_parse(buf, len, &L->stat) < 0 && (free(buf), buf = NULL, true))) {
+		snprintf(msg, msglen, "%s: stat missing or not understood", dir);
+		goto out;
+	}
+	free(buf);
+	if (read_smaps(L, &pf, msg, msglen) < 0) {
+		if (!msg[0])
+			snprintf(msg, msglen, "smaps: %s", strerror(errno));
+		goto out;
+	}
+	if (L->vmas.n == 0) {
+		snprintf(msg, msglen, "%s: smaps holds no VMA", dir);
+		goto out;
+	}
+	/* identity and counters from the recorded files */
+	struct proc_identity *id = &L->id;
+	id->pid = id->tgid = L->pid;
+	id->ppid = L->stat.ppid;
+	id->state = L->stat.state;
+	id->start_time = L->stat.start_time;
+	id->euser = user;
+	user = NULL;
+	if (procfs_read_file(&pf, "comm", &buf, &len) == 0) {
+		if (len && buf[len - 1] == '\n')
+			buf[len - 1] = '\0';
+		id->comm = buf;
+	} else {
+		id->comm = strdup(L->stat.comm);
+	}
+	if (procfs_read_file(&pf, "cmdline", &buf, &len) == 0) {
+		size_t n = 0;
+		for (size_t i = 0; i < len; i++)
+			n += buf[i] == '\0';
+		if (len && buf[len - 1] != '\0')
+			n++;
+		id->cmdline = calloc(n + 1, sizeof(*id->cmdline));
+		if (id->cmdline) {
+			for (size_t i = 0, a = 0; i < len && a < n; a++) {
+				id->cmdline[a] = strndup(buf + i, len - i);
+				i += strnlen(buf + i, len - i) + 1;
+				id->cmdline_n = a + 1;
+			}
+		}
+		free(buf);
+	}
+	if (procfs_read_file(&pf, "status", &buf, &len) == 0) {
+		parse_status(buf, &L->kc, &id->euid, &id->threads);
+		L->has_kc = true;
+		free(buf);
+	}
+	L->has_id = true;
+	st = read_rest(L, &pf, msg, msglen);
+out:
+	free(user);
+	procfs_close(&pf);
+	if (st != LAYOUT_OK)
+		layout_free(L);
+	return st;
+}
 
 enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_t msglen)
 {
@@ -774,7 +1022,6 @@ enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_
 	enum layout_status st = LAYOUT_ERROR;
 	char *buf;
 	size_t len;
-	struct elf_cache *cache = NULL;
 
 	memset(L, 0, sizeof(*L));
 	L->pid = pid;
@@ -830,32 +1077,9 @@ enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_
 		goto out;
 	}
 
-	cache = elf_cache_new();
-	if (!cache) {
-		snprintf(msg, msglen, "%s", strerror(ENOMEM));
+	st = read_rest(L, &pf, msg, msglen);
+	if (st != LAYOUT_OK)
 		goto out;
-	}
-	L->exe = procfs_readlink(&pf, "exe");
-	read_exe_header(L, &pf, cache);
-	if (!L->elf_class)
-		L->elf_class = sizeof(void *) == 8 ? 64 : 32;
-	read_auxv(L, &pf);
-	read_rollup(L, &pf);
-	L->page_size = L->auxv.page_size ? L->auxv.page_size : (uint64_t)sysconf(_SC_PAGESIZE);
-	set_mm(L);
-	set_task_size(L, &pf);
-	read_threads(L, &pf);
-
-	attribute_files(L, &pf, cache);
-	attribute_bss(L, cache);
-	attribute_rest(L);
-	attribute_threads(L);
-	set_object_kinds(L, &pf);
-	roll_up(L);
-	for (size_t i = 0; i < L->n_objects; i++)
-		if (L->objects[i].warning)
-			warn_add(L, "%s: %s", layout_object_path(L, &L->objects[i]),
-				 L->objects[i].warning);
 
 	/* A last look: if the process is gone now, the report may be half made. */
 	if (faccessat(pf.dirfd, "stat", R_OK, 0) < 0 && errno == ENOENT) {
@@ -864,7 +1088,6 @@ enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_
 	}
 	st = LAYOUT_OK;
 out:
-	elf_cache_free(cache);
 	procfs_close(&pf);
 	if (st != LAYOUT_OK)
 		layout_free(L);

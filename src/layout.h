@@ -117,7 +117,11 @@ struct layout {
 	struct proc_counters kc;	/* status counters (libproc2) */
 	bool has_kc;
 	struct proc_stat stat;
+	bool snapshot;			/* read from a snapshot directory, not /proc */
 	char *exe;			/* readlink of /proc/PID/exe, or NULL */
+	bool has_exe_id;		/* the executable's device and inode are known */
+	uint32_t exe_dev_major, exe_dev_minor;
+	uint64_t exe_ino;
 	int elf_class;			/* of the executable: 32, 64, 0 unknown */
 	uint16_t machine;		/* e_machine of the executable, 0 unknown */
 	uint16_t exe_type;		/* e_type of the executable (ET_EXEC/ET_DYN), 0 unknown */
@@ -164,6 +168,18 @@ enum layout_status {
  * with layout_free(); otherwise L holds nothing to free and msg (msglen bytes)
  * holds the cause for LAYOUT_ERROR (errno set). */
 enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_t msglen);
+
+/* The same from a snapshot directory DIR: the files of /proc/PID under the same
+ * names (smaps, smaps_rollup, stat, status, auxv, comm, cmdline, personality, exe as
+ * a symbolic link to the executable's path, task/TID/stat, task/TID/syscall), the
+ * ELF headers of each mapped file as elf/MAJ:MIN:INODE (MAJ, MIN in hex as in
+ * maps: a sparse file of the original size holding the ELF header, program
+ * headers and section headers at their offsets), and a file "snapshot" of
+ * "key value" lines: "vmlayout-snapshot 1", "pid PID", "user NAME",
+ * "page-size BYTES", "exe MAJ:MIN:INODE".  Returns LAYOUT_OK, or LAYOUT_ERROR with
+ * msg saying what is missing or malformed. */
+enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char *msg,
+					size_t msglen);
 
 void layout_free(struct layout *L);
 
