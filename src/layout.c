@@ -106,8 +106,7 @@ const char *layout_object_path(const struct layout *L, const struct object *o)
 	return L->vmas.names + o->path;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void warn_add(struct layout *L, const char *fmt, ...)
+void layout_warn(struct layout *L, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -126,6 +125,8 @@ static void warn_add(struct layout *L, const char *fmt, ...)
 	L->warnings = w;
 	L->warnings[L->n_warnings++] = s;
 }
+
+#define warn_add layout_warn
 
 static inline uint64_t page_down(uint64_t a, uint64_t page)
 {
@@ -444,7 +445,7 @@ static enum role perms_role(const struct vma *v)
 	return ROLE_RODATA;
 }
 
-static struct elf_cache_entry *elf_for_vma(struct layout *L, struct procfs *pf,
+static struct elf_cache_entry *elf_for_vma(struct layout *L, const struct layout_elf_opener *op,
 					   struct elf_cache *cache, const struct vma *v)
 {
 	dev_t dev = makedev(v->dev_major, v->dev_minor);
@@ -452,10 +453,7 @@ static struct elf_cache_entry *elf_for_vma(struct layout *L, struct procfs *pf,
 
 	if (ce)
 		return ce;
-	off_t size;
-	int fd = L->snapshot ? snapshot_open_elf(pf, v->dev_major, v->dev_minor, v->inode)
-			     : procfs_open_mapped(pf, vma_name(&L->vmas, v), v->deleted, v->start,
-						  v->end, v->dev_major, v->dev_minor, v->inode, &size);
+	int fd = op->open(op->ctx, L, v);
 	if (fd < 0)
 		return elf_cache_insert(cache, dev, (ino_t)v->inode, errno ? errno : EIO, NULL);
 	ce = elf_cache_read(cache, dev, (ino_t)v->inode, fd);
@@ -463,8 +461,21 @@ static struct elf_cache_entry *elf_for_vma(struct layout *L, struct procfs *pf,
 	return ce;
 }
 
+/* The openers of the two sources that read a /proc-like directory. */
+static int proc_open_elf(void *ctx, const struct layout *L, const struct vma *v)
+{
+	struct procfs *pf = ctx;
+	off_t size;
+
+	if (L->snapshot)
+		return snapshot_open_elf(pf, v->dev_major, v->dev_minor, v->inode);
+	return procfs_open_mapped(pf, vma_name(&L->vmas, v), v->deleted, v->start, v->end,
+				  v->dev_major, v->dev_minor, v->inode, &size);
+}
+
 /* Give each file-backed VMA its object and role. */
-static void attribute_files(struct layout *L, struct procfs *pf, struct elf_cache *cache)
+static void attribute_files(struct layout *L, const struct layout_elf_opener *op,
+			    struct elf_cache *cache)
 {
 	struct vma_list *l = &L->vmas;
 	uint64_t page = L->page_size;
@@ -481,7 +492,7 @@ static void attribute_files(struct layout *L, struct procfs *pf, struct elf_cach
 				v->role = ROLE_FILE;
 			continue;
 		}
-		struct elf_cache_entry *ce = elf_for_vma(L, pf, cache, v);
+		struct elf_cache_entry *ce = elf_for_vma(L, op, cache, v);
 		if (ce && ce->ok) {
 			const struct elf_segment *seg = NULL;
 			ptrdiff_t oi = match_object(L, &ce->ei, v, page, &seg);
@@ -824,7 +835,16 @@ static enum layout_status read_rest(struct layout *L, struct procfs *pf, char *m
 	set_task_size(L, pf);
 	read_threads(L, pf);
 
-	attribute_files(L, pf, cache);
+	struct layout_elf_opener op = { proc_open_elf, pf };
+	layout_attribute(L, cache, &op);
+	elf_cache_free(cache);
+	return LAYOUT_OK;
+}
+
+void layout_attribute(struct layout *L, struct elf_cache *cache,
+		      const struct layout_elf_opener *op)
+{
+	attribute_files(L, op, cache);
 	attribute_bss(L, cache);
 	attribute_rest(L);
 	attribute_threads(L);
@@ -834,8 +854,6 @@ static enum layout_status read_rest(struct layout *L, struct procfs *pf, char *m
 		if (L->objects[i].warning)
 			warn_add(L, "%s: %s", layout_object_path(L, &L->objects[i]),
 				 L->objects[i].warning);
-	elf_cache_free(cache);
-	return LAYOUT_OK;
 }
 
 /* The kernel's counters and the uid from the text of a status file, for snapshots

@@ -183,6 +183,29 @@ enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char 
 
 void layout_free(struct layout *L);
 
+struct elf_cache;
+
+/* Add a warning (printf format) to L->warnings; nothing on allocation failure. */
+__attribute__((format(printf, 2, 3)))
+void layout_warn(struct layout *L, const char *fmt, ...);
+
+/* How attribution opens the file a VMA maps, to read its ELF headers: open()
+ * returns a read-only fd of a regular file that is the mapped file (the caller
+ * closes it), or -1 with errno. */
+struct layout_elf_opener {
+	int (*open)(void *ctx, const struct layout *L, const struct vma *v);
+	void *ctx;
+};
+
+/* The source-independent half of reading: given L with its VMAs (L->vmas, in
+ * address order), page_size, and whatever else the source knew (mm, auxv, threads
+ * with their stack pointers, the executable's identity), attribute every VMA to a
+ * role, region and object, mark thread stacks, and roll the figures up.  ELF files
+ * are read through op, each once (cache, from elf_cache_new(), kept by the
+ * caller).  Problems go to L->warnings. */
+void layout_attribute(struct layout *L, struct elf_cache *cache,
+		      const struct layout_elf_opener *op);
+
 /* The name of the object of VMA v ("" when none). */
 const char *layout_object_path(const struct layout *L, const struct object *o);
 
