@@ -1,6 +1,8 @@
-# fish completion for vmlayout(1): the options, the values of --color, and
-# the PID|NAME argument (process IDs described by their command names, and the
-# command names of the processes that have a user address space).
+# fish completion for vmlayout(1): the options, the values of the options that
+# take one (column names from "vmlayout --list-columns", roles, regions,
+# permissions; lists item by item), and the PID|NAME arguments (process IDs
+# described by their command names, and the command names of the processes
+# that have a user address space).
 
 # Print "PID<tab>COMM" for each process that is not a kernel thread, and then
 # "COMM<tab>process name" once for each command name.
@@ -20,34 +22,57 @@ function __vmlayout_procs
     printf '%s\tprocess name\n' $names
 end
 
-# True when no PID|NAME argument has been given yet.
-function __vmlayout_needs_target
-    set -l tokens (commandline -opc)
-    set -e tokens[1]
-    set -l dashdash 0
-    for t in $tokens
-        if test $dashdash -eq 1
-            return 1
-        end
-        switch $t
-            case --
-                set dashdash 1
-            case '-*'
-            case '*'
-                return 1
-        end
+# Print "WORD<tab>DESCRIPTION" for each item of a comma-separated list: the
+# items already typed are kept in front (and a leading "+" for -o).
+# $argv: "columns", or the items to offer.
+function __vmlayout_list
+    set -l tok (commandline -ct)
+    set -l head (string match -r '^.*,' -- $tok)
+    if test -z "$head"
+        set head (string match -r '^\+' -- $tok)
     end
-    return 0
+    if test "$argv[1]" = columns
+        set -l prog (commandline -opc)[1]
+        $prog --list-columns --raw --noheadings 2>/dev/null | while read -l name desc
+            printf '%s%s\t%s\n' "$head" $name (string unescape --style=script -- (string replace -a '\\x20' ' ' -- $desc))
+        end
+    else
+        printf "$head%s\n" $argv
+    end
+end
+
+function __vmlayout_columns
+    set -l prog (commandline -opc)[1]
+    $prog --list-columns --raw --noheadings 2>/dev/null | while read -l name desc
+        printf '%s\n' $name
+    end
 end
 
 complete -c vmlayout -f
 # The options, one a line.
 complete -c vmlayout -s j -l json -d 'Print the JSON document instead of the text view'
+complete -c vmlayout -l json-lines -d 'Print one JSON document per line for each process'
 complete -c vmlayout -s b -l bytes -d 'Print sizes in bytes instead of human units'
+complete -c vmlayout -l diagram -d 'Print the diagram of the address space'
+complete -c vmlayout -l summary -d 'Print the table of the regions'
+complete -c vmlayout -l objects -d 'Print the table of the ELF objects'
 complete -c vmlayout -l color -a 'auto always never' -d 'Colour the text view'
 complete -c vmlayout -l ascii -d 'Draw the diagram with ASCII characters'
+complete -c vmlayout -s v -l vmas -d 'Print a table of the VMAs'
+complete -c vmlayout -s o -l output -x -a '(__vmlayout_list columns)' -d 'Columns of the VMA table'
+complete -c vmlayout -l output-all -d 'Print every column'
+complete -c vmlayout -s H -l list-columns -d 'List the columns and exit'
+complete -c vmlayout -l sort -x -a '(__vmlayout_columns)' -d 'Sort the rows by a column'
+complete -c vmlayout -s r -l raw -d 'Raw table output'
+complete -c vmlayout -s P -l pairs -d 'Print NAME="value" pairs'
+complete -c vmlayout -s n -l noheadings -d 'Print no header line'
+complete -c vmlayout -l role -x -a '(__vmlayout_list text rodata relro data bss heap anon shm file guard stack thread_stack vdso vvar vsyscall other)' -d 'Only the VMAs of these roles'
+complete -c vmlayout -l region -x -a '(__vmlayout_list code data bss heap mmap stack special)' -d 'Only the VMAs of these regions'
+complete -c vmlayout -l perms -x -a 'r w x s p rw rx wx rwx' -d 'Only the VMAs with all these permissions'
+complete -c vmlayout -l object -x -d 'Only the VMAs whose object matches a pattern'
+complete -c vmlayout -l addr -x -d 'What is at an address: ADDR[,LEN]'
 complete -c vmlayout -s '?' -l help -d 'Give the help list'
 complete -c vmlayout -l usage -d 'Give a short usage message'
 complete -c vmlayout -s V -l version -d 'Print the program version'
-# The PID|NAME argument.
-complete -c vmlayout -n __vmlayout_needs_target -a '(__vmlayout_procs)'
+# The PID|NAME arguments, any number of them.
+complete -c vmlayout -n 'not string match -q -- "-*" (commandline -ct)' -a '(__vmlayout_procs)'

@@ -6,6 +6,7 @@
 #include "elfinfo.h"
 #include "jsonwrt.h"
 #include "render.h"
+#include "views.h"
 
 static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
 {
@@ -157,7 +158,7 @@ static void kernel(struct jsonwrt *w, const struct layout *L)
 	jsonwrt_object_close(w);
 }
 
-static void objects(struct jsonwrt *w, const struct layout *L)
+static void objects(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s)
 {
 	static const char *const parts[PART_COUNT] = { "text", "rodata", "relro", "data", "bss" };
 
@@ -165,6 +166,8 @@ static void objects(struct jsonwrt *w, const struct layout *L)
 	for (size_t i = 0; i < L->n_objects; i++) {
 		const struct object *o = &L->objects[i];
 		const char *p = layout_object_path(L, o);
+		if (s->filtered && s->obj_total[i].vmas == 0)
+			continue;
 		jsonwrt_object_open(w, NULL);
 		path(w, "path", "path_bytes", p, strlen(p));
 		jsonwrt_bool(w, "deleted", o->deleted);
@@ -183,12 +186,12 @@ static void objects(struct jsonwrt *w, const struct layout *L)
 		jsonwrt_str(w, "warning", o->warning);
 		for (int k = 0; k < PART_COUNT; k++) {
 			jsonwrt_object_open(w, parts[k]);
-			jsonwrt_u64(w, "size", o->part[k].size);
-			jsonwrt_u64(w, "rss", o->part[k].rss);
+			jsonwrt_u64(w, "size", s->obj_part[i][k].size);
+			jsonwrt_u64(w, "rss", s->obj_part[i][k].rss);
 			jsonwrt_object_close(w);
 		}
 		jsonwrt_object_open(w, "totals");
-		figures(w, &o->total, true);
+		figures(w, &s->obj_total[i], true);
 		jsonwrt_object_close(w);
 		jsonwrt_object_close(w);
 	}
@@ -219,7 +222,7 @@ static void threads(struct jsonwrt *w, const struct layout *L)
 	jsonwrt_array_close(w);
 }
 
-static void vmas(struct jsonwrt *w, const struct layout *L)
+static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s)
 {
 	const struct vma_list *l = &L->vmas;
 	size_t x = 0;	/* next unknown field, l->extra is in VMA order */
@@ -227,6 +230,11 @@ static void vmas(struct jsonwrt *w, const struct layout *L)
 	jsonwrt_array_open(w, "vmas");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct vma *v = &l->v[i];
+		if (!vma_selected(s, i)) {
+			while (x < l->n_extra && l->extra[x].vma == i)
+				x++;
+			continue;
+		}
 		char perms[5] = {
 			v->perms & VMA_PERM_READ ? 'r' : '-', v->perms & VMA_PERM_WRITE ? 'w' : '-',
 			v->perms & VMA_PERM_EXEC ? 'x' : '-', v->perms & VMA_PERM_SHARED ? 's' : 'p', 0,
@@ -275,52 +283,109 @@ static void vmas(struct jsonwrt *w, const struct layout *L)
 	jsonwrt_array_close(w);
 }
 
+static void filter(struct jsonwrt *w, const struct vma_selection *s,
+		   const struct vma_filter *f)
+{
+	char perms[8];
+	size_t n = 0;
+
+	if (!s->filtered || !f) {
+		jsonwrt_null(w, "filter");
+		return;
+	}
+	jsonwrt_object_open(w, "filter");
+	jsonwrt_array_open(w, "roles");
+	for (int r = 0; r < ROLE_COUNT; r++)
+		if (f->roles & (UINT32_C(1) << r))
+			jsonwrt_str(w, NULL, role_name(r));
+	jsonwrt_array_close(w);
+	jsonwrt_array_open(w, "regions");
+	for (int r = 0; r < REGION_COUNT; r++)
+		if (f->regions & (UINT32_C(1) << r))
+			jsonwrt_str(w, NULL, region_name(r));
+	jsonwrt_array_close(w);
+	if (f->perms & VMA_PERM_READ)
+		perms[n++] = 'r';
+	if (f->perms & VMA_PERM_WRITE)
+		perms[n++] = 'w';
+	if (f->perms & VMA_PERM_EXEC)
+		perms[n++] = 'x';
+	if (f->perms & VMA_PERM_SHARED)
+		perms[n++] = 's';
+	if (f->perms_not & VMA_PERM_SHARED)
+		perms[n++] = 'p';
+	perms[n] = '\0';
+	jsonwrt_str(w, "perms", perms);
+	jsonwrt_array_open(w, "objects");
+	for (size_t g = 0; g < f->n_globs; g++)
+		jsonwrt_str(w, NULL, f->globs[g]);
+	jsonwrt_array_close(w);
+	jsonwrt_object_close(w);
+}
+
+void render_json_process(struct jsonwrt *w, const struct layout *L)
+{
+	process(w, L);
+}
+
+void render_json_value(struct jsonwrt *w, const struct layout *L,
+		       const struct vma_selection *s, const struct vma_filter *f)
+{
+	jsonwrt_object_open(w, NULL);
+	jsonwrt_u64(w, "schema", 1);
+	process(w, L);
+	mm(w, L);
+	kernel(w, L);
+
+	filter(w, s, f);
+	jsonwrt_object_open(w, "totals");
+	figures(w, &s->totals, true);
+	jsonwrt_bool(w, "filtered", s->filtered);
+	jsonwrt_object_close(w);
+	if (L->has_rollup) {
+		jsonwrt_object_open(w, "rollup");
+		for (int k = 0; k < SF_COUNT; k++)
+			if (k != SF_SIZE && k != SF_KERNEL_PAGE_SIZE && k != SF_MMU_PAGE_SIZE)
+				jsonwrt_u64(w, smaps_field_name(k), L->rollup.fig[k]);
+		jsonwrt_object_close(w);
+	} else {
+		jsonwrt_null(w, "rollup");
+	}
+	jsonwrt_object_open(w, "regions");
+	for (int r = 0; r < REGION_COUNT; r++) {
+		jsonwrt_object_open(w, region_name(r));
+		figures(w, &s->regions[r], true);
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_object_close(w);
+	jsonwrt_object_open(w, "roles");
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		jsonwrt_object_open(w, role_name(r));
+		figures(w, &s->roles[r], true);
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_object_close(w);
+
+	objects(w, L, s);
+	threads(w, L);
+	jsonwrt_bool(w, "consistent", L->consistent);
+	jsonwrt_array_open(w, "warnings");
+	for (size_t i = 0; i < L->n_warnings; i++)
+		jsonwrt_str(w, NULL, L->warnings[i]);
+	jsonwrt_array_close(w);
+	vmas(w, L, s);
+	jsonwrt_object_close(w);
+}
+
 void render_json(FILE *out, const struct layout *L)
 {
 	struct jsonwrt w;
+	struct vma_selection s;
 
+	if (vma_selection_init(&s, L, NULL) < 0)
+		return;
 	jsonwrt_init(&w, out, false);
-	jsonwrt_object_open(&w, NULL);
-	jsonwrt_u64(&w, "schema", 1);
-	process(&w, L);
-	mm(&w, L);
-	kernel(&w, L);
-
-	jsonwrt_object_open(&w, "totals");
-	figures(&w, &L->totals, true);
-	jsonwrt_object_close(&w);
-	if (L->has_rollup) {
-		jsonwrt_object_open(&w, "rollup");
-		for (int k = 0; k < SF_COUNT; k++)
-			if (k != SF_SIZE && k != SF_KERNEL_PAGE_SIZE && k != SF_MMU_PAGE_SIZE)
-				jsonwrt_u64(&w, smaps_field_name(k), L->rollup.fig[k]);
-		jsonwrt_object_close(&w);
-	} else {
-		jsonwrt_null(&w, "rollup");
-	}
-	jsonwrt_object_open(&w, "regions");
-	for (int r = 0; r < REGION_COUNT; r++) {
-		jsonwrt_object_open(&w, region_name(r));
-		figures(&w, &L->regions[r], true);
-		jsonwrt_object_close(&w);
-	}
-	jsonwrt_object_close(&w);
-	jsonwrt_object_open(&w, "roles");
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		jsonwrt_object_open(&w, role_name(r));
-		figures(&w, &L->roles[r], true);
-		jsonwrt_object_close(&w);
-	}
-	jsonwrt_object_close(&w);
-
-	objects(&w, L);
-	threads(&w, L);
-	jsonwrt_bool(&w, "consistent", L->consistent);
-	jsonwrt_array_open(&w, "warnings");
-	for (size_t i = 0; i < L->n_warnings; i++)
-		jsonwrt_str(&w, NULL, L->warnings[i]);
-	jsonwrt_array_close(&w);
-	vmas(&w, L);
-	jsonwrt_object_close(&w);
+	render_json_value(&w, L, &s, NULL);
 	jsonwrt_finish(&w);
+	vma_selection_free(&s);
 }

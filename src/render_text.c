@@ -16,6 +16,7 @@
 
 #include "elfinfo.h"
 #include "render.h"
+#include "views.h"
 #include "util.h"
 
 #define WIDTH 80
@@ -40,6 +41,7 @@ struct item {
 struct ctx {
 	FILE *out;
 	const struct layout *L;
+	const struct vma_selection *s;
 	const struct render_opts *o;
 	int aw;			/* width of the address column */
 	const char *v, *top, *mid, *end, *gap;	/* line drawing */
@@ -522,11 +524,15 @@ static void header(const struct ctx *c)
 	fprintf(c->out, "%spid %d%s  %.36s   %s  ELF%d %s  %s pages  %d thread%s\n", c->c_bold,
 		(int)L->pid, c->c_off, cmd, L->machine ? elf_machine_name(L->machine) : "?",
 		L->elf_class, type, page, threads, threads == 1 ? "" : "s");
-	const struct figures *t = &L->totals;
-	fprintf(c->out, "   SIZE %s  RSS %s  PSS %s  SHARE %s  PRIVATE %s  SWAP %s  VMAs %" PRIu64 "\n",
+	const struct figures *t = &c->s->totals;
+	fprintf(c->out, "   %sSIZE %s  RSS %s  PSS %s  SHARE %s  PRIVATE %s  SWAP %s  VMAs %" PRIu64,
+		c->s->filtered ? "filtered: " : "",
 		sz(c, s[0], 32, t->size), sz(c, s[1], 32, t->rss), sz(c, s[2], 32, t->pss),
 		sz(c, s[3], 32, t->shared), sz(c, s[4], 32, t->priv), sz(c, s[5], 32, t->swap),
 		t->vmas);
+	if (c->s->filtered)
+		fprintf(c->out, " of %zu", L->vmas.n);
+	fputc('\n', c->out);
 	fputc('\n', c->out);
 }
 
@@ -542,7 +548,6 @@ static void table_regions(const struct ctx *c)
 	static const char *const cols[] = { "REGION", "SIZE", "RSS", "PSS", "SHARE", "PRIVATE",
 					    "SWAP", "VMAS" };
 	struct libscols_table *tb = scols_new_table();
-	const struct layout *L = c->L;
 
 	if (!tb)
 		return;
@@ -551,13 +556,14 @@ static void table_regions(const struct ctx *c)
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		scols_table_new_column(tb, cols[i], 0, i ? SCOLS_FL_RIGHT : 0);
 	for (int r = 0; r <= REGION_COUNT; r++) {
-		const struct figures *f = r < REGION_COUNT ? &L->regions[r] : &L->totals;
+		const struct figures *f = r < REGION_COUNT ? &c->s->regions[r] : &c->s->totals;
 		if (r < REGION_COUNT && f->vmas == 0)
 			continue;
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			break;
-		scols_line_set_data(ln, 0, r < REGION_COUNT ? region_name(r) : "total");
+		scols_line_set_data(ln, 0, r < REGION_COUNT ? region_name(r) :
+					   c->s->filtered ? "filtered" : "total");
 		set_num(ln, 1, c, f->size);
 		set_num(ln, 2, c, f->rss);
 		set_num(ln, 3, c, f->pss);
@@ -572,14 +578,18 @@ static void table_regions(const struct ctx *c)
 	scols_unref_table(tb);
 }
 
+struct obj_row {
+	const struct object *o;
+	const struct figures *total, *part;
+};
+
 static int cmp_obj_rss(const void *a, const void *b)
 {
-	const struct object *x = *(const struct object *const *)a;
-	const struct object *y = *(const struct object *const *)b;
+	const struct obj_row *x = a, *y = b;
 
-	if (x->total.rss != y->total.rss)
-		return (x->total.rss < y->total.rss) - (x->total.rss > y->total.rss);
-	return (x->low > y->low) - (x->low < y->low);
+	if (x->total->rss != y->total->rss)
+		return (x->total->rss < y->total->rss) - (x->total->rss > y->total->rss);
+	return (x->o->low > y->o->low) - (x->o->low < y->o->low);
 }
 
 static void table_objects(const struct ctx *c)
@@ -590,24 +600,27 @@ static void table_objects(const struct ctx *c)
 
 	if (!L->n_objects)
 		return;
-	const struct object **order = malloc(L->n_objects * sizeof(*order));
+	struct obj_row *order = malloc(L->n_objects * sizeof(*order));
 	struct libscols_table *tb = scols_new_table();
+	size_t n = 0;
 	if (!order || !tb) {
 		free(order);
 		scols_unref_table(tb);
 		return;
 	}
 	for (size_t i = 0; i < L->n_objects; i++)
-		order[i] = &L->objects[i];
-	qsort(order, L->n_objects, sizeof(*order), cmp_obj_rss);
+		if (!c->s->filtered || c->s->obj_total[i].vmas)
+			order[n++] = (struct obj_row){ &L->objects[i], &c->s->obj_total[i],
+						       c->s->obj_part[i] };
+	qsort(order, n, sizeof(*order), cmp_obj_rss);
 	scols_table_set_stream(tb, c->out);
 	scols_table_set_termwidth(tb, WIDTH);
 	scols_table_set_termforce(tb, SCOLS_TERMFORCE_ALWAYS);
 	scols_table_enable_colors(tb, c->o->color);
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		scols_table_new_column(tb, cols[i], i ? 0 : 0.5, i ? SCOLS_FL_RIGHT : SCOLS_FL_TRUNC);
-	for (size_t i = 0; i < L->n_objects; i++) {
-		const struct object *o = order[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct object *o = order[i].o;
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 		char name[256];
 		const char *p = path_base(layout_object_path(L, o));
@@ -618,9 +631,9 @@ static void table_objects(const struct ctx *c)
 			strcat(name, " ?");
 		scols_line_set_data(ln, 0, name);
 		for (int k = 0; k < PART_COUNT; k++)
-			set_num(ln, 1 + (size_t)k, c, o->part[k].size);
-		set_num(ln, 6, c, o->total.size);
-		set_num(ln, 7, c, o->total.rss);
+			set_num(ln, 1 + (size_t)k, c, order[i].part[k].size);
+		set_num(ln, 6, c, order[i].total->size);
+		set_num(ln, 7, c, order[i].total->rss);
 	}
 	scols_print_table(tb);
 	scols_unref_table(tb);
@@ -629,7 +642,18 @@ static void table_objects(const struct ctx *c)
 
 void render_text(FILE *out, const struct layout *L, const struct render_opts *o)
 {
-	struct ctx c = { .out = out, .L = L, .o = o };
+	struct vma_selection s;
+
+	if (vma_selection_init(&s, L, NULL) < 0)
+		return;
+	render_text_view(out, L, o, &s, TEXT_ALL);
+	vma_selection_free(&s);
+}
+
+void render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
+		      const struct vma_selection *s, unsigned parts)
+{
+	struct ctx c = { .out = out, .L = L, .o = o, .s = s };
 	uint64_t maxa = L->task_size.known ? L->task_size.v : 0;
 
 	for (size_t i = 0; i < L->vmas.n; i++)
@@ -664,12 +688,21 @@ void render_text(FILE *out, const struct layout *L, const struct render_opts *o)
 		c.c_dim = c.c_bold = c.c_off = c.c_warn = "";
 	}
 
+	if (!parts)
+		parts = TEXT_ALL;
 	header(&c);
-	draw_diagram(&c);
-	fputc('\n', out);
-	table_regions(&c);
-	fputc('\n', out);
-	table_objects(&c);
+	if (parts & TEXT_DIAGRAM) {
+		draw_diagram(&c);
+		if (parts & (TEXT_SUMMARY | TEXT_OBJECTS))
+			fputc('\n', out);
+	}
+	if (parts & TEXT_SUMMARY) {
+		table_regions(&c);
+		if (parts & TEXT_OBJECTS)
+			fputc('\n', out);
+	}
+	if (parts & TEXT_OBJECTS)
+		table_objects(&c);
 	bool vmc_bad = false;
 	for (int i = 0; i < VMC_COUNT; i++)
 		vmc_bad |= L->vmc[i].kernel_known && L->vmc[i].kernel != L->vmc[i].vmas;

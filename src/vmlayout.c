@@ -12,26 +12,56 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addr.h"
+#include "columns.h"
+#include "jsonwrt.h"
 #include "layout.h"
 #include "procinfo.h"
 #include "render.h"
+#include "views.h"
 
 #define EXIT_USAGE 64
+#define MAX_COLS 256
 
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 enum {
 	OPT_COLOR = 0x100,
 	OPT_ASCII,
+	OPT_JSON_LINES,
+	OPT_SUMMARY,
+	OPT_OBJECTS,
+	OPT_DIAGRAM,
+	OPT_OUTPUT_ALL,
+	OPT_SORT,
+	OPT_ROLE,
+	OPT_REGION,
+	OPT_PERMS,
+	OPT_OBJECT,
+	OPT_ADDR,
 };
 
 /* Everything the options say. */
 struct ctl {
-	bool json;
+	bool json, json_lines;
 	bool bytes;
 	bool ascii;
 	enum color_when color;
-	const char *target;	/* PID or NAME */
+	unsigned parts;			/* TEXT_*: --summary, --objects, --diagram */
+	bool vmas;			/* --vmas: the VMA table */
+	bool list_columns;
+	bool raw, pairs, noheadings;
+	const char *output;		/* -o LIST */
+	bool output_all;
+	const char *sort;		/* --sort COL */
+	int cols[MAX_COLS];
+	size_t ncols;
+	int sort_col;
+	struct vma_filter filter;	/* globs: argc entries */
+	struct addr_query *addrs;	/* --addr: argc entries */
+	size_t n_addrs;
+	const char **targets;		/* PID or NAME: argc entries */
+	size_t n_targets;
 };
 
 static void print_version(FILE *stream, struct argp_state *state)
@@ -44,15 +74,50 @@ void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "Output:", 1 },
-	{ "json", 'j', NULL, 0, "print the JSON document instead of the text view", 1 },
+	{ "json", 'j', NULL, 0, "print the JSON document instead of the text view; with "
+	  "several processes, a JSON array of documents", 1 },
+	{ "json-lines", OPT_JSON_LINES, NULL, 0, "like --json, but one document per line for "
+	  "each process, not an array", 1 },
 	{ "bytes", 'b', NULL, 0, "print sizes in bytes instead of K/M/G/T (binary units)", 1 },
-	{ NULL, 0, NULL, 0, "Text view:", 2 },
+	{ NULL, 0, NULL, 0, "Text view (the default; any combination of the three parts, "
+	  "all when none is given):", 2 },
+	{ "diagram", OPT_DIAGRAM, NULL, 0, "print the diagram of the address space", 2 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "print the table of the regions", 2 },
+	{ "objects", OPT_OBJECTS, NULL, 0, "print the table of the ELF objects", 2 },
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	  "colour the text view: auto (the default: only on a terminal, and not when "
 	  "NO_COLOR is set), always or never", 2 },
 	{ "ascii", OPT_ASCII, NULL, 0,
 	  "draw with ASCII instead of UTF-8 box-drawing characters (automatic when the "
 	  "locale's character set is not UTF-8)", 2 },
+	{ NULL, 0, NULL, 0, "VMA table:", 3 },
+	{ "vmas", 'v', NULL, 0, "print a table of the VMAs, one row each, with its role and "
+	  "object", 3 },
+	{ "output", 'o', "LIST", 0, "the columns of the table, comma-separated; +LIST adds "
+	  "them to the default ones (implies --vmas)", 3 },
+	{ "output-all", OPT_OUTPUT_ALL, NULL, 0, "every column (implies --vmas)", 3 },
+	{ "list-columns", 'H', NULL, 0, "list the columns and what they hold, and exit", 3 },
+	{ "sort", OPT_SORT, "COL", 0, "sort the rows by the column COL, ascending "
+	  "(implies --vmas)", 3 },
+	{ "raw", 'r', NULL, 0, "raw table: values separated by one space, unusual bytes "
+	  "escaped as \\xHH (implies --vmas)", 3 },
+	{ "pairs", 'P', NULL, 0, "print the rows as NAME=\"value\" pairs (implies --vmas)", 3 },
+	{ "noheadings", 'n', NULL, 0, "print no header line (implies --vmas)", 3 },
+	{ NULL, 0, NULL, 0, "Filters (for the tables, the figures of the text view, and "
+	  "--json):", 4 },
+	{ "role", OPT_ROLE, "LIST", 0, "only the VMAs of these roles (text, rodata, relro, "
+	  "data, bss, heap, anon, shm, file, guard, stack, thread_stack, vdso, vvar, vsyscall, "
+	  "other)", 4 },
+	{ "region", OPT_REGION, "LIST", 0, "only the VMAs of these regions (code, data, bss, "
+	  "heap, mmap, stack, special)", 4 },
+	{ "perms", OPT_PERMS, "rwxsp", 0, "only the VMAs with all these permissions (s: "
+	  "shared, p: private); --perms wx: writable and executable", 4 },
+	{ "object", OPT_OBJECT, "GLOB", 0, "only the VMAs whose object (or name) or its base "
+	  "name matches the shell pattern GLOB; may be repeated", 4 },
+	{ NULL, 0, NULL, 0, "Address lookup:", 5 },
+	{ "addr", OPT_ADDR, "ADDR[,LEN]", 0, "what is at the address ADDR (hexadecimal): VMA, "
+	  "role, object, ELF segment, section and nearest symbol; with LEN, the VMAs in "
+	  "[ADDR, ADDR+LEN); may be repeated", 5 },
 	{ NULL, 0, NULL, 0, "Informational:", -1 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
@@ -75,9 +140,59 @@ static ssize_t usage_write(void *cookie, const char *buf, size_t size)
 	return (ssize_t)size;
 }
 
+static long parse_target(const char *s);
+
+/* After the options: the checks between them, and the columns. */
+static void finish_options(struct ctl *ctl, struct argp_state *state)
+{
+	char err[256];
+	const char *env = getenv("VMLAYOUT_COLUMNS");
+
+	if (ctl->json_lines)
+		ctl->json = true;
+	if (ctl->raw && ctl->pairs)
+		argp_error(state, "--raw and --pairs exclude each other");
+	if (ctl->n_addrs) {
+		if (ctl->vmas || ctl->output || ctl->output_all || ctl->sort)
+			argp_error(state, "--addr and the VMA table exclude each other");
+		if (vma_filter_active(&ctl->filter))
+			argp_error(state, "the filters do not apply to --addr");
+	} else if (!ctl->list_columns && (ctl->output || ctl->output_all || ctl->sort ||
+					  ctl->raw || ctl->pairs || ctl->noheadings)) {
+		ctl->vmas = true;
+	}
+	if (ctl->parts && (ctl->json || ctl->vmas || ctl->n_addrs))
+		argp_error(state, "--diagram, --summary and --objects choose parts of the text "
+			   "view, not of --json, --vmas or --addr");
+
+	ctl->ncols = columns_default(ctl->cols, MAX_COLS);
+	if (env && *env && columns_parse_list(env, ctl->cols, &ctl->ncols, MAX_COLS, err,
+					      sizeof(err)) < 0)
+		argp_error(state, "VMLAYOUT_COLUMNS: %s", err);
+	if (ctl->output_all) {
+		ctl->ncols = 0;
+		for (size_t i = 0; i < columns_count() && i < MAX_COLS; i++)
+			ctl->cols[ctl->ncols++] = (int)i;
+	} else if (ctl->output &&
+		   columns_parse_list(ctl->output, ctl->cols, &ctl->ncols, MAX_COLS, err,
+				      sizeof(err)) < 0) {
+		argp_error(state, "%s", err);
+	}
+	ctl->sort_col = -1;
+	if (ctl->sort) {
+		ctl->sort_col = column_lookup(ctl->sort, strlen(ctl->sort));
+		if (ctl->sort_col < 0)
+			argp_error(state, "--sort: unknown column '%s' (see --list-columns)",
+				   ctl->sort);
+	}
+	if (!ctl->n_targets && !ctl->list_columns)
+		argp_error(state, "missing PID or process name");
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct ctl *ctl = state->input;
+	char err[256];
 
 	switch (key) {
 	case ARGP_KEY_INIT: {
@@ -90,6 +205,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	case 'j':
 		ctl->json = true;
+		break;
+	case OPT_JSON_LINES:
+		ctl->json_lines = true;
 		break;
 	case 'b':
 		ctl->bytes = true;
@@ -107,13 +225,68 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		else
 			argp_error(state, "invalid --color value '%s': use auto, always or never", arg);
 		break;
-	case ARGP_KEY_ARG:
-		if (ctl->target)
-			argp_error(state, "one PID or process name at a time");
-		ctl->target = arg;
+	case OPT_DIAGRAM:
+		ctl->parts |= TEXT_DIAGRAM;
 		break;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "missing PID or process name");
+	case OPT_SUMMARY:
+		ctl->parts |= TEXT_SUMMARY;
+		break;
+	case OPT_OBJECTS:
+		ctl->parts |= TEXT_OBJECTS;
+		break;
+	case 'v':
+		ctl->vmas = true;
+		break;
+	case 'o':
+		ctl->output = arg;
+		break;
+	case OPT_OUTPUT_ALL:
+		ctl->output_all = true;
+		break;
+	case 'H':
+		ctl->list_columns = true;
+		break;
+	case OPT_SORT:
+		ctl->sort = arg;
+		break;
+	case 'r':
+		ctl->raw = true;
+		break;
+	case 'P':
+		ctl->pairs = true;
+		break;
+	case 'n':
+		ctl->noheadings = true;
+		break;
+	case OPT_ROLE:
+		if (vma_filter_roles(&ctl->filter, arg, err, sizeof(err)) < 0)
+			argp_error(state, "--role: %s", err);
+		break;
+	case OPT_REGION:
+		if (vma_filter_regions(&ctl->filter, arg, err, sizeof(err)) < 0)
+			argp_error(state, "--region: %s", err);
+		break;
+	case OPT_PERMS:
+		if (vma_filter_perms(&ctl->filter, arg, err, sizeof(err)) < 0)
+			argp_error(state, "%s", err);
+		break;
+	case OPT_OBJECT:
+		if (!*arg)
+			argp_error(state, "--object: empty pattern");
+		ctl->filter.globs[ctl->filter.n_globs++] = arg;
+		break;
+	case OPT_ADDR:
+		if (addr_parse(arg, &ctl->addrs[ctl->n_addrs], err, sizeof(err)) < 0)
+			argp_error(state, "--addr: %s", err);
+		ctl->n_addrs++;
+		break;
+	case ARGP_KEY_ARG:
+		if (parse_target(arg) < 0)
+			argp_error(state, "'%s': not a PID or process name", arg);
+		ctl->targets[ctl->n_targets++] = arg;
+		break;
+	case ARGP_KEY_END:
+		finish_options(ctl, state);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -124,12 +297,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
-	.args_doc = "PID|NAME",
+	.args_doc = "PID|NAME...",
 	.doc = "Show the layout of a process's address space: code, data, bss, heap, mmap "
 	       "area and stack, with the size and memory use of each part, from /proc/PID/smaps "
 	       "and the ELF program headers of the executable and its libraries."
-	       "\vNAME is the command name (comm) of exactly one process.  Exit status: 0 "
-	       "success, 1 the process could not be analysed, 64 usage error.",
+	       "\vNAME is the command name (comm) of exactly one process.  Several PIDs and "
+	       "names give one report each.  Exit status: 0 success, 1 a process could not be "
+	       "analysed (the others are still reported), 64 usage error.  Environment: "
+	       "VMLAYOUT_COLUMNS (the default columns of --vmas), NO_COLOR.",
 };
 
 /* A PID when s is all digits; 0 when s is a plausible process name; -1 otherwise. */
@@ -213,55 +388,160 @@ static int close_stdout(void)
 	return 0;
 }
 
+/* Where the reports go, and how many were printed. */
+struct out {
+	struct jsonwrt w;
+	bool array_open;
+	size_t printed;
+};
+
+/* The report about one process. */
+static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
+		   const struct vma_selection *s)
+{
+	bool json_array = ctl->json && !ctl->json_lines && ctl->n_targets > 1;
+
+	if (ctl->json) {
+		if (ctl->json_lines || !json_array) {
+			jsonwrt_init(&o->w, stdout, false);
+		} else if (!o->array_open) {
+			jsonwrt_init(&o->w, stdout, false);
+			jsonwrt_array_open(&o->w, NULL);
+			o->array_open = true;
+		}
+	} else if (o->printed && !ctl->raw && !ctl->pairs) {
+		putchar('\n');
+	}
+	o->printed++;
+
+	if (ctl->n_addrs) {
+		struct addr_info *ai = calloc(ctl->n_addrs, sizeof(*ai));
+		if (!ai)
+			return;
+		for (size_t i = 0; i < ctl->n_addrs; i++)
+			addr_lookup(L, &ctl->addrs[i], &ai[i]);
+		if (ctl->json) {
+			jsonwrt_object_open(&o->w, NULL);
+			jsonwrt_u64(&o->w, "schema", 1);
+			render_json_process(&o->w, L);
+			jsonwrt_array_open(&o->w, "addresses");
+			for (size_t i = 0; i < ctl->n_addrs; i++)
+				addr_render_json(&o->w, L, &ai[i]);
+			jsonwrt_array_close(&o->w);
+			jsonwrt_object_close(&o->w);
+		} else {
+			const char *comm = L->has_id ? L->id.comm : L->stat.comm;
+			printf("pid %d  %s\n", (int)L->pid, comm);
+			for (size_t i = 0; i < ctl->n_addrs; i++)
+				addr_render_text(stdout, L, &ai[i], ctl->bytes);
+		}
+		for (size_t i = 0; i < ctl->n_addrs; i++)
+			addr_info_free(&ai[i]);
+		free(ai);
+	} else if (ctl->vmas) {
+		struct table_opts t = {
+			.cols = ctl->cols, .ncols = ctl->ncols, .sort = ctl->sort_col,
+			.bytes = ctl->bytes, .raw = ctl->raw, .pairs = ctl->pairs,
+			.noheadings = ctl->noheadings,
+		};
+		if (ctl->json)
+			render_vma_json(&o->w, L, s, &t);
+		else
+			render_vma_table(stdout, L, s, &t);
+	} else if (ctl->json) {
+		render_json_value(&o->w, L, s, &ctl->filter);
+	} else {
+		const char *nc = getenv("NO_COLOR");
+		struct render_opts ro = {
+			.bytes = ctl->bytes,
+			.ascii = ctl->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0,
+			.color = ctl->color == COLOR_ALWAYS ||
+				 (ctl->color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc)),
+		};
+		render_text_view(stdout, L, &ro, s, ctl->parts);
+	}
+	if (ctl->json && !json_array)
+		jsonwrt_finish(&o->w);
+	else if (ctl->json)
+		jsonwrt_flush(&o->w);
+}
+
+/* The PID of target; -1 after an error message. */
+static pid_t target_pid(const char *target)
+{
+	long t = parse_target(target);
+	pid_t pid;
+
+	if (t == 0)
+		return resolve_name(target, &pid) < 0 ? -1 : pid;
+	return (pid_t)t;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl ctl = { .color = COLOR_AUTO };
-	struct layout L;
-	char msg[256];
-	pid_t pid;
+	static struct out o;
+	bool failed = false;
 
 	setlocale(LC_ALL, "");
 	argp_err_exit_status = EXIT_USAGE;
 	if (argc > 0)
 		argv[0] = (char *)"vmlayout";	/* getopt names the program by argv[0] */
-	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
-
-	long t = parse_target(ctl.target);
-	if (t < 0) {
-		fprintf(stderr, "vmlayout: '%s': not a PID or process name\n"
-			"Try 'vmlayout --help' or 'vmlayout --usage' for more information.\n",
-			ctl.target);
-		return EXIT_USAGE;
-	}
-	if (t == 0) {
-		if (resolve_name(ctl.target, &pid) < 0)
-			return EXIT_FAILURE;
-	} else {
-		pid = (pid_t)t;
-	}
-
-	enum layout_status st = layout_read_pid(&L, pid, msg, sizeof(msg));
-	if (st != LAYOUT_OK) {
-		report_status(pid, st, msg);
+	size_t n = argc > 0 ? (size_t)argc : 1;
+	ctl.targets = calloc(n, sizeof(*ctl.targets));
+	ctl.addrs = calloc(n, sizeof(*ctl.addrs));
+	ctl.filter.globs = calloc(n, sizeof(*ctl.filter.globs));
+	if (!ctl.targets || !ctl.addrs || !ctl.filter.globs) {
+		fprintf(stderr, "vmlayout: %s\n", strerror(ENOMEM));
 		return EXIT_FAILURE;
 	}
+	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
 
 	/* a large buffer: the JSON of a big process is tens of MiB */
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	signal(SIGPIPE, SIG_IGN);
-	if (ctl.json) {
-		render_json(stdout, &L);
-	} else {
-		const char *nc = getenv("NO_COLOR");
-		struct render_opts ro = {
-			.bytes = ctl.bytes,
-			.ascii = ctl.ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0,
-			.color = ctl.color == COLOR_ALWAYS ||
-				 (ctl.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc)),
-		};
-		render_text(stdout, &L, &ro);
+
+	if (ctl.list_columns) {
+		struct table_opts t = { .raw = ctl.raw, .pairs = ctl.pairs,
+					.noheadings = ctl.noheadings, .sort = -1 };
+		render_columns_list(stdout, &t, ctl.json);
+		return close_stdout() < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	}
-	layout_free(&L);
-	return close_stdout() < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+
+	for (size_t i = 0; i < ctl.n_targets && !ferror(stdout); i++) {
+		struct layout L;
+		struct vma_selection s;
+		char msg[256];
+		pid_t pid = target_pid(ctl.targets[i]);
+
+		if (pid < 0) {
+			failed = true;
+			continue;
+		}
+		enum layout_status st = layout_read_pid(&L, pid, msg, sizeof(msg));
+		if (st != LAYOUT_OK) {
+			report_status(pid, st, msg);
+			failed = true;
+			continue;
+		}
+		if (vma_selection_init(&s, &L, &ctl.filter) < 0) {
+			fprintf(stderr, "vmlayout: PID %d: %s\n", (int)pid, strerror(errno));
+			failed = true;
+		} else {
+			report(&ctl, &o, &L, &s);
+			vma_selection_free(&s);
+		}
+		layout_free(&L);
+	}
+	if (o.array_open) {
+		jsonwrt_array_close(&o.w);
+		jsonwrt_finish(&o.w);
+	}
+	free(ctl.targets);
+	free(ctl.addrs);
+	free(ctl.filter.globs);
+	if (close_stdout() < 0)
+		return EXIT_FAILURE;
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -120,11 +120,41 @@ usage_error "--color=bogus is a usage error" "bogus"
 run
 usage_error "no PID or NAME is a usage error" "missing PID or process name"
 
-run $$ $$
-usage_error "two PIDs are a usage error" ""
+run -o NOSUCH $$
+usage_error "an unknown column is a usage error" "unknown column 'NOSUCH'"
 
-run $$ vmlt-other
-usage_error "a PID and a NAME are a usage error" ""
+VMLAYOUT_COLUMNS=START,NOSUCH run --vmas $$
+usage_error "an unknown column in VMLAYOUT_COLUMNS is a usage error" "VMLAYOUT_COLUMNS"
+
+run --sort NOSUCH $$
+usage_error "--sort with an unknown column is a usage error" "NOSUCH"
+
+run --role nosuch $$
+usage_error "an unknown role is a usage error" "unknown role 'nosuch'"
+
+run --region code,nosuch $$
+usage_error "an unknown region is a usage error" "unknown region 'nosuch'"
+
+run --perms rq $$
+usage_error "a bad --perms letter is a usage error" "'q'"
+
+run --raw --pairs $$
+usage_error "--raw and --pairs together are a usage error" "exclude each other"
+
+run --summary --json $$
+usage_error "--summary with --json is a usage error" "--summary"
+
+run --vmas --addr 1000 $$
+usage_error "--addr with --vmas is a usage error" "--addr"
+
+run --output
+usage_error "-o without its value is a usage error" "output"
+
+for u in "-o NOSUCH" "--role nosuch" "--no-such-option"; do
+	run $u $$
+	[ "$(wc -l < "$tmp/err")" -eq 2 ]
+	check "vmlayout $u: one line of reason, one 'Try' line"
+done
 
 run 'x y'
 usage_error "'x y' is a usage error" "vmlayout: 'x y': not a PID or process name"
@@ -205,17 +235,32 @@ run $$
 [ "$rc" -eq 0 ] && [ -s "$tmp/out" ]
 check "vmlayout \$\$ shows this shell"
 
-for opts in -b --bytes --ascii --color --color=auto --color=always --color=never; do
+for opts in -b --bytes --ascii --color --color=auto --color=always --color=never \
+	--diagram --summary --objects -v --vmas -r -P -n --output-all --json-lines \
+	"--sort RSS" "-o RSS" "--role text" "--region mmap" "--perms r" "--object no-such-object" \
+	"--addr 1000"; do
 	run $opts $$
 	[ "$rc" -eq 0 ] && [ -s "$tmp/out" ]
 	check "vmlayout $opts \$\$ works"
 done
 
+# Several PIDs and names: one report each; a failure does not stop the others.
+run --summary $$ $$
+[ "$rc" -eq 0 ] && [ "$(grep -c '^pid ' "$tmp/out")" -eq 2 ]
+check "vmlayout \$\$ \$\$: two reports"
+
+missing=vmlt-none-$$
+while [ ${#missing} -gt 15 ]; do missing=${missing%?}; done
+run --summary $$ "$missing"
+[ "$rc" -eq 1 ] && [ "$(grep -c '^pid ' "$tmp/out")" -eq 1 ] &&
+	[ "$(cat "$tmp/err")" = "vmlayout: no process named '$missing'" ]
+check "a PID and a missing NAME: the PID's report, the error, exit 1"
+
 # A closed pipe is no error: exit 0 (or death by SIGPIPE), nothing on stderr.
-for opts in "" --json; do
-	"$VMLAYOUT" $opts $$ 2> "$tmp/err" | head -n 1 > /dev/null
+for opts in "" --json --vmas "--vmas --json" --json-lines "--addr 1000" --list-columns; do
+	"$VMLAYOUT" $opts $$ $$ 2> "$tmp/err" | head -n 1 > /dev/null
 	rc=${PIPESTATUS[0]}
-	cmd="vmlayout${opts:+ $opts} \$\$ | head -n 1"
+	cmd="vmlayout${opts:+ $opts} \$\$ \$\$ | head -n 1"
 	{ [ "$rc" -eq 0 ] || [ "$rc" -eq 141 ]; } && [ ! -s "$tmp/err" ]
 	: > "$tmp/out"
 	check "$cmd: no error"

@@ -3,7 +3,10 @@
 #
 # Every option that "vmlayout --help" lists is documented in the OPTIONS
 # section of the man page and offered by the bash, zsh and fish completions,
-# and nothing else is; --help, --usage and --version succeed quietly; the man
+# and nothing else is; every column of --list-columns is in the COLUMNS
+# section, in order; the roles and regions of the man page are those of the
+# JSON document, of --help and of the completions; the environment variables
+# are documented; --help, --usage and --version succeed quietly; the man
 # page is lint-clean under mandoc and groff; the completions parse.
 #
 # Environment (set by make check): VMLAYOUT, top_srcdir, MANDOC (empty when
@@ -165,6 +168,58 @@ while read -r c; do
 		ok $? "-$c is in the fish completion"
 	fi
 done < "$tmp/short"
+
+# ------------------------------------------------------------------ columns
+# The COLUMNS section of the man page lists exactly the columns of the
+# registry ("vmlayout --list-columns"), in its order.
+"$VMLAYOUT" --list-columns --raw --noheadings | cut -d' ' -f1 > "$tmp/columns"
+awk '/^\.SH /{ in_cols = ($0 ~ /^\.SH "?COLUMNS"?$/); next }
+     in_cols && tag { print $2; tag = 0 } in_cols && /^\.TP/ { tag = 1 }' \
+	"$man_page" > "$tmp/man-columns"
+[ -s "$tmp/columns" ] && diff "$tmp/columns" "$tmp/man-columns" > "$tmp/diff"
+ok $? "the COLUMNS section of vmlayout.1 lists the $(wc -l < "$tmp/columns") columns of --list-columns, in order"
+[ -s "$tmp/diff" ] && diag "$(head -10 "$tmp/diff")"
+
+# The roles and regions: the man page's table, the JSON document's keys, the
+# lists the completions offer and --help agree.
+awk '/^\.SH /{ r = ($0 ~ /^\.SH "?REGIONS AND ROLES"?$/); next }
+     r && /^\.PD 0/ { t = 1 } r && /^\.PD$/ { t = 0 }
+     t && /^\.B / { region = $2 } t && !/^\./ { n = split($0, a, /, /); for (i = 1; i <= n; i++) print region, a[i] }' \
+	"$man_page" > "$tmp/man-roles"
+cut -d' ' -f1 "$tmp/man-roles" | uniq > "$tmp/man-region-list"
+cut -d' ' -f2 "$tmp/man-roles" > "$tmp/man-role-list"
+[ "$(wc -l < "$tmp/man-region-list")" -eq 7 ] && [ "$(wc -l < "$tmp/man-role-list")" -eq 16 ]
+ok $? "the man page lists 7 regions and 16 roles"
+if [ -n "${JQ:-}" ]; then
+	"$VMLAYOUT" --json $$ > "$tmp/doc" 2>/dev/null
+	"$JQ" -r '.regions | keys_unsorted[]' "$tmp/doc" | diff - "$tmp/man-region-list" > /dev/null
+	ok $? "the regions of the JSON document are the man page's"
+	"$JQ" -r '.roles | keys_unsorted[]' "$tmp/doc" | diff - "$tmp/man-role-list" > /dev/null
+	ok $? "the roles of the JSON document are the man page's"
+else
+	skip "the regions of the JSON document are the man page's" "no jq"
+	skip "the roles of the JSON document are the man page's" "no jq"
+fi
+roles=$(tr '\n' ' ' < "$tmp/man-role-list")
+regions=$(tr '\n' ' ' < "$tmp/man-region-list")
+for f in "$comp_bash" "$comp_zsh" "$comp_fish"; do
+	grep -Fq -- "${roles% }" "$f"
+	ok $? "$(basename "$f") offers the roles: $roles"
+	grep -Fq -- "${regions% }" "$f"
+	ok $? "$(basename "$f") offers the regions: $regions"
+done
+tr -s ' \n' '  ' < "$tmp/help" |
+	grep -Fq -- "$(tr '\n' ',' < "$tmp/man-role-list" | sed 's/,$//; s/,/, /g')"
+ok $? "--help names the roles"
+
+# The environment variables the program reads are documented.
+for var in VMLAYOUT_COLUMNS NO_COLOR; do
+	awk '/^\.SH /{ e = ($0 ~ /^\.SH "?ENVIRONMENT"?$/); next } e' "$man_page" |
+		grep -q "^\.B $var\$"
+	ok $? "$var is documented in ENVIRONMENT"
+	grep -q "$var" "$tmp/help"
+	ok $? "--help names $var"
+done
 
 # ------------------------------------------------- nothing that does not exist
 stale=$(comm -23 "$tmp/man-long" "$tmp/long" | tr '\n' ' ')

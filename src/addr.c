@@ -1,0 +1,532 @@
+/* addr.c - what is at an address of a process (see addr.h) */
+#include "config.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "elfinfo.h"
+#include "procfs.h"
+#include "util.h"
+
+/* More section headers or symbols than this are not looked at (a hostile file). */
+#define MAX_SECTIONS 65536
+#define MAX_SYMBOLS (1u << 24)
+
+int addr_parse(const char *s, struct addr_query *q, char *err, size_t errlen)
+{
+	char *end;
+	const char *p = s;
+
+	q->addr = 0;
+	q->len = 0;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (!*p || strspn(p, "0123456789abcdefABCDEF") != strcspn(p, ",")) {
+		snprintf(err, errlen, "invalid address '%s': give it in hexadecimal", s);
+		return -1;
+	}
+	errno = 0;
+	q->addr = strtoull(p, &end, 16);
+	if (errno) {
+		snprintf(err, errlen, "invalid address '%s': more than 64 bits", s);
+		return -1;
+	}
+	if (*end == '\0')
+		return 0;
+	p = end + 1;	/* after ',' */
+	if (!*p || *p == '-' || *p == '+') {
+		snprintf(err, errlen, "invalid length in '%s'", s);
+		return -1;
+	}
+	errno = 0;
+	uint64_t len = strtoull(p, &end, 0);
+	int shift = 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M')
+		shift = 20;
+	else if (*end == 'G')
+		shift = 30;
+	if (shift)
+		end++;
+	if (errno || *end || end == p || len == 0 || (shift && len > (UINT64_MAX >> shift))) {
+		snprintf(err, errlen, "invalid length in '%s': a positive number of bytes "
+			 "(K, M, G: KiB, MiB, GiB)", s);
+		return -1;
+	}
+	len <<= shift;
+	if (len - 1 > UINT64_MAX - q->addr) {
+		snprintf(err, errlen, "'%s': the range passes the end of the address space", s);
+		return -1;
+	}
+	q->len = len;
+	return 0;
+}
+
+void addr_info_free(struct addr_info *ai)
+{
+	free(ai->elf_error);
+	free(ai->section);
+	free(ai->symbol);
+	ai->elf_error = ai->section = ai->symbol = NULL;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void set_error(struct addr_info *ai, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(ai->elf_error);
+	va_start(ap, fmt);
+	if (vasprintf(&ai->elf_error, fmt, ap) < 0)
+		ai->elf_error = NULL;
+	va_end(ap);
+}
+
+/* A file-backed VMA of object obj, to open its file by; or NULL. */
+static const struct vma *object_vma(const struct layout *L, int32_t obj)
+{
+	for (size_t i = 0; i < L->vmas.n; i++) {
+		const struct vma *v = &L->vmas.v[i];
+		if (v->object == obj && v->inode != 0 && v->name_kind == VMA_NAME_PATH)
+			return v;
+	}
+	return NULL;
+}
+
+/* The section holding file address a: the smallest SHF_ALLOC, non-TLS section. */
+static void find_section(Elf *e, struct addr_info *ai)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	uint64_t best_size = UINT64_MAX;
+	const char *best = NULL;
+	size_t count = 0;
+
+	if (elf_getshdrstrndx(e, &shstrndx) != 0)
+		return;
+	while ((scn = elf_nextscn(e, scn)) != NULL && count++ < MAX_SECTIONS) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			break;
+		if (!(sh.sh_flags & SHF_ALLOC) || (sh.sh_flags & SHF_TLS) || sh.sh_size == 0)
+			continue;
+		if (ai->file_addr < sh.sh_addr || ai->file_addr - sh.sh_addr >= sh.sh_size)
+			continue;
+		if (sh.sh_size < best_size) {
+			const char *name = elf_strptr(e, shstrndx, sh.sh_name);
+			if (name) {
+				best = name;
+				best_size = sh.sh_size;
+			}
+		}
+	}
+	if (best)
+		ai->section = strdup(best);
+}
+
+/* The symbol nearest at or below the file address in the table of type
+ * (SHT_SYMTAB or SHT_DYNSYM); false when there is no such table. */
+static bool find_symbol(Elf *e, struct addr_info *ai, Elf64_Word type)
+{
+	Elf_Scn *scn = NULL;
+	bool found_table = false;
+	size_t count = 0;
+	const char *best = NULL;
+	GElf_Sym bs = { 0 };
+
+	while ((scn = elf_nextscn(e, scn)) != NULL && count++ < MAX_SECTIONS) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh))
+			break;
+		if (sh.sh_type != type || sh.sh_entsize == 0)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d)
+			continue;
+		found_table = true;
+		size_t n = sh.sh_size / sh.sh_entsize;
+		if (n > MAX_SYMBOLS)
+			n = MAX_SYMBOLS;
+		for (size_t i = 1; i < n; i++) {
+			GElf_Sym s;
+			if (!gelf_getsym(d, (int)i, &s))
+				break;
+			int st = GELF_ST_TYPE(s.st_info);
+			if (s.st_shndx == SHN_UNDEF || s.st_shndx == SHN_ABS ||
+			    (st != STT_FUNC && st != STT_OBJECT && st != STT_NOTYPE &&
+			     st != STT_GNU_IFUNC))
+				continue;
+			if (s.st_value > ai->file_addr)
+				continue;
+			/* the highest start; at equal starts one that holds the address,
+			 * then a global one */
+			bool better = !best || s.st_value > bs.st_value;
+			if (best && s.st_value == bs.st_value) {
+				bool holds = ai->file_addr - s.st_value < s.st_size;
+				bool bholds = ai->file_addr - bs.st_value < bs.st_size;
+				better = (holds && !bholds) ||
+					 (holds == bholds && GELF_ST_BIND(s.st_info) == STB_GLOBAL &&
+					  GELF_ST_BIND(bs.st_info) != STB_GLOBAL);
+			}
+			if (!better)
+				continue;
+			const char *name = elf_strptr(e, sh.sh_link, s.st_name);
+			if (!name || !*name)
+				continue;
+			best = name;
+			bs = s;
+		}
+	}
+	if (best) {
+		ai->symbol = strdup(best);
+		ai->sym_table = type == SHT_SYMTAB ? ".symtab" : ".dynsym";
+		ai->sym_value = bs.st_value;
+		ai->sym_size = bs.st_size;
+	}
+	return found_table && best;
+}
+
+static void read_elf(const struct layout *L, const struct vma *v, struct addr_info *ai)
+{
+	const struct object *o = &L->objects[v->object];
+	const struct vma *fv = object_vma(L, v->object);
+	struct procfs pf;
+	struct elf_info ei;
+	off_t size;
+
+	if (!o->has_bias) {
+		set_error(ai, "the load bias of the object is not known");
+		return;
+	}
+	ai->has_elf = true;
+	ai->file_addr = ai->q.addr - o->load_bias;
+	if (!fv) {
+		set_error(ai, "no VMA maps the object's file");
+		return;
+	}
+	if (procfs_open(&pf, L->pid) < 0) {
+		set_error(ai, "PID %d: %s", (int)L->pid, strerror(errno));
+		return;
+	}
+	char *buf;
+	size_t blen;
+	struct proc_stat st;
+	if (procfs_read_file(&pf, "stat", &buf, &blen) < 0) {
+		set_error(ai, "PID %d: %s", (int)L->pid, strerror(errno));
+		procfs_close(&pf);
+		return;
+	}
+	int prc = proc_stat_parse(buf, blen, &st);
+	free(buf);
+	if (prc < 0 || st.start_time != L->stat.start_time) {
+		set_error(ai, "PID %d has exited", (int)L->pid);
+		procfs_close(&pf);
+		return;
+	}
+	int fd = procfs_open_mapped(&pf, vma_name(&L->vmas, fv), fv->deleted, fv->start, fv->end,
+				    fv->dev_major, fv->dev_minor, fv->inode, &size);
+	int e = errno;
+	procfs_close(&pf);
+	if (fd < 0) {
+		set_error(ai, "%s: %s", layout_object_path(L, o), strerror(e));
+		return;
+	}
+	if (elf_info_read(fd, &ei) == 0) {
+		const struct elf_segment *seg =
+			elf_info_segment_for_vaddr(&ei, ai->file_addr, L->page_size);
+		if (seg) {
+			ai->has_segment = true;
+			ai->seg_index = seg->phdr_index;
+			ai->seg_flags = seg->flags;
+			ai->seg_vaddr = seg->vaddr;
+			ai->seg_offset = seg->offset;
+			ai->seg_filesz = seg->filesz;
+			ai->seg_memsz = seg->memsz;
+		}
+	} else {
+		set_error(ai, "%s: %s", layout_object_path(L, o),
+			  ei.warning[0] ? ei.warning : strerror(errno));
+	}
+	elf_info_free(&ei);
+
+	elf_version(EV_CURRENT);
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf && elf_kind(elf) == ELF_K_ELF) {
+		find_section(elf, ai);
+		if (!find_symbol(elf, ai, SHT_SYMTAB))
+			find_symbol(elf, ai, SHT_DYNSYM);
+	} else if (!ai->elf_error) {
+		set_error(ai, "%s: %s", layout_object_path(L, o), elf_errmsg(-1));
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+}
+
+int addr_lookup(const struct layout *L, const struct addr_query *q, struct addr_info *ai)
+{
+	const struct vma_list *l = &L->vmas;
+
+	memset(ai, 0, sizeof(*ai));
+	ai->q = *q;
+	ai->vma = ai->below = ai->above = -1;
+	ai->vma = vma_list_find(l, q->addr);
+	if (ai->vma < 0) {
+		size_t up = vma_list_lower_bound(l, q->addr);
+		ai->above = up < l->n ? (ptrdiff_t)up : -1;
+		ai->below = up > 0 ? (ptrdiff_t)up - 1 : -1;
+	} else {
+		const struct vma *v = &l->v[ai->vma];
+		ai->vma_offset = q->addr - v->start;
+		if (v->inode != 0 && v->name_kind == VMA_NAME_PATH) {
+			ai->has_file_offset = true;
+			ai->file_offset = v->offset + ai->vma_offset;
+		}
+		if (v->object >= 0 && (size_t)v->object < L->n_objects)
+			read_elf(L, v, ai);
+	}
+	if (q->len) {
+		uint64_t end = q->addr + (q->len - 1);	/* last byte */
+		uint64_t covered = 0;
+		size_t i = vma_list_lower_bound(l, q->addr);
+		ai->range_first = i;
+		for (; i < l->n && l->v[i].start <= end; i++) {
+			uint64_t a = l->v[i].start > q->addr ? l->v[i].start : q->addr;
+			uint64_t b = l->v[i].end - 1 < end ? l->v[i].end - 1 : end;
+			covered += b - a + 1;
+			ai->range_n++;
+		}
+		ai->range_unmapped = q->len - covered;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ output */
+
+static void perms_str(char *b, uint32_t p)
+{
+	b[0] = p & VMA_PERM_READ ? 'r' : '-';
+	b[1] = p & VMA_PERM_WRITE ? 'w' : '-';
+	b[2] = p & VMA_PERM_EXEC ? 'x' : '-';
+	b[3] = p & VMA_PERM_SHARED ? 's' : 'p';
+	b[4] = '\0';
+}
+
+static void seg_flags_str(char *b, uint32_t f)
+{
+	b[0] = f & PF_R ? 'r' : '-';
+	b[1] = f & PF_W ? 'w' : '-';
+	b[2] = f & PF_X ? 'x' : '-';
+	b[3] = '\0';
+}
+
+static const char *printable(char *buf, size_t len, const char *s)
+{
+	return name_printable(buf, len, s, strlen(s), len > 8 ? len - 8 : 1, false);
+}
+
+/* "0x7f..-0x7f.. r-xp role NAME" */
+static void vma_line(FILE *out, const struct layout *L, const char *lead, size_t i)
+{
+	const struct vma *v = &L->vmas.v[i];
+	char p[5], name[1024];
+
+	perms_str(p, v->perms);
+	name_printable(name, sizeof(name), vma_name(&L->vmas, v), v->name_len, 1000, false);
+	fprintf(out, "%s0x%" PRIx64 "-0x%" PRIx64 " %s %-12s %s%s\n", lead, v->start, v->end, p,
+		role_name(v->role), name, v->deleted ? " (deleted)" : "");
+}
+
+void addr_render_text(FILE *out, const struct layout *L, const struct addr_info *ai,
+		      bool bytes)
+{
+	char s1[32], name[1024];
+
+	fprintf(out, "0x%" PRIx64, ai->q.addr);
+	if (ai->q.len)
+		fprintf(out, ",%s", size_human(s1, sizeof(s1), ai->q.len, bytes));
+	if (ai->vma < 0) {
+		fprintf(out, ": not mapped\n");
+		if (ai->below >= 0) {
+			const struct vma *b = &L->vmas.v[ai->below];
+			fprintf(out, "  below    (%s after its end) ",
+				size_human(s1, sizeof(s1), ai->q.addr - b->end, bytes));
+			vma_line(out, L, "", (size_t)ai->below);
+		}
+		if (ai->above >= 0) {
+			const struct vma *a = &L->vmas.v[ai->above];
+			fprintf(out, "  above    (%s before its start) ",
+				size_human(s1, sizeof(s1), a->start - ai->q.addr, bytes));
+			vma_line(out, L, "", (size_t)ai->above);
+		}
+	} else {
+		const struct vma *v = &L->vmas.v[ai->vma];
+		fputc('\n', out);
+		vma_line(out, L, "  vma      ", (size_t)ai->vma);
+		fprintf(out, "  offset   0x%" PRIx64 " in the VMA", ai->vma_offset);
+		if (ai->has_file_offset)
+			fprintf(out, ", 0x%" PRIx64 " in the file", ai->file_offset);
+		fputc('\n', out);
+		fprintf(out, "  role     %s  region %s", role_name(v->role), region_name(v->region));
+		if (v->tid)
+			fprintf(out, "  thread %d", (int)v->tid);
+		fputc('\n', out);
+		if (v->object >= 0) {
+			const struct object *o = &L->objects[v->object];
+			fprintf(out, "  object   %s (%s)\n",
+				printable(name, sizeof(name), layout_object_path(L, o)),
+				object_kind_name(o->kind));
+		}
+		if (ai->has_elf)
+			fprintf(out, "  elf      file address 0x%" PRIx64 "\n", ai->file_addr);
+		if (ai->has_segment) {
+			char f[4];
+			seg_flags_str(f, ai->seg_flags);
+			fprintf(out, "  segment  PT_LOAD [%u] %s  p_vaddr 0x%" PRIx64 "  p_offset 0x%" PRIx64
+				"  p_filesz 0x%" PRIx64 "  p_memsz 0x%" PRIx64 "\n", ai->seg_index, f,
+				ai->seg_vaddr, ai->seg_offset, ai->seg_filesz, ai->seg_memsz);
+		}
+		if (ai->section)
+			fprintf(out, "  section  %s\n", printable(name, sizeof(name), ai->section));
+		if (ai->symbol) {
+			fprintf(out, "  symbol   %s+0x%" PRIx64 " (%s", printable(name, sizeof(name),
+										ai->symbol),
+				ai->file_addr - ai->sym_value, ai->sym_table);
+			if (ai->sym_size)
+				fprintf(out, ", size %" PRIu64 "%s", ai->sym_size,
+					ai->file_addr - ai->sym_value < ai->sym_size ? "" : ", past its end");
+			fprintf(out, ")\n");
+		}
+		if (ai->elf_error)
+			fprintf(out, "  warning  %s\n", printable(name, sizeof(name), ai->elf_error));
+	}
+	if (ai->q.len) {
+		char s2[32];
+		fprintf(out, "  range    %s from 0x%" PRIx64 ": %zu VMA%s, %s unmapped\n",
+			size_human(s2, sizeof(s2), ai->q.len, bytes), ai->q.addr,
+			ai->range_n, ai->range_n == 1 ? "" : "s",
+			size_human(s1, sizeof(s1), ai->range_unmapped, bytes));
+		for (size_t k = 0; k < ai->range_n; k++)
+			vma_line(out, L, "           ", ai->range_first + k);
+	}
+}
+
+static void vma_json(struct jsonwrt *w, const char *key, const struct layout *L, ptrdiff_t i)
+{
+	if (i < 0) {
+		jsonwrt_null(w, key);
+		return;
+	}
+	const struct vma *v = &L->vmas.v[i];
+	char p[5];
+
+	perms_str(p, v->perms);
+	jsonwrt_object_open(w, key);
+	jsonwrt_hex(w, "start", v->start);
+	jsonwrt_hex(w, "end", v->end);
+	jsonwrt_str(w, "perms", p);
+	if (v->name_kind == VMA_NAME_NONE)
+		jsonwrt_null(w, "path");
+	else
+		jsonwrt_strn(w, "path", vma_name(&L->vmas, v), v->name_len);
+	jsonwrt_bool(w, "deleted", v->deleted);
+	jsonwrt_str(w, "region", region_name(v->region));
+	jsonwrt_str(w, "role", role_name(v->role));
+	jsonwrt_object_close(w);
+}
+
+void addr_render_json(struct jsonwrt *w, const struct layout *L, const struct addr_info *ai)
+{
+	jsonwrt_object_open(w, NULL);
+	jsonwrt_hex(w, "address", ai->q.addr);
+	if (ai->q.len)
+		jsonwrt_u64(w, "length", ai->q.len);
+	else
+		jsonwrt_null(w, "length");
+	jsonwrt_bool(w, "mapped", ai->vma >= 0);
+	vma_json(w, "vma", L, ai->vma);
+	vma_json(w, "below", L, ai->below);
+	vma_json(w, "above", L, ai->above);
+	if (ai->vma >= 0) {
+		const struct vma *v = &L->vmas.v[ai->vma];
+		jsonwrt_str(w, "region", region_name(v->region));
+		jsonwrt_str(w, "role", role_name(v->role));
+		if (v->object >= 0)
+			jsonwrt_str(w, "object", layout_object_path(L, &L->objects[v->object]));
+		else
+			jsonwrt_null(w, "object");
+		if (v->tid)
+			jsonwrt_i64(w, "tid", v->tid);
+		else
+			jsonwrt_null(w, "tid");
+		jsonwrt_u64(w, "vma_offset", ai->vma_offset);
+	} else {
+		jsonwrt_null(w, "region");
+		jsonwrt_null(w, "role");
+		jsonwrt_null(w, "object");
+		jsonwrt_null(w, "tid");
+		jsonwrt_null(w, "vma_offset");
+	}
+	if (ai->has_file_offset)
+		jsonwrt_hex(w, "file_offset", ai->file_offset);
+	else
+		jsonwrt_null(w, "file_offset");
+	if (ai->has_elf) {
+		jsonwrt_object_open(w, "elf");
+		jsonwrt_hex(w, "file_address", ai->file_addr);
+		if (ai->has_segment) {
+			char f[4];
+			seg_flags_str(f, ai->seg_flags);
+			jsonwrt_object_open(w, "segment");
+			jsonwrt_u64(w, "index", ai->seg_index);
+			jsonwrt_str(w, "flags", f);
+			jsonwrt_hex(w, "p_vaddr", ai->seg_vaddr);
+			jsonwrt_hex(w, "p_offset", ai->seg_offset);
+			jsonwrt_u64(w, "p_filesz", ai->seg_filesz);
+			jsonwrt_u64(w, "p_memsz", ai->seg_memsz);
+			jsonwrt_object_close(w);
+		} else {
+			jsonwrt_null(w, "segment");
+		}
+		jsonwrt_str(w, "section", ai->section);
+		if (ai->symbol) {
+			jsonwrt_object_open(w, "symbol");
+			jsonwrt_str(w, "name", ai->symbol);
+			jsonwrt_str(w, "table", ai->sym_table);
+			jsonwrt_hex(w, "value", ai->sym_value);
+			jsonwrt_u64(w, "size", ai->sym_size);
+			jsonwrt_u64(w, "offset", ai->file_addr - ai->sym_value);
+			jsonwrt_bool(w, "inside", ai->file_addr - ai->sym_value < ai->sym_size);
+			jsonwrt_object_close(w);
+		} else {
+			jsonwrt_null(w, "symbol");
+		}
+		jsonwrt_str(w, "error", ai->elf_error);
+		jsonwrt_object_close(w);
+	} else {
+		jsonwrt_null(w, "elf");
+	}
+	if (ai->q.len) {
+		jsonwrt_object_open(w, "range");
+		jsonwrt_hex(w, "start", ai->q.addr);
+		jsonwrt_u64(w, "length", ai->q.len);
+		jsonwrt_u64(w, "unmapped", ai->range_unmapped);
+		jsonwrt_array_open(w, "vmas");
+		for (size_t k = 0; k < ai->range_n; k++)
+			vma_json(w, NULL, L, (ptrdiff_t)(ai->range_first + k));
+		jsonwrt_array_close(w);
+		jsonwrt_object_close(w);
+	} else {
+		jsonwrt_null(w, "range");
+	}
+	jsonwrt_object_close(w);
+}

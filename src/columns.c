@@ -1,0 +1,518 @@
+/* columns.c - the column registry and the VMA filters (see columns.h) */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <libsmartcols.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "columns.h"
+#include "util.h"
+
+/* The columns that are not smaps fields, in --list-columns order; the smaps fields
+ * follow them (COL_SMAPS + field), then COL_THP_ELIGIBLE and COL_PROTECTION_KEY. */
+enum {
+	COL_START, COL_END, COL_ADDRESS, COL_SIZE, COL_RSS, COL_PSS, COL_SHARE,
+	COL_PRIVATE, COL_SWAP, COL_DIRTY, COL_PERMS, COL_ROLE, COL_REGION, COL_OBJECT,
+	COL_PATH, COL_DELETED, COL_OFFSET, COL_DEV, COL_INODE, COL_TID, COL_PID,
+	COL_VMFLAGS,
+	COL_SMAPS,
+};
+
+static const struct column base_columns[COL_SMAPS] = {
+	[COL_START] = { "START", "first address of the VMA (vm_start)", COLT_ADDRESS, 0, SCOLS_FL_RIGHT },
+	[COL_END] = { "END", "first address after the VMA (vm_end)", COLT_ADDRESS, 0, SCOLS_FL_RIGHT },
+	[COL_ADDRESS] = { "ADDRESS", "START-END, as in /proc/PID/maps", COLT_STRING, 0, 0 },
+	[COL_SIZE] = { "SIZE", "virtual size (Size)", COLT_SIZE, 0, SCOLS_FL_RIGHT },
+	[COL_RSS] = { "RSS", "resident set size (Rss)", COLT_SIZE, 0, SCOLS_FL_RIGHT },
+	[COL_PSS] = { "PSS", "proportional set size (Pss)", COLT_SIZE, 0, SCOLS_FL_RIGHT },
+	[COL_SHARE] = { "SHARE", "resident pages also mapped by another process (Shared_Clean + Shared_Dirty)", COLT_SIZE, 0, SCOLS_FL_RIGHT },
+	[COL_PRIVATE] = { "PRIVATE", "resident pages mapped by this process only (Private_Clean + Private_Dirty)", COLT_SIZE, 0, SCOLS_FL_RIGHT },
+	[COL_SWAP] = { "SWAP", "swapped out (Swap)", COLT_SIZE, 0, SCOLS_FL_RIGHT },
+	[COL_DIRTY] = { "DIRTY", "written-to resident pages (Shared_Dirty + Private_Dirty)", COLT_SIZE, 0, SCOLS_FL_RIGHT },
+	[COL_PERMS] = { "PERMS", "permissions, as in maps (r-xp)", COLT_STRING, 0, 0 },
+	[COL_ROLE] = { "ROLE", "role of the VMA (text, data, heap, anon, ...)", COLT_STRING, 0, 0 },
+	[COL_REGION] = { "REGION", "region of the VMA (code, data, bss, heap, mmap, stack, special)", COLT_STRING, 0, 0 },
+	[COL_OBJECT] = { "OBJECT", "ELF object the VMA belongs to, else the VMA's name", COLT_STRING, 0.3, SCOLS_FL_TRUNC },
+	[COL_PATH] = { "PATH", "name of the VMA: file path or [pseudo-name]", COLT_STRING, 0.3, SCOLS_FL_TRUNC },
+	[COL_DELETED] = { "DELETED", "the mapped file has been deleted", COLT_BOOL, 0, SCOLS_FL_RIGHT },
+	[COL_OFFSET] = { "OFFSET", "offset of START in the mapped file", COLT_ADDRESS, 0, SCOLS_FL_RIGHT },
+	[COL_DEV] = { "DEV", "device of the mapped file (major:minor, hex)", COLT_STRING, 0, 0 },
+	[COL_INODE] = { "INODE", "inode of the mapped file", COLT_NUMBER, 0, SCOLS_FL_RIGHT },
+	[COL_TID] = { "TID", "thread whose stack the VMA is", COLT_NUMBER, 0, SCOLS_FL_RIGHT },
+	[COL_PID] = { "PID", "process ID", COLT_NUMBER, 0, SCOLS_FL_RIGHT },
+	[COL_VMFLAGS] = { "VMFLAGS", "kernel flags of the VMA (VmFlags)", COLT_STRING, 0, 0 },
+};
+
+/* Help of the smaps fields that are not base columns. */
+static const char *const smaps_help[SF_COUNT] = {
+	[SF_KERNEL_PAGE_SIZE] = "page size the kernel uses for the VMA (KernelPageSize)",
+	[SF_MMU_PAGE_SIZE] = "page size the MMU uses for the VMA (MMUPageSize)",
+	[SF_PSS_DIRTY] = "PSS of the dirty pages (Pss_Dirty)",
+	[SF_PSS_ANON] = "PSS of the anonymous pages (Pss_Anon)",
+	[SF_PSS_FILE] = "PSS of the file pages (Pss_File)",
+	[SF_PSS_SHMEM] = "PSS of the shared memory pages (Pss_Shmem)",
+	[SF_SHARED_CLEAN] = "clean resident pages also mapped elsewhere (Shared_Clean)",
+	[SF_SHARED_DIRTY] = "dirty resident pages also mapped elsewhere (Shared_Dirty)",
+	[SF_PRIVATE_CLEAN] = "clean resident pages of this process only (Private_Clean)",
+	[SF_PRIVATE_DIRTY] = "dirty resident pages of this process only (Private_Dirty)",
+	[SF_REFERENCED] = "pages marked referenced or accessed (Referenced)",
+	[SF_ANONYMOUS] = "pages that belong to no file (Anonymous)",
+	[SF_KSM] = "pages shared by kernel same-page merging (KSM)",
+	[SF_LAZY_FREE] = "pages freed with MADV_FREE, not yet reclaimed (LazyFree)",
+	[SF_ANON_HUGE_PAGES] = "anonymous transparent huge pages (AnonHugePages)",
+	[SF_SHMEM_PMD_MAPPED] = "shared memory mapped by huge pages (ShmemPmdMapped)",
+	[SF_FILE_PMD_MAPPED] = "file pages mapped by huge pages (FilePmdMapped)",
+	[SF_SHARED_HUGETLB] = "shared hugetlbfs pages (Shared_Hugetlb)",
+	[SF_PRIVATE_HUGETLB] = "private hugetlbfs pages (Private_Hugetlb)",
+	[SF_SWAP_PSS] = "proportional share of the swapped-out pages (SwapPss)",
+	[SF_LOCKED] = "pages locked in memory (Locked)",
+};
+
+#define MAX_COLUMNS (COL_SMAPS + SF_COUNT + 2)
+
+static struct column columns[MAX_COLUMNS];
+static int col_field[MAX_COLUMNS];	/* smaps field of a column, or -1 */
+static int col_extra[MAX_COLUMNS];	/* 1: THPeligible, 2: ProtectionKey, 0 */
+static size_t n_columns;
+static char smaps_names[SF_COUNT][32];
+
+static void build(void)
+{
+	if (n_columns)
+		return;
+	for (size_t i = 0; i < COL_SMAPS; i++) {
+		columns[n_columns] = base_columns[i];
+		col_field[n_columns] = -1;
+		col_extra[n_columns++] = 0;
+	}
+	for (int f = 0; f < SF_COUNT; f++) {
+		if (!smaps_help[f])
+			continue;	/* SIZE, RSS, PSS, SWAP */
+		const char *k = smaps_field_name(f);
+		size_t o = 0;
+		for (size_t j = 0; k[j] && o + 2 < sizeof(smaps_names[f]); j++) {
+			/* a word starts at a capital after a small letter ("AnonHuge"),
+			 * or at the last capital of a run before a small one ("MMUPage") */
+			if (j && isupper((unsigned char)k[j]) &&
+			    (islower((unsigned char)k[j - 1]) ||
+			     (isupper((unsigned char)k[j - 1]) && islower((unsigned char)k[j + 1]))))
+				smaps_names[f][o++] = '_';
+			smaps_names[f][o++] = (char)toupper((unsigned char)k[j]);
+		}
+		smaps_names[f][o] = '\0';
+		columns[n_columns] = (struct column){ smaps_names[f], smaps_help[f], COLT_SIZE, 0,
+						      SCOLS_FL_RIGHT };
+		col_field[n_columns] = f;
+		col_extra[n_columns++] = 0;
+	}
+	columns[n_columns] = (struct column){ "THP_ELIGIBLE",
+		"the VMA may get transparent huge pages (THPeligible)", COLT_BOOL, 0, SCOLS_FL_RIGHT };
+	col_field[n_columns] = -1;
+	col_extra[n_columns++] = 1;
+	columns[n_columns] = (struct column){ "PROTECTION_KEY",
+		"memory protection key of the VMA (ProtectionKey)", COLT_NUMBER, 0, SCOLS_FL_RIGHT };
+	col_field[n_columns] = -1;
+	col_extra[n_columns++] = 2;
+}
+
+size_t columns_count(void)
+{
+	build();
+	return n_columns;
+}
+
+const struct column *column_get(size_t i)
+{
+	build();
+	return i < n_columns ? &columns[i] : NULL;
+}
+
+int column_lookup(const char *name, size_t len)
+{
+	build();
+	for (size_t i = 0; i < n_columns; i++)
+		if (strlen(columns[i].name) == len && strncasecmp(columns[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t columns_default(int *ids, size_t cap)
+{
+	static const int def[] = { COL_START, COL_END, COL_SIZE, COL_RSS, COL_PSS, COL_SHARE,
+				   COL_PRIVATE, COL_SWAP, COL_PERMS, COL_ROLE, COL_OBJECT };
+	size_t n = 0;
+
+	for (; n < sizeof(def) / sizeof(def[0]) && n < cap; n++)
+		ids[n] = def[n];
+	return n;
+}
+
+int columns_parse_list(const char *list, int *ids, size_t *n, size_t cap, char *err,
+		       size_t errlen)
+{
+	size_t k = 0;
+
+	if (*list == '+') {
+		k = *n;
+		list++;
+	}
+	if (!*list) {
+		snprintf(err, errlen, "empty list of columns");
+		return -1;
+	}
+	for (const char *p = list;;) {
+		size_t l = strcspn(p, ",");
+		int id = column_lookup(p, l);
+		if (id < 0) {
+			snprintf(err, errlen, "unknown column '%.*s' (see --list-columns)",
+				 (int)(l > 64 ? 64 : l), p);
+			return -1;
+		}
+		if (k == cap) {
+			snprintf(err, errlen, "too many columns (at most %zu)", cap);
+			return -1;
+		}
+		ids[k++] = id;
+		if (!p[l])
+			break;
+		p += l + 1;
+	}
+	*n = k;
+	return 0;
+}
+
+static void perms_str(char *b, uint32_t p)
+{
+	b[0] = p & VMA_PERM_READ ? 'r' : '-';
+	b[1] = p & VMA_PERM_WRITE ? 'w' : '-';
+	b[2] = p & VMA_PERM_EXEC ? 'x' : '-';
+	b[3] = p & VMA_PERM_SHARED ? 's' : 'p';
+	b[4] = '\0';
+}
+
+static const char *object_or_name(const struct layout *L, const struct vma *v, size_t *len)
+{
+	if (v->object >= 0) {
+		const char *p = layout_object_path(L, &L->objects[v->object]);
+		*len = strlen(p);
+		return p;
+	}
+	*len = v->name_len;
+	return vma_name(&L->vmas, v);
+}
+
+bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *buf,
+		  size_t len, uint64_t *num)
+{
+	const struct vma *v = &L->vmas.v[i];
+	uint64_t x = 0;
+	const char *s;
+	size_t sl;
+
+	build();
+	buf[0] = '\0';
+	*num = 0;
+	if (id < 0 || (size_t)id >= n_columns)
+		return false;
+	if (col_field[id] >= 0) {
+		if (!v->has_figures)
+			return false;
+		x = v->fig[col_field[id]];
+		goto size;
+	}
+	if (col_extra[id] == 1) {
+		if (v->thp_eligible < 0)
+			return false;
+		x = (uint64_t)v->thp_eligible;
+		goto number;
+	}
+	if (col_extra[id] == 2) {
+		if (v->protection_key < 0)
+			return false;
+		x = (uint64_t)v->protection_key;
+		goto number;
+	}
+	switch (id) {
+	case COL_START:
+		x = v->start;
+		goto address;
+	case COL_END:
+		x = v->end;
+		goto address;
+	case COL_OFFSET:
+		x = v->offset;
+		goto address;
+	case COL_ADDRESS:
+		snprintf(buf, len, "%08" PRIx64 "-%08" PRIx64, v->start, v->end);
+		return true;
+	case COL_SIZE:
+		x = v->end - v->start;
+		goto size;
+	case COL_RSS:
+		x = v->fig[SF_RSS];
+		goto size;
+	case COL_PSS:
+		x = v->fig[SF_PSS];
+		goto size;
+	case COL_SHARE:
+		x = v->fig[SF_SHARED_CLEAN] + v->fig[SF_SHARED_DIRTY];
+		goto size;
+	case COL_PRIVATE:
+		x = v->fig[SF_PRIVATE_CLEAN] + v->fig[SF_PRIVATE_DIRTY];
+		goto size;
+	case COL_SWAP:
+		x = v->fig[SF_SWAP];
+		goto size;
+	case COL_DIRTY:
+		x = v->fig[SF_SHARED_DIRTY] + v->fig[SF_PRIVATE_DIRTY];
+		goto size;
+	case COL_PERMS:
+		if (len >= 5)
+			perms_str(buf, v->perms);
+		return true;
+	case COL_ROLE:
+		snprintf(buf, len, "%s", role_name(v->role));
+		return true;
+	case COL_REGION:
+		snprintf(buf, len, "%s", region_name(v->region));
+		return true;
+	case COL_OBJECT:
+		s = object_or_name(L, v, &sl);
+		goto name;
+	case COL_PATH:
+		s = vma_name(&L->vmas, v);
+		sl = v->name_len;
+		goto name;
+	case COL_DELETED:
+		x = v->deleted;
+		snprintf(buf, len, "%d", (int)v->deleted);
+		*num = x;
+		return true;
+	case COL_DEV:
+		snprintf(buf, len, "%02x:%02x", v->dev_major, v->dev_minor);
+		return true;
+	case COL_INODE:
+		x = v->inode;
+		goto number;
+	case COL_TID:
+		if (!v->tid)
+			return false;
+		x = (uint64_t)v->tid;
+		goto number;
+	case COL_PID:
+		x = (uint64_t)L->pid;
+		goto number;
+	case COL_VMFLAGS: {
+		size_t o = 0;
+		if (!v->has_vmflags)
+			return false;
+		for (int k = 0; k < VMF_OTHER && o + 4 < len; k++)
+			if (v->vmflags & VMF_BIT(k))
+				o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "",
+						      vma_flag_name(k));
+		return true;
+	}
+	default:
+		return false;
+	}
+address:
+	*num = x;
+	snprintf(buf, len, "0x%" PRIx64, x);
+	return true;
+size:
+	*num = x;
+	size_human(buf, len, x, bytes);
+	return true;
+number:
+	*num = x;
+	snprintf(buf, len, "%" PRIu64, x);
+	return true;
+name:
+	if (!sl)
+		return false;
+	name_printable(buf, len, s, sl, len > 8 ? len - 8 : 1, false);
+	return true;
+}
+
+/* ------------------------------------------------------------------ filters */
+
+bool vma_filter_active(const struct vma_filter *f)
+{
+	return f && (f->roles || f->regions || f->perms || f->perms_not || f->n_globs);
+}
+
+typedef const char *(*namer_fn)(int);
+
+static const char *role_namer(int i)
+{
+	return role_name((enum role)i);
+}
+
+static const char *region_namer(int i)
+{
+	return region_name((enum region)i);
+}
+
+static int parse_names(uint32_t *bits, const char *list, int count, namer_fn name,
+		       const char *what, char *err, size_t errlen)
+{
+	for (const char *p = list;;) {
+		size_t l = strcspn(p, ",");
+		int found = -1;
+		for (int i = 0; i < count; i++)
+			if (strlen(name(i)) == l && strncasecmp(name(i), p, l) == 0)
+				found = i;
+		if (found < 0) {
+			size_t o = (size_t)snprintf(err, errlen, "unknown %s '%.*s': use", what,
+						    (int)(l > 64 ? 64 : l), p);
+			for (int i = 0; i < count && o < errlen; i++)
+				o += (size_t)snprintf(err + o, errlen - o, "%s %s",
+						      i ? (i == count - 1 ? " or" : ",") : "",
+						      name(i));
+			return -1;
+		}
+		*bits |= UINT32_C(1) << found;
+		if (!p[l])
+			return 0;
+		p += l + 1;
+	}
+}
+
+int vma_filter_roles(struct vma_filter *f, const char *list, char *err, size_t errlen)
+{
+	return parse_names(&f->roles, list, ROLE_COUNT, role_namer, "role", err, errlen);
+}
+
+int vma_filter_regions(struct vma_filter *f, const char *list, char *err, size_t errlen)
+{
+	return parse_names(&f->regions, list, REGION_COUNT, region_namer, "region", err, errlen);
+}
+
+int vma_filter_perms(struct vma_filter *f, const char *letters, char *err, size_t errlen)
+{
+	if (!*letters) {
+		snprintf(err, errlen, "empty --perms: use letters of r, w, x, s and p");
+		return -1;
+	}
+	for (const char *p = letters; *p; p++) {
+		switch (*p) {
+		case 'r':
+			f->perms |= VMA_PERM_READ;
+			break;
+		case 'w':
+			f->perms |= VMA_PERM_WRITE;
+			break;
+		case 'x':
+			f->perms |= VMA_PERM_EXEC;
+			break;
+		case 's':
+			f->perms |= VMA_PERM_SHARED;
+			break;
+		case 'p':
+			f->perms_not |= VMA_PERM_SHARED;
+			break;
+		default:
+			snprintf(err, errlen, "invalid --perms letter '%c': use r, w, x, s and p", *p);
+			return -1;
+		}
+	}
+	if (f->perms & f->perms_not) {
+		snprintf(err, errlen, "--perms: s and p exclude each other");
+		return -1;
+	}
+	return 0;
+}
+
+bool vma_filter_match(const struct vma_filter *f, const struct layout *L, size_t i)
+{
+	const struct vma *v = &L->vmas.v[i];
+
+	if (!f)
+		return true;
+	if (f->roles && !(f->roles & (UINT32_C(1) << v->role)))
+		return false;
+	if (f->regions && !(f->regions & (UINT32_C(1) << v->region)))
+		return false;
+	if ((v->perms & f->perms) != f->perms || (v->perms & f->perms_not))
+		return false;
+	if (f->n_globs) {
+		size_t sl;
+		const char *s = object_or_name(L, v, &sl);
+		if (!sl)
+			return false;
+		for (size_t g = 0; g < f->n_globs; g++)
+			if (fnmatch(f->globs[g], s, 0) == 0 ||
+			    fnmatch(f->globs[g], path_base(s), 0) == 0)
+				return true;
+		return false;
+	}
+	return true;
+}
+
+int vma_selection_init(struct vma_selection *s, const struct layout *L,
+		       const struct vma_filter *f)
+{
+	size_t n = L->vmas.n;
+
+	memset(s, 0, sizeof(*s));
+	s->filtered = vma_filter_active(f);
+	s->sel = calloc(n ? n : 1, sizeof(*s->sel));
+	s->obj_total = calloc(L->n_objects ? L->n_objects : 1, sizeof(*s->obj_total));
+	s->obj_part = calloc(L->n_objects ? L->n_objects : 1, sizeof(*s->obj_part));
+	if (!s->sel || !s->obj_total || !s->obj_part) {
+		vma_selection_free(s);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct vma *v = &L->vmas.v[i];
+		if (s->filtered && !vma_filter_match(f, L, i))
+			continue;
+		s->sel[i] = true;
+		s->n++;
+		figures_add_vma(&s->totals, v);
+		figures_add_vma(&s->regions[v->region], v);
+		figures_add_vma(&s->roles[v->role], v);
+		if (v->object >= 0 && (size_t)v->object < L->n_objects) {
+			figures_add_vma(&s->obj_total[v->object], v);
+			int part = -1;
+			switch (v->role) {
+			case ROLE_TEXT:
+				part = PART_TEXT;
+				break;
+			case ROLE_RODATA:
+				part = PART_RODATA;
+				break;
+			case ROLE_RELRO:
+				part = PART_RELRO;
+				break;
+			case ROLE_DATA:
+				part = PART_DATA;
+				break;
+			case ROLE_BSS:
+				part = PART_BSS;
+				break;
+			default:
+				break;
+			}
+			if (part >= 0)
+				figures_add_vma(&s->obj_part[v->object][part], v);
+		}
+	}
+	return 0;
+}
+
+void vma_selection_free(struct vma_selection *s)
+{
+	free(s->sel);
+	free(s->obj_total);
+	free(s->obj_part);
+	s->sel = NULL;
+	s->obj_total = NULL;
+	s->obj_part = NULL;
+}

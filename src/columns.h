@@ -1,0 +1,122 @@
+/* columns.h - the column registry of the VMA table, and the VMA filters
+ *
+ * Every column of "vmlayout --vmas" is described once, here: its name (a key,
+ * never translated: "SHARED_CLEAN"), its type, its alignment and its help text.
+ * The table (render_table.h), -o/--output, --list-columns, --help, the man page and
+ * the completions all come from this registry (tests/docs.sh checks the man page
+ * and the completions against "vmlayout --list-columns").
+ *
+ * The smaps fields get one column each, named from the kernel's key: a '_' before
+ * each capital letter that follows a lower-case one, then upper case
+ * ("AnonHugePages" -> ANON_HUGE_PAGES, "Shared_Clean" -> SHARED_CLEAN).  Size, Rss,
+ * Pss and Swap are the columns SIZE, RSS, PSS and SWAP.
+ *
+ * The filters (--role, --region, --perms, --object) select VMAs; a struct
+ * vma_selection holds which, and the figures summed over them.
+ *
+ * Units: sizes are bytes; addresses are bytes.
+ */
+#ifndef VMLAYOUT_COLUMNS_H
+#define VMLAYOUT_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "layout.h"
+
+/* What a column holds; decides formatting, sorting and the JSON type. */
+enum column_type {
+	COLT_STRING,	/* text; sorted as bytes (strcmp) */
+	COLT_ADDRESS,	/* an address or offset: "0x7f12e4a03000"; JSON string */
+	COLT_SIZE,	/* bytes: "4K" or, with --bytes, "4096"; JSON number (bytes) */
+	COLT_NUMBER,	/* a decimal integer; JSON number; empty (JSON null) when unknown */
+	COLT_BOOL,	/* "1" or "0"; JSON true/false */
+};
+
+struct column {
+	const char *name;	/* "SHARED_CLEAN": upper case, a key */
+	const char *help;	/* one line, no final period */
+	enum column_type type;
+	double whint;		/* libsmartcols width hint */
+	int flags;		/* libsmartcols SCOLS_FL_* */
+};
+
+/* The number of columns, and column i (0 <= i < columns_count()), in the order
+ * --list-columns prints them.  Static storage, built on the first call. */
+size_t columns_count(void);
+const struct column *column_get(size_t i);
+
+/* The index of the column named name (case-insensitive; len bytes of name), or -1. */
+int column_lookup(const char *name, size_t len);
+
+/* The default columns of --vmas: START END SIZE RSS PSS SHARE PRIVATE SWAP PERMS
+ * ROLE OBJECT. */
+size_t columns_default(int *ids, size_t cap);
+
+/* Parse a comma-separated list of column names into ids (at most cap; more is an
+ * error).  A list that starts with '+' is appended to the *n ids already there
+ * (lsblk's "-o +COL"); otherwise it replaces them.  Returns 0, or -1 with a message
+ * naming the bad column in err (errlen bytes). */
+int columns_parse_list(const char *list, int *ids, size_t *n, size_t cap, char *err,
+		       size_t errlen);
+
+/* The value of column id for VMA i of L.
+ * For COLT_SIZE and COLT_NUMBER and COLT_BOOL *num is set and the function returns
+ * true (false when the value is unknown: an empty cell, JSON null); for COLT_ADDRESS
+ * *num holds the address.  For COLT_STRING the text is written into buf (len
+ * bytes; names are escaped: control characters and invalid UTF-8 become \n, \xHH)
+ * and true is returned (false: empty).  Also fills buf with the display form for
+ * every type (sizes in human units unless bytes). */
+bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *buf,
+		  size_t len, uint64_t *num);
+
+/* ------------------------------------------------------------------ filters */
+
+struct vma_filter {
+	uint32_t roles;		/* bit (1 << enum role) for each role allowed; 0: any */
+	uint32_t regions;	/* bit (1 << enum region); 0: any */
+	uint32_t perms;		/* VMA_PERM_* bits that must all be set */
+	uint32_t perms_not;	/* VMA_PERM_* bits that must be clear ('p': not shared) */
+	const char **globs;	/* --object patterns (fnmatch(3)); a VMA matches any */
+	size_t n_globs;
+};
+
+/* Whether any filter is set. */
+bool vma_filter_active(const struct vma_filter *f);
+
+/* Parse a --role LIST / --region LIST (comma-separated names) into f.  Returns 0,
+ * or -1 with a message in err. */
+int vma_filter_roles(struct vma_filter *f, const char *list, char *err, size_t errlen);
+int vma_filter_regions(struct vma_filter *f, const char *list, char *err, size_t errlen);
+/* Parse --perms: letters r, w, x, s (shared) and p (private), all of which a VMA must
+ * have.  Returns 0, or -1 with a message in err. */
+int vma_filter_perms(struct vma_filter *f, const char *letters, char *err, size_t errlen);
+
+/* Whether VMA i of L passes f. */
+bool vma_filter_match(const struct vma_filter *f, const struct layout *L, size_t i);
+
+/* The VMAs of a layout that a filter selects, and their sums (bytes). */
+struct vma_selection {
+	bool filtered;		/* a filter was active */
+	bool *sel;		/* sel[i]: VMA i is selected (malloc'd, L->vmas.n) */
+	size_t n;		/* how many are selected */
+	struct figures totals, regions[REGION_COUNT], roles[ROLE_COUNT];
+	struct figures *obj_total;	/* per object of L, over its selected VMAs */
+	struct figures (*obj_part)[PART_COUNT];
+};
+
+/* Select the VMAs of L that f passes (f NULL or inactive: all) and sum their
+ * figures, as roll-ups are summed (figures_add_vma()).  Returns 0, or -1 with errno
+ * ENOMEM (s holds nothing to free then). */
+int vma_selection_init(struct vma_selection *s, const struct layout *L,
+		       const struct vma_filter *f);
+void vma_selection_free(struct vma_selection *s);
+
+static inline bool vma_selected(const struct vma_selection *s, size_t i)
+{
+	return s->sel[i];
+}
+
+#endif

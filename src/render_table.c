@@ -1,0 +1,233 @@
+/* render_table.c - the VMA table (--vmas) and the list of columns (see views.h) */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libsmartcols.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "views.h"
+
+/* Big enough for any cell: names are cut by name_printable() to fit. */
+#define CELL 4096
+
+struct sort_ctx {
+	const struct layout *L;
+	int col;
+	bool numeric;
+	char x[CELL], y[CELL];
+};
+
+static int cmp_rows(const void *a, const void *b, void *arg)
+{
+	struct sort_ctx *sc = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	char *x = sc->x, *y = sc->y;
+	uint64_t nx, ny;
+	bool kx = column_value(sc->col, sc->L, i, true, x, CELL, &nx);
+	bool ky = column_value(sc->col, sc->L, j, true, y, CELL, &ny);
+	int r;
+
+	if (kx != ky)
+		r = kx ? 1 : -1;	/* unknown first */
+	else if (sc->numeric)
+		r = (nx > ny) - (nx < ny);
+	else
+		r = strcmp(x, y);
+	if (r == 0)
+		r = (i > j) - (i < j);	/* stable: address order */
+	return r;
+}
+
+/* The indexes of the selected VMAs in output order; *n of them.  NULL on ENOMEM. */
+static size_t *rows(const struct layout *L, const struct vma_selection *s,
+		    const struct table_opts *t, size_t *n)
+{
+	size_t *r = malloc((L->vmas.n ? L->vmas.n : 1) * sizeof(*r));
+
+	if (!r)
+		return NULL;
+	*n = 0;
+	for (size_t i = 0; i < L->vmas.n; i++)
+		if (vma_selected(s, i))
+			r[(*n)++] = i;
+	if (t->sort >= 0) {
+		const struct column *c = column_get((size_t)t->sort);
+		struct sort_ctx *sc = malloc(sizeof(*sc));
+		if (!sc) {
+			free(r);
+			return NULL;
+		}
+		sc->L = L;
+		sc->col = t->sort;
+		sc->numeric = c->type != COLT_STRING;
+		qsort_r(r, *n, sizeof(*r), cmp_rows, sc);
+		free(sc);
+	}
+	return r;
+}
+
+static void setup(struct libscols_table *tb, FILE *out, const struct table_opts *t)
+{
+	scols_table_set_stream(tb, out);
+	scols_table_enable_raw(tb, t->raw);
+	scols_table_enable_export(tb, t->pairs);
+	scols_table_enable_noheadings(tb, t->noheadings);
+	scols_table_enable_colors(tb, t->color);
+}
+
+int render_vma_table(FILE *out, const struct layout *L, const struct vma_selection *s,
+		     const struct table_opts *t)
+{
+	struct libscols_table *tb = scols_new_table();
+	size_t n, *r = rows(L, s, t, &n);
+	char *cell = malloc(CELL);
+	int rc = -1;
+
+	if (!tb || !r || !cell)
+		goto out;
+	setup(tb, out, t);
+	for (size_t c = 0; c < t->ncols; c++) {
+		const struct column *col = column_get((size_t)t->cols[c]);
+		if (!scols_table_new_column(tb, col->name, col->whint, col->flags))
+			goto out;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto out;
+		for (size_t c = 0; c < t->ncols; c++) {
+			uint64_t num;
+			column_value(t->cols[c], L, r[k], t->bytes, cell, CELL, &num);
+			if (scols_line_set_data(ln, c, cell) < 0)
+				goto out;
+		}
+	}
+	scols_print_table(tb);
+	rc = 0;
+out:
+	if (rc < 0)
+		errno = ENOMEM;
+	scols_unref_table(tb);
+	free(r);
+	free(cell);
+	return rc;
+}
+
+/* "SHARED_CLEAN" -> "shared_clean" */
+static void lower(char *dst, size_t len, const char *src)
+{
+	size_t i = 0;
+
+	for (; src[i] && i + 1 < len; i++)
+		dst[i] = (char)tolower((unsigned char)src[i]);
+	dst[i] = '\0';
+}
+
+void render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s,
+		     const struct table_opts *t)
+{
+	size_t n, *r = rows(L, s, t, &n);
+	char *cell = malloc(CELL), key[64];
+
+	jsonwrt_object_open(w, NULL);
+	jsonwrt_i64(w, "pid", L->pid);
+	jsonwrt_array_open(w, "vmas");
+	for (size_t k = 0; r && cell && k < n; k++) {
+		jsonwrt_object_open(w, NULL);
+		for (size_t c = 0; c < t->ncols; c++) {
+			const struct column *col = column_get((size_t)t->cols[c]);
+			uint64_t num;
+			bool known = column_value(t->cols[c], L, r[k], true, cell, CELL, &num);
+			lower(key, sizeof(key), col->name);
+			if (!known) {
+				jsonwrt_null(w, key);
+				continue;
+			}
+			switch (col->type) {
+			case COLT_ADDRESS:
+				jsonwrt_hex(w, key, num);
+				break;
+			case COLT_SIZE:
+			case COLT_NUMBER:
+				jsonwrt_u64(w, key, num);
+				break;
+			case COLT_BOOL:
+				jsonwrt_bool(w, key, num != 0);
+				break;
+			default:
+				jsonwrt_str(w, key, cell);
+				break;
+			}
+		}
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_array_close(w);
+	jsonwrt_object_close(w);
+	free(r);
+	free(cell);
+}
+
+static const char *type_name(enum column_type t)
+{
+	switch (t) {
+	case COLT_ADDRESS:
+		return "address";
+	case COLT_SIZE:
+		return "size";
+	case COLT_NUMBER:
+		return "number";
+	case COLT_BOOL:
+		return "boolean";
+	default:
+		return "string";
+	}
+}
+
+int render_columns_list(FILE *out, const struct table_opts *t, bool json)
+{
+	size_t n = columns_count();
+
+	if (json) {
+		struct jsonwrt w;
+		jsonwrt_init(&w, out, true);
+		jsonwrt_object_open(&w, NULL);
+		jsonwrt_array_open(&w, "columns");
+		for (size_t i = 0; i < n; i++) {
+			const struct column *c = column_get(i);
+			jsonwrt_object_open(&w, NULL);
+			jsonwrt_str(&w, "name", c->name);
+			jsonwrt_str(&w, "description", c->help);
+			jsonwrt_str(&w, "type", type_name(c->type));
+			jsonwrt_object_close(&w);
+		}
+		jsonwrt_array_close(&w);
+		jsonwrt_object_close(&w);
+		jsonwrt_finish(&w);
+		return 0;
+	}
+
+	struct libscols_table *tb = scols_new_table();
+	int rc = -1;
+	if (!tb)
+		goto out;
+	setup(tb, out, t);
+	if (!scols_table_new_column(tb, "NAME", 0, 0) ||
+	    !scols_table_new_column(tb, "DESCRIPTION", 0, 0))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct column *c = column_get(i);
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		if (!ln || scols_line_set_data(ln, 0, c->name) < 0 ||
+		    scols_line_set_data(ln, 1, c->help) < 0)
+			goto out;
+	}
+	scols_print_table(tb);
+	rc = 0;
+out:
+	if (rc < 0)
+		errno = ENOMEM;
+	scols_unref_table(tb);
+	return rc;
+}

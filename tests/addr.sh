@@ -1,0 +1,134 @@
+#!/bin/bash
+# addr.sh - --addr ADDR[,LEN] on the live layout target (tests/target.c): the
+# addresses the target prints must be found in the right VMA, role, object,
+# ELF segment, section and symbol; an address in no VMA is not mapped; a range
+# lists the VMAs it touches.  Text and JSON.
+#
+# Environment (set by make check): VMLAYOUT, top_builddir, JQ.
+: "${top_srcdir:=.}"
+. "$top_srcdir/tests/tap.sh"
+
+[ -n "${VMLAYOUT:-}" ] && [ -x "$VMLAYOUT" ] || skip_all "no program at '${VMLAYOUT:-}'"
+[ -n "${JQ:-}" ] || skip_all "jq not found"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-addr.XXXXXX") || bail_out "mktemp failed"
+target_pid=
+cleanup() {
+	if [ -n "$target_pid" ]; then
+		kill -TERM "$target_pid" 2>/dev/null
+		wait "$target_pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+declare -A addr len extra
+start_target() {
+	local line name a l x
+	addr=() len=() extra=()
+	coproc TGT { TMPDIR=$tmp exec "$1"; }
+	target_pid=$TGT_PID
+	target_in=${TGT[1]}
+	# a bounded wait for the lines, not a synchronisation by time
+	while IFS= read -r -t 60 -u "${TGT[0]}" line; do
+		[ "$line" = ready ] && return 0
+		read -r name a l x <<<"$line"
+		addr[$name]=$a len[$name]=$l extra[$name]=$x
+	done
+	return 1
+}
+stop_target() {
+	eval "exec $target_in>&-"
+	wait "$target_pid"
+	target_pid=
+}
+
+# jqok DESC EXPR [jq options]: the last JSON output satisfies EXPR.
+jqok() {
+	local desc=$1 expr=$2
+	shift 2
+	"$JQ" -e "$@" "$expr" "$tmp/out" > /dev/null 2> "$tmp/jq.err"
+	local st=$?
+	ok $st "$desc"
+	if [ $st -ne 0 ]; then
+		diag "$(head -c 600 "$tmp/out")"
+		[ -s "$tmp/jq.err" ] && diag "$(cat "$tmp/jq.err")"
+	fi
+}
+
+for variant in pie nopie; do
+	prog=${top_builddir:-.}/tests/target-$variant
+	if [ ! -x "$prog" ] || ! start_target "$prog"; then
+		skip "target-$variant" "not built or did not start"
+		continue
+	fi
+	pid=$target_pid
+	hex() { printf '0x%x' $(($1 + $2)); }
+
+	"$VMLAYOUT" --json --addr "${addr[text]}" --addr "$(hex "${addr[data]}" 16)" \
+		--addr "${addr[rodata]}" --addr "$(hex "${addr[bss]}" 4096)" \
+		--addr "${addr[anon]}" --addr 0x1000 "$pid" > "$tmp/out" 2> "$tmp/err"
+	ok $? "$variant: --json --addr six times exits 0"
+	jqok "$variant: main is in .text, role text, the executable, symbol main+0 of .symtab" '
+		.addresses[0] | .mapped and .role == "text" and .region == "code" and
+		(.object | endswith("/target-'$variant'")) and
+		.elf.section == ".text" and .elf.symbol.name == "main" and
+		.elf.symbol.offset == 0 and .elf.symbol.table == ".symtab" and .elf.symbol.inside and
+		(.elf.segment.flags | test("x")) and .elf.error == null'
+	jqok "$variant: the file offset is the VMA's offset plus the offset in it" '
+		def n: ltrimstr("0x") | explode | reduce .[] as $c (0;
+			. * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
+		.addresses[0] | (.file_offset | n) - .vma_offset >= 0 and
+		((.address | n) - (.vma.start | n)) == .vma_offset'
+	jqok "$variant: target_data+16 is in .data, role data, symbol target_data+16" '
+		.addresses[1] | .role == "data" and .elf.section == ".data" and
+		.elf.symbol.name == "target_data" and .elf.symbol.offset == 16 and
+		.elf.segment.flags == "rw-"'
+	jqok "$variant: target_rodata is in .rodata, role rodata" '
+		.addresses[2] | .role == "rodata" and .elf.section == ".rodata" and
+		.elf.symbol.name == "target_rodata"'
+	jqok "$variant: target_bss+4096 is in .bss, role bss, no file offset" '
+		.addresses[3] | .role == "bss" and .elf.section == ".bss" and
+		.elf.symbol.name == "target_bss" and .elf.symbol.offset == 4096 and
+		.file_offset == null and (.object | endswith("/target-'$variant'"))'
+	jqok "$variant: the anonymous mapping: role anon, no object, no ELF" '
+		.addresses[4] | .role == "anon" and .object == null and .elf == null and
+		.file_offset == null and .vma_offset == 0'
+	jqok "$variant: 0x1000 is not mapped; the lowest VMA is above it" '
+		.addresses[5] | .mapped == false and .vma == null and .below == null and
+		.above != null and .role == null'
+
+	page=4096
+	"$VMLAYOUT" --json --addr "$(hex "${addr[anon]}" -$page),$((len[anon] + 2 * page))" \
+		--addr "${addr[anon]},3M" "$pid" > "$tmp/out" 2> "$tmp/err"
+	jqok "$variant: a range over the anonymous mapping and its two PROT_NONE pages" '
+		.addresses[0].range | .unmapped == 0 and (.vmas | map(.role)) == ["guard", "anon", "guard"]'
+	jqok "$variant: ADDR,3M: one VMA, nothing unmapped" '
+		.addresses[1] | .length == 3145728 and .range.unmapped == 0 and
+		(.range.vmas | length) == 1'
+
+	"$VMLAYOUT" --addr "${addr[text]}" --addr 0x1000,8K "$pid" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	[ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && grep -q "^pid $pid " "$tmp/out" &&
+		grep -q '^  section  \.text$' "$tmp/out" &&
+		grep -q '^  symbol   main+0x0 (\.symtab' "$tmp/out" &&
+		grep -q '^0x1000,8K: not mapped$' "$tmp/out" &&
+		grep -q '^  range    8K from 0x1000: 0 VMAs, 8K unmapped$' "$tmp/out"
+	ok $? "$variant: the text report"
+	[ $? -eq 0 ] || diag "$(cat "$tmp/out" "$tmp/err")"
+
+	stop_target
+done
+
+# usage errors
+for bad in zz 0x1,0 0x1,-1 0x1,1Q ffffffffffffffff,2 1,; do
+	"$VMLAYOUT" --addr "$bad" $$ > "$tmp/out" 2> "$tmp/err"
+	[ $? -eq 64 ] && [ ! -s "$tmp/out" ] && grep -q "^vmlayout: --addr: " "$tmp/err"
+	ok $? "--addr $bad is a usage error"
+done
+"$VMLAYOUT" --addr 1000 --role text $$ > "$tmp/out" 2> "$tmp/err"
+[ $? -eq 64 ] && [ ! -s "$tmp/out" ]
+ok $? "--addr with a filter is a usage error"
+
+done_testing
