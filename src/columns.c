@@ -206,6 +206,19 @@ static const char *object_or_name(const struct layout *L, const struct vma *v, s
 	return vma_name(&L->vmas, v);
 }
 
+/* s into buf (len bytes), cut to fit. */
+static void copy_str(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!len)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
 bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *buf,
 		  size_t len, uint64_t *num)
 {
@@ -276,10 +289,10 @@ bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *bu
 			perms_str(buf, v->perms);
 		return true;
 	case COL_ROLE:
-		snprintf(buf, len, "%s", role_name(v->role));
+		copy_str(buf, len, role_name(v->role));
 		return true;
 	case COL_REGION:
-		snprintf(buf, len, "%s", region_name(v->region));
+		copy_str(buf, len, region_name(v->region));
 		return true;
 	case COL_OBJECT:
 		s = object_or_name(L, v, &sl);
@@ -322,7 +335,10 @@ bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *bu
 	}
 address:
 	*num = x;
-	snprintf(buf, len, "0x%" PRIx64, x);
+	if (len >= 24)
+		fmt_hex(buf, x);
+	else
+		snprintf(buf, len, "0x%" PRIx64, x);
 	return true;
 size:
 	*num = x;
@@ -330,7 +346,10 @@ size:
 	return true;
 number:
 	*num = x;
-	snprintf(buf, len, "%" PRIu64, x);
+	if (len >= 24)
+		fmt_u64(buf, x);
+	else
+		snprintf(buf, len, "%" PRIu64, x);
 	return true;
 name:
 	if (!sl)

@@ -228,6 +228,27 @@ static void put_cstring(struct jsonwrt *w, const char *s)
 	put_string(w, s, strlen(s));
 }
 
+/* A key: most are short literals that need no escaping, copied in one pass. */
+static inline void put_key(struct jsonwrt *w, const char *key)
+{
+	char *o = reserve(w, 66);
+	size_t i = 0;
+
+	o[0] = '"';
+	for (; i < 64 && key[i]; i++) {
+		if (byte_class[(unsigned char)key[i]] != BC_PLAIN)
+			goto slow;
+		o[1 + i] = key[i];
+	}
+	if (key[i])
+		goto slow;
+	o[1 + i] = '"';
+	w->len += i + 2;
+	return;
+slow:
+	put_cstring(w, key);
+}
+
 /* A newline and the indent of depth (two spaces a level). */
 static void put_newline_indent(struct jsonwrt *w, int depth)
 {
@@ -262,7 +283,7 @@ static inline void begin_value(struct jsonwrt *w, const char *key)
 		put_newline_indent(w, d);
 	if (!(st & JSONWRT_IN_ARRAY)) {
 		if (key)
-			put_cstring(w, key);
+			put_key(w, key);
 		else
 			put_bytes(w, "\"\"", 2);
 		if (w->pretty) {

@@ -486,6 +486,12 @@ static void attribute_files(struct layout *L, const struct layout_elf_opener *op
 
 		if (v->name_kind != VMA_NAME_PATH || v->inode == 0)
 			continue;
+		if (!v->deleted && !(v->perms & VMA_PERM_SHARED) && strcmp(name, "/dev/zero") == 0) {
+			/* a private mapping of /dev/zero is anonymous memory (the kernel's
+			 * mmap_zero() makes it so): never opened, never ELF */
+			v->role = ROLE_ANON;
+			continue;
+		}
 		if (is_shm_path(name, v->deleted) || (v->perms & VMA_PERM_SHARED)) {
 			v->role = ROLE_SHM;
 			if (!is_shm_path(name, v->deleted))
@@ -516,7 +522,12 @@ static void attribute_files(struct layout *L, const struct layout_elf_opener *op
 			continue;
 		}
 		if (ce && ce->err == ENOEXEC) {
-			/* read, and not ELF */
+			/* read, and not used as ELF.  When it has an ELF header, say why
+			 * (once per file: the warning is cleared once given). */
+			if (ce->ei.elf_class && ce->ei.warning[0]) {
+				warn_add(L, "%s: not used as ELF: %s", name, ce->ei.warning);
+				ce->ei.warning[0] = '\0';
+			}
 			v->role = ROLE_FILE;
 			continue;
 		}
@@ -575,14 +586,20 @@ static void attribute_bss(struct layout *L, struct elf_cache *cache)
 				continue;	/* wrapped: a hostile header */
 			bs = page_up(bs, page);
 			be = page_up(be, page);
+			/* The bss is the run of anonymous VMAs that starts at bs without a
+			 * gap (ld.so and the kernel map it right after the file pages); the
+			 * first gap or other VMA ends it, so that a p_memsz that is too large
+			 * (a hostile or broken header) cannot claim unrelated memory. */
+			uint64_t at = bs;
 			for (size_t i = vma_list_lower_bound(l, bs); i < l->n && l->v[i].start < be; i++) {
 				struct vma *v = &l->v[i];
-				if (v->inode != 0 || v->object >= 0 ||
+				if (v->start > at || v->inode != 0 || v->object >= 0 ||
 				    (v->name_kind != VMA_NAME_NONE && v->name_kind != VMA_NAME_ANON) ||
 				    (v->perms & VMA_PERM_SHARED))
-					continue;
+					break;
 				v->object = (int32_t)oi;
 				v->role = ROLE_BSS;
+				at = v->end;
 			}
 		}
 	}
@@ -661,11 +678,17 @@ static void attribute_threads(struct layout *L)
 		}
 	}
 	if (L->thread_stacks_unknown) {
-		size_t unknown = 0;
-		for (size_t t = 0; t < L->n_threads; t++)
-			unknown += !L->threads[t].has_sp;
+		size_t unknown = 0, running = 0, denied = 0;
+		for (size_t t = 0; t < L->n_threads; t++) {
+			const struct thread_info *ti = &L->threads[t];
+			unknown += !ti->has_sp;
+			running += !ti->has_sp && ti->sp_errno == EAGAIN;
+			denied += !ti->has_sp && (ti->sp_errno == EACCES || ti->sp_errno == EPERM);
+		}
 		warn_add(L, "thread stacks unknown for %zu of %zu threads (their stack pointers "
-			 "could not be read from task/TID/syscall)", unknown, L->n_threads);
+			 "could not be read from task/TID/syscall: %zu running, %zu permission "
+			 "denied%s)", unknown, L->n_threads, running, denied,
+			 denied ? ": it needs ptrace attach access" : "");
 	}
 }
 
@@ -827,7 +850,8 @@ static enum layout_status read_rest(struct layout *L, struct procfs *pf, char *m
 	if (!L->elf_class)
 		L->elf_class = sizeof(void *) == 8 ? 64 : 32;
 	read_auxv(L, pf);
-	read_rollup(L, pf);
+	if (L->snapshot || (L->read_flags & LAYOUT_READ_ROLLUP))
+		read_rollup(L, pf);
 	if (!L->page_size)
 		L->page_size = L->auxv.page_size ? L->auxv.page_size
 						 : (uint64_t)sysconf(_SC_PAGESIZE);
@@ -928,8 +952,10 @@ static int read_snapshot_info(struct layout *L, struct procfs *pf, char **user, 
 			version = atoi(sp);
 		else if (strcmp(line, "pid") == 0)
 			L->pid = (pid_t)atoi(sp);
-		else if (strcmp(line, "user") == 0)
+		else if (strcmp(line, "user") == 0) {
+			free(*user);	/* a repeated line: the last one counts */
 			*user = strdup(sp);
+		}
 		else if (strcmp(line, "page-size") == 0)
 			L->page_size = strtoull(sp, NULL, 10);
 		else if (strcmp(line, "exe") == 0) {
@@ -1036,6 +1062,12 @@ out:
 
 enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_t msglen)
 {
+	return layout_read_pid_flags(L, pid, LAYOUT_READ_ROLLUP, msg, msglen);
+}
+
+enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned flags, char *msg,
+					 size_t msglen)
+{
 	struct procfs pf;
 	enum layout_status st = LAYOUT_ERROR;
 	char *buf;
@@ -1043,6 +1075,7 @@ enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_
 
 	memset(L, 0, sizeof(*L));
 	L->pid = pid;
+	L->read_flags = flags;
 	L->exe_object = -1;
 	vma_list_init(&L->vmas);
 	msg[0] = '\0';

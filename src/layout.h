@@ -118,6 +118,7 @@ struct layout {
 	bool has_kc;
 	struct proc_stat stat;
 	bool snapshot;			/* read from a snapshot directory, not /proc */
+	unsigned read_flags;		/* LAYOUT_READ_* it was read with */
 	char *exe;			/* readlink of /proc/PID/exe, or NULL */
 	bool has_exe_id;		/* the executable's device and inode are known */
 	uint32_t exe_dev_major, exe_dev_minor;
@@ -152,6 +153,14 @@ struct layout {
 	int reads;			/* how many reads of smaps it took */
 	char **warnings;
 	size_t n_warnings;
+
+	/* The offline sources (sources.h). */
+	int source;			/* enum layout_source; 0 for /proc/PID (and for a
+					 * snapshot, which sets snapshot instead) */
+	bool figures_unknown;		/* only SIZE is known: RSS, PSS, SHARE, private,
+					 * swap and dirty are unknown (maps text, ELF file,
+					 * core); print them as unknown, never as 0 */
+	struct layout_offline *offline;	/* malloc'd, or NULL (sources.h) */
 };
 
 /* What layout_read_pid() found. */
@@ -168,6 +177,16 @@ enum layout_status {
  * with layout_free(); otherwise L holds nothing to free and msg (msglen bytes)
  * holds the cause for LAYOUT_ERROR (errno set). */
 enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_t msglen);
+
+/* What layout_read_pid_flags() reads beyond what every view needs. */
+enum {
+	LAYOUT_READ_ROLLUP = 1 << 0,	/* /proc/PID/smaps_rollup (a second walk of the
+					 * page tables in the kernel): rollup, has_rollup */
+};
+
+/* layout_read_pid() reads with LAYOUT_READ_ROLLUP; this one reads what flags say. */
+enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned flags, char *msg,
+					 size_t msglen);
 
 /* The same from a snapshot directory DIR: the files of /proc/PID under the same
  * names (smaps, smaps_rollup, stat, status, auxv, comm, cmdline, personality, exe as

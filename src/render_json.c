@@ -42,7 +42,18 @@ static void dev(struct jsonwrt *w, uint32_t major, uint32_t minor)
 {
 	char b[32];
 
-	snprintf(b, sizeof(b), "%02x:%02x", major, minor);
+	if (major < 256 && minor < 256) {
+		/* the common case, without printf: "fe:00" */
+		static const char hex[] = "0123456789abcdef";
+		b[0] = hex[major >> 4];
+		b[1] = hex[major & 15];
+		b[2] = ':';
+		b[3] = hex[minor >> 4];
+		b[4] = hex[minor & 15];
+		b[5] = '\0';
+	} else {
+		snprintf(b, sizeof(b), "%02x:%02x", major, minor);
+	}
 	jsonwrt_str(w, "dev", b);
 }
 

@@ -8,24 +8,77 @@
 #include "jsonwrt.h"
 #include "util.h"
 
+char *fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return buf;
+}
+
+char *fmt_hex(char *buf, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[16];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = digits[v & 0xf];
+		v >>= 4;
+	} while (v);
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (size_t i = 0; i < n; i++)
+		buf[2 + i] = tmp[n - 1 - i];
+	buf[2 + n] = '\0';
+	return buf;
+}
+
 char *size_human(char *buf, size_t len, uint64_t bytes, bool exact)
 {
 	static const char units[] = "KMGTPE";
+	char tmp[32];
 
 	if (exact || bytes < 1024) {
-		snprintf(buf, len, "%" PRIu64, bytes);
+		fmt_u64(tmp, bytes);
+	} else {
+		/* the unit in which the value, rounded to tenths, is below 1024 */
+		int u = 0;
+		uint64_t div = 1024;
+		unsigned __int128 b10 = (unsigned __int128)bytes * 10;
+		uint64_t tenths = (uint64_t)((b10 + div / 2) / div);
+		while (u < 5 && tenths >= 10240) {
+			div *= 1024;
+			u++;
+			tenths = (uint64_t)((b10 + div / 2) / div);
+		}
+		size_t n;
+		if (tenths < 100 && tenths % 10) {
+			tmp[0] = (char)('0' + tenths / 10);
+			tmp[1] = '.';
+			tmp[2] = (char)('0' + tenths % 10);
+			n = 3;
+		} else {
+			fmt_u64(tmp, (uint64_t)(((unsigned __int128)bytes + div / 2) / div));
+			n = strlen(tmp);
+		}
+		tmp[n] = units[u];
+		tmp[n + 1] = '\0';
+	}
+	size_t n = strlen(tmp);
+	if (len == 0)
 		return buf;
-	}
-	int u = 0;
-	long double v = (long double)bytes / 1024;
-	while (u < 5 && v >= 1023.95L) {
-		v /= 1024;
-		u++;
-	}
-	if (v < 9.95L && (uint64_t)(v * 10 + 0.5L) % 10)
-		snprintf(buf, len, "%.1Lf%c", v, units[u]);
-	else
-		snprintf(buf, len, "%.0Lf%c", v, units[u]);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
 	return buf;
 }
 
@@ -71,6 +124,16 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 char *name_printable(char *buf, size_t cap, const char *s, size_t len, size_t width,
 		     bool ascii)
 {
+	/* Plain printable ASCII that fits: as it is. */
+	size_t plain = 0;
+	while (plain < len && (unsigned char)s[plain] >= 0x20 && (unsigned char)s[plain] < 0x7f)
+		plain++;
+	if (plain == len && len <= width && len < cap) {
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		return buf;
+	}
+
 	/* First escape into a temporary, counting columns; then cut from the front. */
 	char tmp[4096];
 	size_t cols[4096 / 2];

@@ -11,6 +11,11 @@
  * (one decimal below 10, none above; K = KiB).  Returns buf. */
 char *size_human(char *buf, size_t len, uint64_t bytes, bool exact);
 
+/* v in decimal / as "0x" and lower-case hex digits into buf (at least 24 bytes).
+ * Returns buf. */
+char *fmt_u64(char *buf, uint64_t v);
+char *fmt_hex(char *buf, uint64_t v);
+
 /* Format a gap size with its unit spelled out ("124 TiB", "527 MiB", "4 KiB").
  * Returns buf. */
 char *size_words(char *buf, size_t len, uint64_t bytes);

@@ -493,6 +493,9 @@ int main(int argc, char **argv)
 	ctl.filter.globs = calloc(n, sizeof(*ctl.filter.globs));
 	if (!ctl.targets || !ctl.addrs || !ctl.filter.globs) {
 		fprintf(stderr, "vmlayout: %s\n", strerror(ENOMEM));
+		free(ctl.targets);
+		free(ctl.addrs);
+		free(ctl.filter.globs);
 		return EXIT_FAILURE;
 	}
 	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
@@ -519,7 +522,9 @@ int main(int argc, char **argv)
 			failed = true;
 			continue;
 		}
-		enum layout_status st = layout_read_pid(&L, pid, msg, sizeof(msg));
+		/* smaps_rollup, a second walk of the page tables, only for JSON */
+		enum layout_status st = layout_read_pid_flags(
+			&L, pid, ctl.json ? LAYOUT_READ_ROLLUP : 0, msg, sizeof(msg));
 		if (st != LAYOUT_OK) {
 			report_status(pid, st, msg);
 			failed = true;
