@@ -267,21 +267,33 @@ bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *bu
 		x = v->end - v->start;
 		goto size;
 	case COL_RSS:
+		if (L->figures_unknown)
+			return false;
 		x = v->fig[SF_RSS];
 		goto size;
 	case COL_PSS:
+		if (L->figures_unknown)
+			return false;
 		x = v->fig[SF_PSS];
 		goto size;
 	case COL_SHARE:
+		if (L->figures_unknown)
+			return false;
 		x = v->fig[SF_SHARED_CLEAN] + v->fig[SF_SHARED_DIRTY];
 		goto size;
 	case COL_PRIVATE:
+		if (L->figures_unknown)
+			return false;
 		x = v->fig[SF_PRIVATE_CLEAN] + v->fig[SF_PRIVATE_DIRTY];
 		goto size;
 	case COL_SWAP:
+		if (L->figures_unknown)
+			return false;
 		x = v->fig[SF_SWAP];
 		goto size;
 	case COL_DIRTY:
+		if (L->figures_unknown)
+			return false;
 		x = v->fig[SF_SHARED_DIRTY] + v->fig[SF_PRIVATE_DIRTY];
 		goto size;
 	case COL_PERMS:

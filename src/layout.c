@@ -16,6 +16,8 @@
 
 #include "elfinfo.h"
 #include "layout.h"
+#include "snapshot.h"
+#include "sources.h"
 
 static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_TEXT] = "text", [ROLE_RODATA] = "rodata", [ROLE_RELRO] = "relro",
@@ -255,15 +257,8 @@ static int snapshot_open_elf(struct procfs *pf, uint32_t major, uint32_t minor, 
 {
 	char name[80];
 
-	snprintf(name, sizeof(name), "elf/%02x:%02x:%" PRIu64, major, minor, ino);
-	int fd = openat(pf->dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	struct stat st;
-	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	return fd;
+	snprintf(name, sizeof(name), "%02x:%02x:%" PRIu64, major, minor, ino);
+	return snapshot_open_elf_file(pf->dirfd, name);
 }
 
 /* The executable's identity (dev:inode) and ELF header (class, machine, type):
@@ -1147,6 +1142,7 @@ out:
 
 void layout_free(struct layout *L)
 {
+	layout_offline_free(L);
 	vma_list_free(&L->vmas);
 	for (size_t i = 0; i < L->n_objects; i++)
 		free(L->objects[i].warning);

@@ -193,7 +193,9 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
  * a symbolic link to the executable's path, task/TID/stat, task/TID/syscall), the
  * ELF headers of each mapped file as elf/MAJ:MIN:INODE (MAJ, MIN in hex as in
  * maps: a sparse file of the original size holding the ELF header, program
- * headers and section headers at their offsets), and a file "snapshot" of
+ * headers, section headers and .shstrtab at their offsets, or the same pieces in
+ * the packed form of snapshot.h, snapshot_pack(), opened through
+ * snapshot_open_elf_file()), and a file "snapshot" of
  * "key value" lines: "vmlayout-snapshot 1", "pid PID", "user NAME",
  * "page-size BYTES", "exe MAJ:MIN:INODE".  Returns LAYOUT_OK, or LAYOUT_ERROR with
  * msg saying what is missing or malformed. */

@@ -6,6 +6,7 @@
 #include "elfinfo.h"
 #include "jsonwrt.h"
 #include "render.h"
+#include "sources.h"
 #include "views.h"
 
 static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
@@ -16,17 +17,104 @@ static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
 		jsonwrt_null(w, key);
 }
 
-static void figures(struct jsonwrt *w, const struct figures *f, bool with_count)
+/* The figures; all but size are null when the source has none (L->figures_unknown:
+ * maps text, an ELF file, a core). */
+static void figures(struct jsonwrt *w, const struct layout *L, const struct figures *f,
+		    bool with_count)
 {
 	jsonwrt_u64(w, "size", f->size);
-	jsonwrt_u64(w, "rss", f->rss);
-	jsonwrt_u64(w, "pss", f->pss);
-	jsonwrt_u64(w, "shared", f->shared);
-	jsonwrt_u64(w, "private", f->priv);
-	jsonwrt_u64(w, "swap", f->swap);
-	jsonwrt_u64(w, "dirty", f->dirty);
+	if (L->figures_unknown) {
+		jsonwrt_null(w, "rss");
+		jsonwrt_null(w, "pss");
+		jsonwrt_null(w, "shared");
+		jsonwrt_null(w, "private");
+		jsonwrt_null(w, "swap");
+		jsonwrt_null(w, "dirty");
+	} else {
+		jsonwrt_u64(w, "rss", f->rss);
+		jsonwrt_u64(w, "pss", f->pss);
+		jsonwrt_u64(w, "shared", f->shared);
+		jsonwrt_u64(w, "private", f->priv);
+		jsonwrt_u64(w, "swap", f->swap);
+		jsonwrt_u64(w, "dirty", f->dirty);
+	}
 	if (with_count)
 		jsonwrt_u64(w, "vmas", f->vmas);
+}
+
+/* Where the model came from: {"kind", "path", "figures"}; for a core, what it
+ * holds; for an ELF file, its segments as the kernel's loader would map them. */
+static void source(struct jsonwrt *w, const struct layout *L)
+{
+	const struct layout_offline *o = L->offline;
+
+	jsonwrt_object_open(w, "source");
+	jsonwrt_str(w, "kind", L->snapshot ? "snapshot" : layout_source_name(L->source));
+	if (o && o->path)
+		jsonwrt_str(w, "path", o->path);
+	else
+		jsonwrt_null(w, "path");
+	jsonwrt_str(w, "figures", !L->figures_unknown ? "smaps"
+				  : L->source == LAYOUT_SOURCE_CORE ? "dumped" : "sizes");
+	if (L->source == LAYOUT_SOURCE_CORE && o) {
+		jsonwrt_u64(w, "dumped", o->dumped_total);
+		jsonwrt_i64(w, "signal", o->signal);
+	}
+	jsonwrt_object_close(w);
+
+	if (L->source != LAYOUT_SOURCE_ELF_FILE || !o)
+		return;
+	jsonwrt_object_open(w, "elf");
+	jsonwrt_str(w, "type", o->elf_type == 2 ? "exec" : o->elf_type == 3 ? "dyn" : "other");
+	jsonwrt_hex(w, "entry", o->entry);
+	jsonwrt_hex(w, "bias", o->bias);
+	jsonwrt_str(w, "interp", o->interp);
+	jsonwrt_bool(w, "exec_stack", o->exec_stack);
+	if (o->has_tls) {
+		jsonwrt_object_open(w, "tls");
+		jsonwrt_hex(w, "vaddr", o->tls_vaddr);
+		jsonwrt_u64(w, "filesz", o->tls_filesz);
+		jsonwrt_u64(w, "memsz", o->tls_memsz);
+		jsonwrt_u64(w, "align", o->tls_align);
+		jsonwrt_object_close(w);
+	} else {
+		jsonwrt_null(w, "tls");
+	}
+	jsonwrt_object_close(w);
+	jsonwrt_array_open(w, "segments");
+	for (size_t i = 0; i < o->n_segments; i++) {
+		const struct layout_segment *g = &o->segments[i];
+		char fl[4] = { g->flags & 4 ? 'r' : '-', g->flags & 2 ? 'w' : '-',
+			       g->flags & 1 ? 'x' : '-', 0 };
+		jsonwrt_object_open(w, NULL);
+		jsonwrt_u64(w, "phdr", g->phdr_index);
+		jsonwrt_str(w, "flags", fl);
+		jsonwrt_hex(w, "vaddr", g->vaddr);
+		jsonwrt_hex(w, "offset", g->offset);
+		jsonwrt_u64(w, "filesz", g->filesz);
+		jsonwrt_u64(w, "memsz", g->memsz);
+		jsonwrt_u64(w, "align", g->align);
+		jsonwrt_hex(w, "map_start", g->map_start);
+		jsonwrt_hex(w, "map_end", g->map_end);
+		jsonwrt_hex(w, "bss_start", g->bss_start);
+		jsonwrt_hex(w, "bss_end", g->bss_end);
+		jsonwrt_bool(w, "relro", g->relro);
+		if (g->relro) {
+			jsonwrt_hex(w, "relro_start", g->relro_start);
+			jsonwrt_hex(w, "relro_end", g->relro_end);
+		}
+		jsonwrt_array_open(w, "sections");
+		for (const char *p = g->sections; p && *p;) {
+			size_t n = strcspn(p, " ");
+			if (n)
+				jsonwrt_strn(w, NULL, p, n);
+			p += n;
+			p += strspn(p, " ");
+		}
+		jsonwrt_array_close(w);
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_array_close(w);
 }
 
 /* "path", plus "path_bytes" when the bytes are not valid UTF-8. */
@@ -202,7 +290,7 @@ static void objects(struct jsonwrt *w, const struct layout *L, const struct vma_
 			jsonwrt_object_close(w);
 		}
 		jsonwrt_object_open(w, "totals");
-		figures(w, &s->obj_total[i], true);
+		figures(w, L, &s->obj_total[i], true);
 		jsonwrt_object_close(w);
 		jsonwrt_object_close(w);
 	}
@@ -274,7 +362,9 @@ static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_sel
 			jsonwrt_null(w, "tid");
 		struct figures f = { 0 };
 		figures_add_vma(&f, v);
-		figures(w, &f, false);
+		figures(w, L, &f, false);
+		if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped)
+			jsonwrt_u64(w, "dumped", L->offline->dumped[i]);
 		jsonwrt_object_open(w, "smaps");
 		if (v->has_figures)
 			for (int k = 0; k < SF_COUNT; k++)
@@ -344,13 +434,14 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 {
 	jsonwrt_object_open(w, NULL);
 	jsonwrt_u64(w, "schema", 1);
+	source(w, L);
 	process(w, L);
 	mm(w, L);
 	kernel(w, L);
 
 	filter(w, s, f);
 	jsonwrt_object_open(w, "totals");
-	figures(w, &s->totals, true);
+	figures(w, L, &s->totals, true);
 	jsonwrt_bool(w, "filtered", s->filtered);
 	jsonwrt_object_close(w);
 	if (L->has_rollup) {
@@ -365,14 +456,14 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 	jsonwrt_object_open(w, "regions");
 	for (int r = 0; r < REGION_COUNT; r++) {
 		jsonwrt_object_open(w, region_name(r));
-		figures(w, &s->regions[r], true);
+		figures(w, L, &s->regions[r], true);
 		jsonwrt_object_close(w);
 	}
 	jsonwrt_object_close(w);
 	jsonwrt_object_open(w, "roles");
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		jsonwrt_object_open(w, role_name(r));
-		figures(w, &s->roles[r], true);
+		figures(w, L, &s->roles[r], true);
 		jsonwrt_object_close(w);
 	}
 	jsonwrt_object_close(w);

@@ -16,6 +16,7 @@
 
 #include "elfinfo.h"
 #include "render.h"
+#include "sources.h"
 #include "views.h"
 #include "util.h"
 
@@ -100,6 +101,17 @@ static const char *sz(const struct ctx *c, char *buf, size_t len, uint64_t v)
 	return size_human(buf, len, v, c->o->bytes);
 }
 
+/* A figure other than SIZE: "?" when the source has none (maps text, ELF file,
+ * core). */
+static const char *fz(const struct ctx *c, char *buf, size_t len, uint64_t v)
+{
+	if (c->L->figures_unknown) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	return sz(c, buf, len, v);
+}
+
 /* "ADDR ├─ label ......... SIZE  rss RSS" */
 static void band_line(const struct ctx *c, uint64_t addr, const char *glyph, const char *label,
 		      const struct figures *f)
@@ -120,7 +132,7 @@ static void band_line(const struct ctx *c, uint64_t addr, const char *glyph, con
 	fprintf(c->out, "%s %s %s", a, glyph, c->c_bold);
 	put_padded(c->out, label, lw);
 	fprintf(c->out, "%s %7s  rss %7s\n", c->c_off, sz(c, s1, sizeof(s1), f->size),
-		sz(c, s2, sizeof(s2), f->rss));
+		fz(c, s2, sizeof(s2), f->rss));
 }
 
 static void item_line(const struct ctx *c, const char *label, const struct figures *f)
@@ -131,7 +143,7 @@ static void item_line(const struct ctx *c, const char *label, const struct figur
 	fprintf(c->out, "%*s %s   ", c->aw, "", c->v);
 	put_padded(c->out, label, lw);
 	fprintf(c->out, " %7s  rss %7s\n", sz(c, s1, sizeof(s1), f->size),
-		sz(c, s2, sizeof(s2), f->rss));
+		fz(c, s2, sizeof(s2), f->rss));
 }
 
 static void note_line(const struct ctx *c, const char *text)
@@ -521,14 +533,38 @@ static void header(const struct ctx *c)
 	char page[32];
 	size_words(page, sizeof(page), L->page_size);
 	int threads = L->has_id ? L->id.threads : (int)L->n_threads;
-	fprintf(c->out, "%spid %d%s  %.36s   %s  ELF%d %s  %s pages  %d thread%s\n", c->c_bold,
-		(int)L->pid, c->c_off, cmd, L->machine ? elf_machine_name(L->machine) : "?",
-		L->elf_class, type, page, threads, threads == 1 ? "" : "s");
+	const struct layout_offline *off = L->offline;
+	char what[96];
+	if (L->source == LAYOUT_SOURCE_ELF_FILE || L->source == LAYOUT_SOURCE_SMAPS_TEXT ||
+	    L->source == LAYOUT_SOURCE_MAPS_TEXT) {
+		char p[64];
+		const char *path = off && off->path ? off->path : "";
+		name_printable(p, sizeof(p), path, strlen(path), 40, c->o->ascii);
+		snprintf(what, sizeof(what), "%s %s",
+			 L->source == LAYOUT_SOURCE_ELF_FILE ? "ELF file" :
+			 L->source == LAYOUT_SOURCE_SMAPS_TEXT ? "smaps text" : "maps text", p);
+		fprintf(c->out, "%s%s%s   %s  ELF%d %s  %s pages\n", c->c_bold, what, c->c_off,
+			L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page);
+	} else {
+		snprintf(what, sizeof(what), "%spid %d",
+			 L->source == LAYOUT_SOURCE_CORE ? "core of " :
+			 L->snapshot ? "snapshot of " : "", (int)L->pid);
+		fprintf(c->out, "%s%s%s  %.36s   %s  ELF%d %s  %s pages  %d thread%s\n",
+			c->c_bold, what, c->c_off, cmd,
+			L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page,
+			threads, threads == 1 ? "" : "s");
+	}
 	const struct figures *t = &c->s->totals;
+	if (L->source == LAYOUT_SOURCE_CORE && off) {
+		fprintf(c->out, "   SIZE %s  DUMPED %s  VMAs %" PRIu64 "%s\n\n",
+			sz(c, s[0], 32, t->size), sz(c, s[1], 32, off->dumped_total), t->vmas,
+			c->s->filtered ? " (not filtered)" : "");
+		return;
+	}
 	fprintf(c->out, "   %sSIZE %s  RSS %s  PSS %s  SHARE %s  PRIVATE %s  SWAP %s  VMAs %" PRIu64,
 		c->s->filtered ? "filtered: " : "",
-		sz(c, s[0], 32, t->size), sz(c, s[1], 32, t->rss), sz(c, s[2], 32, t->pss),
-		sz(c, s[3], 32, t->shared), sz(c, s[4], 32, t->priv), sz(c, s[5], 32, t->swap),
+		sz(c, s[0], 32, t->size), fz(c, s[1], 32, t->rss), fz(c, s[2], 32, t->pss),
+		fz(c, s[3], 32, t->shared), fz(c, s[4], 32, t->priv), fz(c, s[5], 32, t->swap),
 		t->vmas);
 	if (c->s->filtered)
 		fprintf(c->out, " of %zu", L->vmas.n);
@@ -541,6 +577,14 @@ static void set_num(struct libscols_line *ln, size_t col, const struct ctx *c, u
 	char b[32];
 
 	scols_line_set_data(ln, col, sz(c, b, sizeof(b), v));
+}
+
+/* A figure other than SIZE ("?" when unknown). */
+static void set_fig(struct libscols_line *ln, size_t col, const struct ctx *c, uint64_t v)
+{
+	char b[32];
+
+	scols_line_set_data(ln, col, fz(c, b, sizeof(b), v));
 }
 
 static void table_regions(const struct ctx *c)
@@ -565,11 +609,11 @@ static void table_regions(const struct ctx *c)
 		scols_line_set_data(ln, 0, r < REGION_COUNT ? region_name(r) :
 					   c->s->filtered ? "filtered" : "total");
 		set_num(ln, 1, c, f->size);
-		set_num(ln, 2, c, f->rss);
-		set_num(ln, 3, c, f->pss);
-		set_num(ln, 4, c, f->shared);
-		set_num(ln, 5, c, f->priv);
-		set_num(ln, 6, c, f->swap);
+		set_fig(ln, 2, c, f->rss);
+		set_fig(ln, 3, c, f->pss);
+		set_fig(ln, 4, c, f->shared);
+		set_fig(ln, 5, c, f->priv);
+		set_fig(ln, 6, c, f->swap);
 		char b[32];
 		snprintf(b, sizeof(b), "%" PRIu64, f->vmas);
 		scols_line_set_data(ln, 7, b);
@@ -633,7 +677,7 @@ static void table_objects(const struct ctx *c)
 		for (int k = 0; k < PART_COUNT; k++)
 			set_num(ln, 1 + (size_t)k, c, order[i].part[k].size);
 		set_num(ln, 6, c, order[i].total->size);
-		set_num(ln, 7, c, order[i].total->rss);
+		set_fig(ln, 7, c, order[i].total->rss);
 	}
 	scols_print_table(tb);
 	scols_unref_table(tb);

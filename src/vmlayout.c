@@ -3,6 +3,8 @@
 
 #include <argp.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
@@ -18,6 +20,8 @@
 #include "layout.h"
 #include "procinfo.h"
 #include "render.h"
+#include "snapshot.h"
+#include "sources.h"
 #include "views.h"
 
 #define EXIT_USAGE 64
@@ -39,6 +43,19 @@ enum {
 	OPT_PERMS,
 	OPT_OBJECT,
 	OPT_ADDR,
+	OPT_SAVE,
+	OPT_SMAPS,
+	OPT_MAPS,
+	OPT_SYSROOT,
+	OPT_BASE,
+};
+
+/* What a target on the command line names. */
+enum target_kind {
+	TARGET_AUTO,		/* PID, NAME, or a path: snapshot directory, ELF file,
+				 * core, smaps text ("-": standard input) */
+	TARGET_SMAPS,		/* --smaps FILE */
+	TARGET_MAPS,		/* --maps FILE */
 };
 
 /* Everything the options say. */
@@ -60,8 +77,13 @@ struct ctl {
 	struct vma_filter filter;	/* globs: argc entries */
 	struct addr_query *addrs;	/* --addr: argc entries */
 	size_t n_addrs;
-	const char **targets;		/* PID or NAME: argc entries */
+	const char **targets;		/* PID, NAME or path: argc entries */
+	enum target_kind *kinds;	/* argc entries */
 	size_t n_targets;
+	const char *save_dir;		/* --save DIR */
+	const char *sysroot;		/* --sysroot DIR */
+	uint64_t base;			/* --base ADDR */
+	bool has_base;
 };
 
 static void print_version(FILE *stream, struct argp_state *state)
@@ -118,6 +140,19 @@ static const struct argp_option options[] = {
 	{ "addr", OPT_ADDR, "ADDR[,LEN]", 0, "what is at the address ADDR (hexadecimal): VMA, "
 	  "role, object, ELF segment, section and nearest symbol; with LEN, the VMAs in "
 	  "[ADDR, ADDR+LEN); may be repeated", 5 },
+	{ NULL, 0, NULL, 0, "Other sources (a target with a '/', or '-', is a path: a "
+	  "snapshot directory, an ELF executable or shared object, a core dump, or smaps "
+	  "text):", 6 },
+	{ "save", OPT_SAVE, "DIR", 0, "save a snapshot of the process into the new directory "
+	  "DIR (the file to attach to a bug report), then report from it", 6 },
+	{ "smaps", OPT_SMAPS, "FILE", 0, "read smaps text from FILE ('-': standard input), as "
+	  "pasted from a bug report", 6 },
+	{ "maps", OPT_MAPS, "FILE", 0, "read maps text from FILE ('-': standard input); it has "
+	  "no figures: they show as unknown", 6 },
+	{ "sysroot", OPT_SYSROOT, "DIR", 0, "look the mapped files up under DIR, for smaps or "
+	  "maps text and core dumps", 6 },
+	{ "base", OPT_BASE, "ADDR", 0, "load a position-independent ELF file at ADDR "
+	  "(hexadecimal, page aligned; default 0)", 6 },
 	{ NULL, 0, NULL, 0, "Informational:", -1 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
@@ -141,6 +176,12 @@ static ssize_t usage_write(void *cookie, const char *buf, size_t size)
 }
 
 static long parse_target(const char *s);
+
+/* A target with a '/', or "-", names a file or directory, not a process. */
+static bool is_path(const char *s)
+{
+	return strchr(s, '/') || strcmp(s, "-") == 0;
+}
 
 /* After the options: the checks between them, and the columns. */
 static void finish_options(struct ctl *ctl, struct argp_state *state)
@@ -187,6 +228,9 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 	}
 	if (!ctl->n_targets && !ctl->list_columns)
 		argp_error(state, "missing PID or process name");
+	if (ctl->save_dir &&
+	    (ctl->n_targets != 1 || ctl->kinds[0] != TARGET_AUTO || is_path(ctl->targets[0])))
+		argp_error(state, "--save takes one PID or process name");
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -280,9 +324,31 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--addr: %s", err);
 		ctl->n_addrs++;
 		break;
+	case OPT_SAVE:
+		ctl->save_dir = arg;
+		break;
+	case OPT_SMAPS:
+	case OPT_MAPS:
+		ctl->kinds[ctl->n_targets] = key == OPT_SMAPS ? TARGET_SMAPS : TARGET_MAPS;
+		ctl->targets[ctl->n_targets++] = arg;
+		break;
+	case OPT_SYSROOT:
+		ctl->sysroot = arg;
+		break;
+	case OPT_BASE: {
+		char *end;
+		errno = 0;
+		ctl->base = strtoull(arg, &end, 16);
+		if (errno || end == arg || *end || (ctl->base & 0xfff))
+			argp_error(state, "--base: '%s' is not a page-aligned hexadecimal address",
+				   arg);
+		ctl->has_base = true;
+		break;
+	}
 	case ARGP_KEY_ARG:
 		if (parse_target(arg) < 0)
-			argp_error(state, "'%s': not a PID or process name", arg);
+			argp_error(state, "'%s': not a PID, process name or path", arg);
+		ctl->kinds[ctl->n_targets] = TARGET_AUTO;
 		ctl->targets[ctl->n_targets++] = arg;
 		break;
 	case ARGP_KEY_END:
@@ -321,7 +387,9 @@ static long parse_target(const char *s)
 			return -1;
 		return v;
 	}
-	if (strchr(s, '/') || strpbrk(s, " \t\n"))
+	if (is_path(s))
+		return 0;
+	if (strpbrk(s, " \t\n"))
 		return -1;
 	return 0;
 }
@@ -466,6 +534,55 @@ static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
 		jsonwrt_flush(&o->w);
 }
 
+/* Read target i, a path (or --smaps/--maps FILE): a snapshot directory, an ELF
+ * executable, shared object or core, or smaps/maps text ("-": standard input). */
+static enum layout_status read_path(const struct ctl *ctl, size_t i, struct layout *L,
+				    char *msg, size_t msglen)
+{
+	const char *path = ctl->targets[i];
+	bool std_in = strcmp(path, "-") == 0;
+	struct stat st;
+
+	msg[0] = '\0';
+	if (ctl->kinds[i] == TARGET_AUTO && !std_in) {
+		if (stat(path, &st) < 0) {
+			snprintf(msg, msglen, "%s", strerror(errno));
+			return LAYOUT_ERROR;
+		}
+		if (S_ISDIR(st.st_mode))
+			return layout_read_snapshot(L, path, msg, msglen);
+		/* an ELF file: executable or shared object, or a core */
+		int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		unsigned char h[18];
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			snprintf(msg, msglen, "%s", fd < 0 ? strerror(errno) : "not a regular file");
+			if (fd >= 0)
+				close(fd);
+			return LAYOUT_ERROR;
+		}
+		ssize_t n = pread(fd, h, sizeof(h), 0);
+		close(fd);
+		if (n == (ssize_t)sizeof(h) && memcmp(h, "\177ELF", 4) == 0) {
+			/* e_type, in the file's byte order */
+			unsigned type = h[5] == 2 ? (unsigned)(h[16] << 8 | h[17])
+						  : (unsigned)(h[17] << 8 | h[16]);
+			if (type == 4 /* ET_CORE */)
+				return layout_read_core(L, path, ctl->sysroot, msg, msglen);
+			return layout_read_elf_file(L, path, ctl->base, 0, msg, msglen);
+		}
+	}
+	int fd = std_in ? STDIN_FILENO : open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(msg, msglen, "%s", strerror(errno));
+		return LAYOUT_ERROR;
+	}
+	enum layout_status r = layout_read_smaps_text(L, fd, ctl->kinds[i] == TARGET_MAPS,
+						      ctl->sysroot, msg, msglen);
+	if (!std_in)
+		close(fd);
+	return r;
+}
+
 /* The PID of target; -1 after an error message. */
 static pid_t target_pid(const char *target)
 {
@@ -489,10 +606,12 @@ int main(int argc, char **argv)
 		argv[0] = (char *)"vmlayout";	/* getopt names the program by argv[0] */
 	size_t n = argc > 0 ? (size_t)argc : 1;
 	ctl.targets = calloc(n, sizeof(*ctl.targets));
+	ctl.kinds = calloc(n, sizeof(*ctl.kinds));
 	ctl.addrs = calloc(n, sizeof(*ctl.addrs));
 	ctl.filter.globs = calloc(n, sizeof(*ctl.filter.globs));
-	if (!ctl.targets || !ctl.addrs || !ctl.filter.globs) {
+	if (!ctl.targets || !ctl.kinds || !ctl.addrs || !ctl.filter.globs) {
 		fprintf(stderr, "vmlayout: %s\n", strerror(ENOMEM));
+		free(ctl.kinds);
 		free(ctl.targets);
 		free(ctl.addrs);
 		free(ctl.filter.globs);
@@ -516,22 +635,49 @@ int main(int argc, char **argv)
 		struct layout L;
 		struct vma_selection s;
 		char msg[256];
-		pid_t pid = target_pid(ctl.targets[i]);
+		const char *target = ctl.targets[i];
+		pid_t pid = 0;
+		enum layout_status st;
 
-		if (pid < 0) {
-			failed = true;
-			continue;
-		}
-		/* smaps_rollup, a second walk of the page tables, only for JSON */
-		enum layout_status st = layout_read_pid_flags(
-			&L, pid, ctl.json ? LAYOUT_READ_ROLLUP : 0, msg, sizeof(msg));
-		if (st != LAYOUT_OK) {
-			report_status(pid, st, msg);
-			failed = true;
-			continue;
+		if (ctl.kinds[i] != TARGET_AUTO || is_path(target)) {
+			st = read_path(&ctl, i, &L, msg, sizeof(msg));
+			if (st != LAYOUT_OK) {
+				fprintf(stderr, "vmlayout: %s: %s\n", target,
+					msg[0] ? msg : strerror(errno));
+				failed = true;
+				continue;
+			}
+		} else {
+			pid = target_pid(target);
+			if (pid < 0) {
+				failed = true;
+				continue;
+			}
+			if (ctl.save_dir) {
+				st = snapshot_save(pid, ctl.save_dir, msg, sizeof(msg)) < 0
+					     ? LAYOUT_ERROR : LAYOUT_OK;
+				if (st == LAYOUT_OK) {
+					if (msg[0])	/* smaps never read consistently */
+						fprintf(stderr, "vmlayout: PID %d: warning: %s\n",
+							(int)pid, msg);
+					if (snapshot_pack(ctl.save_dir, msg, sizeof(msg)) < 0)
+						st = LAYOUT_ERROR;
+				}
+				if (st == LAYOUT_OK)
+					st = layout_read_snapshot(&L, ctl.save_dir, msg, sizeof(msg));
+			} else {
+				/* smaps_rollup, a second walk of the page tables, only for JSON */
+				st = layout_read_pid_flags(&L, pid, ctl.json ? LAYOUT_READ_ROLLUP : 0,
+							   msg, sizeof(msg));
+			}
+			if (st != LAYOUT_OK) {
+				report_status(pid, st, msg);
+				failed = true;
+				continue;
+			}
 		}
 		if (vma_selection_init(&s, &L, &ctl.filter) < 0) {
-			fprintf(stderr, "vmlayout: PID %d: %s\n", (int)pid, strerror(errno));
+			fprintf(stderr, "vmlayout: %s: %s\n", target, strerror(errno));
 			failed = true;
 		} else {
 			report(&ctl, &o, &L, &s);
@@ -544,6 +690,7 @@ int main(int argc, char **argv)
 		jsonwrt_finish(&o.w);
 	}
 	free(ctl.targets);
+	free(ctl.kinds);
 	free(ctl.addrs);
 	free(ctl.filter.globs);
 	if (close_stdout() < 0)

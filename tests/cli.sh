@@ -157,7 +157,7 @@ for u in "-o NOSUCH" "--role nosuch" "--no-such-option"; do
 done
 
 run 'x y'
-usage_error "'x y' is a usage error" "vmlayout: 'x y': not a PID or process name"
+usage_error "'x y' is a usage error" "vmlayout: 'x y': not a PID, process name or path"
 
 # ------------------------------------------------------ the process is wrong
 run 999999999

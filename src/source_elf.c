@@ -1,0 +1,437 @@
+/* source_elf.c - the layout an ELF file would have once loaded (see sources.h)
+ *
+ * What fs/binfmt_elf.c load_elf_binary() does with each PT_LOAD (elf_map(),
+ * padzero(), set_brk()): map [page_down(p_vaddr), page_up(p_vaddr + p_filesz)) of
+ * the file from page_down(p_offset) with the segment's permissions (a later
+ * segment's mapping replaces the pages it shares with an earlier one: MAP_FIXED),
+ * zero the rest of the last file page, and map anonymous memory for
+ * [page_up(p_vaddr + p_filesz), page_up(p_vaddr + p_memsz)).  The PT_GNU_RELRO part
+ * is shown read-only, as the dynamic loader (or a static program's start-up code)
+ * leaves it once relocated.  The interpreter, the stack, the heap and the vDSO are
+ * not shown: their places are chosen at random at each exec.
+ */
+#include "config.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "elfinfo.h"
+#include "sources.h"
+
+static uint64_t pdown(uint64_t a, uint64_t page)
+{
+	return a & ~(page - 1);
+}
+
+static uint64_t pup(uint64_t a, uint64_t page)
+{
+	return a > UINT64_MAX - (page - 1) ? pdown(UINT64_MAX, page) : (a + page - 1) & ~(page - 1);
+}
+
+struct pending {
+	uint64_t start, end, offset;
+	uint32_t perms;
+	bool file;
+};
+
+struct plist {
+	struct pending *v;
+	size_t n, cap;
+};
+
+/* Add a mapping; it replaces whatever part of earlier ones it covers (MAP_FIXED). */
+static int plist_map(struct plist *p, struct pending m)
+{
+	if (m.start >= m.end)
+		return 0;
+	for (size_t i = 0; i < p->n; i++) {
+		struct pending *o = &p->v[i];
+		if (o->end <= m.start || o->start >= m.end)
+			continue;
+		if (o->start < m.start && o->end > m.end) {
+			/* split o around m: keep the lower part here, the upper part later */
+			struct pending hi = *o;
+			if (hi.file)
+				hi.offset += m.end - hi.start;
+			hi.start = m.end;
+			o->end = m.start;
+			if (plist_map(p, hi) < 0)
+				return -1;
+			o = &p->v[i];
+			continue;
+		}
+		if (o->start < m.start) {
+			o->end = m.start;
+		} else if (o->end > m.end) {
+			if (o->file)
+				o->offset += m.end - o->start;
+			o->start = m.end;
+		} else {
+			o->end = o->start;	/* covered: removed below */
+		}
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].start < p->v[i].end)
+			p->v[k++] = p->v[i];
+	p->n = k;
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? 2 * p->cap : 16;
+		struct pending *nv = realloc(p->v, nc * sizeof(*nv));
+		if (!nv)
+			return -1;
+		p->v = nv;
+		p->cap = nc;
+	}
+	p->v[p->n++] = m;
+	return 0;
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Write name the way the kernel does in maps (a newline as \012). */
+static void put_name(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\012", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void maps_line(FILE *f, const struct pending *m, uint32_t maj, uint32_t min,
+		      uint64_t ino, const char *name)
+{
+	fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64 " ",
+		m->start, m->end, m->perms & VMA_PERM_READ ? 'r' : '-',
+		m->perms & VMA_PERM_WRITE ? 'w' : '-', m->perms & VMA_PERM_EXEC ? 'x' : '-',
+		m->perms & VMA_PERM_SHARED ? 's' : 'p', m->file ? m->offset : 0,
+		m->file ? maj : 0, m->file ? min : 0, m->file ? ino : 0);
+	if (m->file)
+		put_name(f, name);
+	fputc('\n', f);
+}
+
+static uint32_t pf_perms(uint32_t f)
+{
+	return (f & PF_R ? VMA_PERM_READ : 0) | (f & PF_W ? VMA_PERM_WRITE : 0) |
+	       (f & PF_X ? VMA_PERM_EXEC : 0);
+}
+
+/* The sections (SHF_ALLOC) inside [vaddr, vaddr + memsz) of the file, by name. */
+static char *segment_sections(Elf *elf, uint64_t vaddr, uint64_t memsz)
+{
+	size_t shnum, shstrndx;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (elf && elf_getshdrnum(elf, &shnum) == 0 && elf_getshdrstrndx(elf, &shstrndx) == 0) {
+		bool first = true;
+		for (size_t i = 1; i < shnum && i < 65536; i++) {
+			Elf_Scn *scn = elf_getscn(elf, i);
+			GElf_Shdr sh;
+			if (!scn || !gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
+				continue;
+			if (sh.sh_addr < vaddr || sh.sh_addr - vaddr >= memsz ||
+			    (sh.sh_size == 0 && sh.sh_addr == vaddr + memsz))
+				continue;
+			/* .tbss takes no address space of its own */
+			if ((sh.sh_flags & SHF_TLS) && sh.sh_type == SHT_NOBITS)
+				continue;
+			const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+			fprintf(f, "%s%s", first ? "" : " ", n ? n : "?");
+			first = false;
+		}
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+struct elf_opener {
+	const char *path;
+};
+
+static int elf_open(void *ctx, const struct layout *L, const struct vma *v)
+{
+	struct elf_opener *e = ctx;
+	struct stat st;
+
+	(void)L;
+	int fd = sources_open_file(NULL, e->path, &st);
+	if (fd >= 0 && (uint64_t)st.st_ino != v->inode) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+enum layout_status layout_read_elf_file(struct layout *L, const char *path, uint64_t base,
+					uint64_t page_size, char *msg, size_t msglen)
+{
+	struct elf_info ei;
+	struct stat st;
+	struct plist pl = { 0 };
+	Elf *elf = NULL;
+	char *text = NULL;
+	size_t text_len = 0;
+	enum layout_status rc = LAYOUT_ERROR;
+	int fd;
+
+	memset(L, 0, sizeof(*L));
+	memset(&ei, 0, sizeof(ei));
+	L->exe_object = -1;
+	vma_list_init(&L->vmas);
+	msg[0] = '\0';
+	if (!page_size)
+		page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	if (page_size & (page_size - 1)) {
+		snprintf(msg, msglen, "page size %" PRIu64 " is not a power of two", page_size);
+		errno = EINVAL;
+		return LAYOUT_ERROR;
+	}
+	fd = sources_open_file(NULL, path[0] == '/' ? path : NULL, &st);
+	if (path[0] != '/') {
+		char *abs = realpath(path, NULL);
+		fd = abs ? sources_open_file(NULL, abs, &st) : -1;
+		free(abs);
+	}
+	if (fd < 0) {
+		snprintf(msg, msglen, "%s: %s", path,
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
+		return LAYOUT_ERROR;
+	}
+	if (elf_info_read(fd, &ei) < 0) {
+		int e = errno;
+		snprintf(msg, msglen, "%s: %s", path, ei.warning[0] ? ei.warning : strerror(e));
+		if (e == ENOEXEC && ei.type == ET_CORE)
+			snprintf(msg, msglen, "%s: a core dump, not a program: read it as a core",
+				 path);
+		goto out;
+	}
+	if (ei.type != ET_EXEC && ei.type != ET_DYN) {
+		snprintf(msg, msglen, "%s: ELF type %u is neither an executable (ET_EXEC) nor a "
+			 "shared object or PIE (ET_DYN)%s", path, ei.type,
+			 ei.type == ET_CORE ? ": a core dump, read it as a core" : "");
+		errno = ENOEXEC;
+		goto out;
+	}
+	if (ei.type == ET_EXEC)
+		base = 0;
+	if (base & (page_size - 1)) {
+		snprintf(msg, msglen, "%s: base 0x%" PRIx64 " is not page aligned", path, base);
+		errno = EINVAL;
+		goto out;
+	}
+	struct layout_offline *off = layout_offline_get(L);
+	if (!off || !(off->path = strdup(path)) ||
+	    !(off->segments = calloc(ei.n_load, sizeof(*off->segments))))
+		goto nomem;
+	L->source = LAYOUT_SOURCE_ELF_FILE;
+	L->figures_unknown = true;
+	off->elf_type = ei.type;
+	off->bias = base;
+	off->entry = ei.entry + base;
+
+	if (elf_version(EV_CURRENT) != EV_NONE)
+		elf = elf_begin(fd, ELF_C_READ, NULL);
+	/* the program headers elfinfo does not keep */
+	size_t phnum = 0;
+	if (elf && elf_getphdrnum(elf, &phnum) == 0) {
+		for (size_t i = 0; i < phnum && i < ELF_INFO_MAX_PHDRS; i++) {
+			GElf_Phdr ph;
+			if (!gelf_getphdr(elf, (int)i, &ph))
+				continue;
+			if (ph.p_type == PT_GNU_STACK) {
+				off->has_gnu_stack = true;
+				off->exec_stack = ph.p_flags & PF_X;
+			} else if (ph.p_type == PT_TLS) {
+				off->has_tls = true;
+				off->tls_vaddr = ph.p_vaddr + base;
+				off->tls_filesz = ph.p_filesz;
+				off->tls_memsz = ph.p_memsz;
+				off->tls_align = ph.p_align;
+			} else if (ph.p_type == PT_INTERP && ph.p_filesz > 1 && ph.p_filesz < 4096 &&
+				   ph.p_offset < (uint64_t)st.st_size &&
+				   ph.p_filesz <= (uint64_t)st.st_size - ph.p_offset) {
+				char *s = calloc(1, ph.p_filesz + 1);
+				if (s && pread(fd, s, ph.p_filesz, (off_t)ph.p_offset) ==
+						 (ssize_t)ph.p_filesz) {
+					free(off->interp);
+					off->interp = s;
+				} else {
+					free(s);
+				}
+			}
+		}
+	}
+	if (!off->has_gnu_stack)
+		off->exec_stack = true;	/* the kernel's default without PT_GNU_STACK */
+
+	uint64_t start_code = UINT64_MAX, end_code = 0, start_data = 0, end_data = 0, brk = 0;
+	for (size_t i = 0; i < ei.n_load; i++) {
+		const struct elf_segment *s = &ei.load[i];
+		struct layout_segment *ls = &off->segments[off->n_segments++];
+		uint64_t va = s->vaddr + base;
+
+		ls->phdr_index = s->phdr_index;
+		ls->flags = s->flags;
+		ls->vaddr = va;
+		ls->offset = s->offset;
+		ls->filesz = s->filesz;
+		ls->memsz = s->memsz;
+		ls->align = s->align;
+		ls->map_start = pdown(va, page_size);
+		ls->map_end = s->filesz ? pup(va + s->filesz, page_size) : ls->map_start;
+		ls->bss_start = pup(va + s->filesz, page_size);
+		ls->bss_end = pup(va + s->memsz, page_size);
+		if (ls->bss_end < ls->bss_start)
+			ls->bss_end = ls->bss_start;
+		ls->sections = segment_sections(elf, s->vaddr, s->memsz);
+		if (ei.has_relro && ei.relro_vaddr >= s->vaddr &&
+		    ei.relro_vaddr - s->vaddr < s->memsz) {
+			ls->relro = true;
+			ls->relro_start = pdown(ei.relro_vaddr + base, page_size);
+			ls->relro_end = pdown(ei.relro_vaddr + base + ei.relro_memsz, page_size);
+		}
+		uint32_t perms = pf_perms(s->flags);
+		if (ls->map_end > ls->map_start) {
+			struct pending m = { ls->map_start, ls->map_end, pdown(s->offset, page_size),
+					     perms, true };
+			if (ls->relro && ls->relro_end > ls->relro_start &&
+			    ls->relro_start >= m.start && ls->relro_end <= m.end) {
+				/* ld.so's mprotect(PROT_READ) of the RELRO part */
+				struct pending r = m;
+				r.start = ls->relro_start;
+				r.end = ls->relro_end;
+				r.offset = m.offset + (r.start - m.start);
+				r.perms = VMA_PERM_READ;
+				if (plist_map(&pl, m) < 0 || plist_map(&pl, r) < 0)
+					goto nomem;
+			} else if (plist_map(&pl, m) < 0) {
+				goto nomem;
+			}
+		}
+		if (ls->bss_end > ls->bss_start) {
+			struct pending b = { ls->bss_start, ls->bss_end, 0, perms, false };
+			if (plist_map(&pl, b) < 0)
+				goto nomem;
+		}
+		/* fs/binfmt_elf.c: start_code .. end_data and the brk */
+		if ((s->flags & PF_X) && va < start_code)
+			start_code = va;
+		if (va > start_data)
+			start_data = va;
+		if ((s->flags & PF_X) && va + s->filesz > end_code)
+			end_code = va + s->filesz;
+		if (va + s->filesz > end_data)
+			end_data = va + s->filesz;
+		if (va + s->memsz > brk)
+			brk = va + s->memsz;
+	}
+	qsort(pl.v, pl.n, sizeof(*pl.v), cmp_pending);
+
+	FILE *f = open_memstream(&text, &text_len);
+	if (!f)
+		goto nomem;
+	for (size_t i = 0; i < pl.n; i++)
+		maps_line(f, &pl.v[i], major(st.st_dev), minor(st.st_dev), (uint64_t)st.st_ino, path);
+	if (fclose(f) != 0)
+		goto nomem;
+	struct smaps_error perr = { 0 };
+	if (smaps_parse_buf(text, text_len, &L->vmas, &perr) < 0 || L->vmas.n == 0) {
+		snprintf(msg, msglen, "%s: the segments give no usable mapping (%s)", path,
+			 perr.msg);
+		errno = ENOEXEC;
+		goto out;
+	}
+
+	L->page_size = page_size;
+	L->exe = realpath(path, NULL);
+	if (!L->exe)
+		L->exe = strdup(path);
+	L->has_exe_id = true;
+	L->exe_dev_major = major(st.st_dev);
+	L->exe_dev_minor = minor(st.st_dev);
+	L->exe_ino = (uint64_t)st.st_ino;
+	L->elf_class = ei.elf_class;
+	L->machine = ei.machine;
+	L->exe_type = ei.type;
+	L->exe_has_interp = ei.has_interp;
+	L->consistent = true;
+	L->reads = 1;
+	L->auxv.entry = (struct opt_addr){ off->entry, true };
+	L->auxv.page_size = page_size;
+	if (start_code != UINT64_MAX) {
+		L->mm.start_code = (struct opt_addr){ start_code, true };
+		L->mm.end_code = (struct opt_addr){ end_code, true };
+	}
+	L->mm.start_data = (struct opt_addr){ start_data, true };
+	L->mm.end_data = (struct opt_addr){ end_data, true };
+	L->mm.start_brk = (struct opt_addr){ pup(brk, page_size), true };
+	L->mm.brk = L->mm.start_brk;
+	if (ei.machine == EM_X86_64 && ei.elf_class == 64)
+		L->task_size = (struct opt_addr){ UINT64_C(0x7ffffffff000), true };
+	else if ((ei.machine == EM_386 || ei.machine == EM_X86_64) && ei.elf_class == 32)
+		L->task_size = (struct opt_addr){ UINT64_C(0xffffe000), true };
+
+	struct elf_cache *cache = elf_cache_new();
+	if (!cache)
+		goto nomem;
+	struct elf_opener eo = { L->exe };
+	struct layout_elf_opener op = { elf_open, &eo };
+	layout_attribute(L, cache, &op);
+	elf_cache_free(cache);
+	if (ei.warning[0])
+		layout_warn(L, "%s: %s", path, ei.warning);
+	if (off->exec_stack)
+		layout_warn(L, "%s: the stack would be executable (%s)", path,
+			    off->has_gnu_stack ? "PT_GNU_STACK has PF_X"
+					       : "no PT_GNU_STACK program header");
+	if (off->interp)
+		layout_warn(L, "the interpreter %s, the stack, the heap and the vDSO are not "
+			    "shown: the kernel places them at random at each exec", off->interp);
+	if (ei.type == ET_DYN && base == 0 && ei.min_vaddr == 0)
+		layout_warn(L, "ET_DYN shown at base 0: the kernel loads it at a random base "
+			    "(give a base to see it there)");
+	rc = LAYOUT_OK;
+	goto out;
+nomem:
+	snprintf(msg, msglen, "%s", strerror(ENOMEM));
+	errno = ENOMEM;
+out:;
+	int e = errno;
+	if (elf)
+		elf_end(elf);
+	elf_info_free(&ei);
+	free(pl.v);
+	free(text);
+	close(fd);
+	if (rc != LAYOUT_OK) {
+		layout_free(L);
+		layout_offline_free(L);
+	}
+	errno = e;
+	return rc;
+}

@@ -1,0 +1,133 @@
+#!/bin/bash
+# offline-cli.sh - the other sources through the command line, with every view:
+# --save DIR PID and DIR/, an ELF file, a core made by gcore, smaps text on standard
+# input and maps text with --maps.  TAP.  Needs jq.
+. "$top_srcdir/tests/tap.sh"
+
+[ -n "$JQ" ] || skip_all "jq not found"
+prog=$top_builddir/tests/target-pie
+[ -x "$prog" ] || bail_out "not built: $prog"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-cli.XXXXXX") || bail_out "mktemp failed"
+target_pid=
+cleanup() {
+	[ -n "$target_pid" ] && kill -TERM "$target_pid" 2>/dev/null && wait "$target_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+DEFS=$(cat "$top_srcdir/tests/offline.jq")
+
+coproc TGT { TMPDIR=$tmp exec "$prog"; }
+target_pid=$TGT_PID
+declare -A addr
+while read -r -t 60 -u "${TGT[0]}" name a rest; do
+	[ "$name" = ready ] && break
+	addr[$name]=$a
+done
+[ -n "${addr[bss]}" ] || bail_out "the target did not start"
+
+# every view of one source: exit 0, no stderr, something on stdout
+views() {
+	local what=$1
+	shift
+	local view
+	for view in "" --json --vmas "--vmas --json" --summary "--role text --json" \
+		"--addr ${addr[bss]}"; do
+		# shellcheck disable=SC2086
+		"$VMLAYOUT" $view "$@" >"$tmp/out" 2>"$tmp/err"
+		local rc=$?
+		test $rc -eq 0 && test ! -s "$tmp/err" && test -s "$tmp/out"
+		ok $? "$what: vmlayout $view: exit 0, a report, nothing on stderr"
+		[ $rc -eq 0 ] || diag "exit $rc: $(head -3 "$tmp/err")"
+	done
+}
+
+# --save: the report is the snapshot's; reading the directory again gives it again
+snap=$tmp/snap
+"$VMLAYOUT" --json --save "$snap" "$target_pid" >"$tmp/save.json" 2>"$tmp/err"
+ok $? "--save DIR PID exits 0"
+test -f "$snap/snapshot" && test -f "$snap/smaps"
+ok $? "--save wrote the snapshot"
+"$VMLAYOUT" --json "$snap/" >"$tmp/again.json" 2>/dev/null
+cmp -s "$tmp/save.json" "$tmp/again.json"
+ok $? "vmlayout DIR/ gives the JSON that --save printed"
+"$JQ" -e '.source.kind == "snapshot" and .process.pid == '"$target_pid" "$tmp/again.json" >/dev/null
+ok $? "the snapshot's source and pid"
+"$VMLAYOUT" --json "$target_pid" >"$tmp/live.json" 2>/dev/null
+"$JQ" -n --slurpfile a "$tmp/live.json" --slurpfile b "$tmp/again.json" \
+	"$DEFS"' ($a[0] | live_only) == ($b[0] | live_only)' >/dev/null
+ok $? "the snapshot's JSON equals the live JSON (but for what changes between reads)"
+"$JQ" -e --arg a "${addr[bss]}" "$DEFS"' vma_at($a)[0].role == "bss"' "$tmp/again.json" >/dev/null
+ok $? "an address of the bss lands in the bss in the snapshot"
+views snapshot "$snap/"
+
+# smaps text on standard input, maps text with --maps
+"$VMLAYOUT" --json - <"/proc/$target_pid/smaps" >"$tmp/text.json" 2>/dev/null
+ok $? "vmlayout - reads smaps text"
+"$JQ" -e '.source.kind == "smaps" and .totals.rss > 0 and (.vmas | length) > 10' \
+	"$tmp/text.json" >/dev/null
+ok $? "smaps text: figures known"
+"$JQ" -e --arg a "${addr[bss]}" "$DEFS"' vma_at($a)[0].role == "bss"' "$tmp/text.json" >/dev/null
+ok $? "smaps text: the bss is found (the files are on this machine)"
+cp "/proc/$target_pid/maps" "$tmp/maps"
+"$VMLAYOUT" --json --maps "$tmp/maps" >"$tmp/maps.json" 2>/dev/null
+ok $? "--maps FILE"
+"$JQ" -e '.source.kind == "maps" and .totals.rss == null and .totals.size > 0
+	and all(.vmas[]; .rss == null)' "$tmp/maps.json" >/dev/null
+ok $? "maps text: the figures are null, never 0"
+"$VMLAYOUT" "$tmp/maps" >/dev/null 2>&1
+ok $? "a path to maps text is read as such"
+"$VMLAYOUT" --maps "$tmp/maps" | grep -q 'RSS ?'
+ok $? "maps text: the text view prints unknown figures as ?"
+views "smaps text" "$tmp/maps"
+
+# a core made by gcore
+if command -v gcore >/dev/null 2>&1 && gcore -o "$tmp/core" "$target_pid" >/dev/null 2>&1 &&
+	[ -f "$tmp/core.$target_pid" ]; then
+	core=$tmp/core.$target_pid
+	"$VMLAYOUT" --json "$core" >"$tmp/core.json" 2>/dev/null
+	ok $? "vmlayout CORE"
+	"$JQ" -e '.source.kind == "core" and .source.dumped > 0 and .totals.rss == null' \
+		"$tmp/core.json" >/dev/null
+	ok $? "core: dumped bytes known, RSS unknown"
+	"$JQ" -e --arg a "${addr[bss]}" "$DEFS"' vma_at($a)[0].role == "bss"' "$tmp/core.json" \
+		>/dev/null
+	ok $? "core: an address of the bss lands in the bss"
+	"$JQ" -e '[.vmas[] | select(.role == "thread_stack")] | length == 1' "$tmp/core.json" \
+		>/dev/null
+	ok $? "core: the second thread's stack is found"
+	views core "$core"
+	rm -f "$core"
+else
+	skip "core: gcore" "gcore not available or not permitted"
+fi
+kill -TERM "$target_pid" 2>/dev/null
+wait "$target_pid" 2>/dev/null
+target_pid=
+
+# an ELF file: its PT_LOAD segments as the loader maps them
+"$VMLAYOUT" --json "$prog" >"$tmp/elf.json" 2>/dev/null
+ok $? "vmlayout ELF-FILE"
+loads=$(LC_ALL=C readelf -lW "$prog" 2>/dev/null | grep -c '^ *LOAD')
+"$JQ" -e --argjson n "${loads:-0}" '.source.kind == "elf" and (.segments | length) == $n' \
+	"$tmp/elf.json" >/dev/null
+ok $? "ELF file: one segment per PT_LOAD ($loads, readelf -lW)"
+"$JQ" -e '[.vmas[] | select(.role == "bss")] | length == 1' "$tmp/elf.json" >/dev/null
+ok $? "ELF file: the 10 MiB bss is its own VMA"
+"$VMLAYOUT" --json --base 0x555555554000 "$prog" | "$JQ" -e '.vmas[0].start == "0x555555554000"' \
+	>/dev/null
+ok $? "--base moves a PIE"
+views "ELF file" "$prog"
+
+# errors name the file
+"$VMLAYOUT" "$tmp/nothing-here" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 && test ! -s "$tmp/out" && grep -q "nothing-here" "$tmp/err"
+ok $? "a missing path: exit 1, its name on stderr, nothing on stdout"
+printf 'not smaps\n' >"$tmp/junk"
+"$VMLAYOUT" "$tmp/junk" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 && test ! -s "$tmp/out" && grep -q "junk" "$tmp/err"
+ok $? "a file that is neither ELF nor smaps: exit 1, named on stderr"
+"$VMLAYOUT" --save "$tmp/x" "$tmp/maps" >/dev/null 2>&1
+test $? -eq 64
+ok $? "--save takes a process, not a path: usage error"
+done_testing
