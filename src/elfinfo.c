@@ -87,6 +87,11 @@ static uint64_t page_down(uint64_t x, uint64_t page)
 	return x & ~(page - 1);
 }
 
+/* A PT_LOAD's p_memsz above this (2^48 bytes, 256 TiB: more than the user address
+ * space of x86-64 with 4-level paging, of arm64 with 48-bit addresses, of riscv
+ * sv48) is kept but warned about: no real file asks for it. */
+#define ELF_INFO_HUGE_MEMSZ (UINT64_C(1) << 48)
+
 /* page for the lookups: a power of two, else 1. */
 static uint64_t sane_page(uint64_t page)
 {
@@ -141,7 +146,11 @@ static bool add_load(struct reader *r, const GElf_Phdr *ph, unsigned idx, uint64
 		}
 	}
 	/* Odd but harmless for the layout: keep the segment. */
-	if (ph->p_align > 1 && !is_pow2(ph->p_align))
+	if (ei->elf_class == 64 && ph->p_memsz > ELF_INFO_HUGE_MEMSZ)
+		warnf(r, "program header %u (PT_LOAD): p_memsz %#" PRIx64 " is larger than a"
+		      " 48-bit address space: no process can hold the segment", idx,
+		      (uint64_t)ph->p_memsz);
+	else if (ph->p_align > 1 && !is_pow2(ph->p_align))
 		warnf(r, "program header %u (PT_LOAD): p_align %#" PRIx64
 		      " is not a power of two", idx, (uint64_t)ph->p_align);
 	else if (ph->p_align > 1 && (ph->p_vaddr - ph->p_offset) % ph->p_align != 0)

@@ -92,9 +92,10 @@ struct elf_info {
  * p_vaddr + p_memsz beyond 2^64, or 2^32 for ELFCLASS32; p_vaddr below or
  * overlapping the previous PT_LOAD's), a PT_LOAD kept but odd (p_align not a
  * power of two or not matching p_vaddr - p_offset; file bytes beyond the end
- * of the file), a PT_GNU_RELRO outside every PT_LOAD (ignored: has_relro is
- * false), several PT_GNU_RELRO (the last is used, as ld.so does), e_phnum
- * PN_XNUM.  Returns -1 with errno set when it cannot be used:
+ * of the file; an ELFCLASS64 p_memsz above 2^48), a PT_GNU_RELRO outside
+ * every PT_LOAD (ignored: has_relro is false), several PT_GNU_RELRO (the
+ * last is used, as ld.so does), e_phnum PN_XNUM.
+ * Returns -1 with errno set when it cannot be used:
  *   ENOEXEC  not an ELF file (junk, empty, not a regular file), or its headers
  *            are unusable: no program headers, more than ELF_INFO_MAX_PHDRS,
  *            a program header table cut short by the end of the file, a wrong

@@ -26,6 +26,21 @@ while read -r -t 60 -u "${TGT[0]}" name a rest; do
 done
 [ -n "${addr[bss]}" ] || bail_out "the target did not start"
 
+# Wait (at most 10 s) until every thread of process $1 is blocked, so that two reads
+# of it see the same stack pointers (a running thread has none to read).
+wait_blocked() {
+	local i t busy
+	for ((i = 0; i < 1000; i++)); do
+		busy=0
+		for t in /proc/"$1"/task/*/syscall; do
+			[ "$(cut -d' ' -f1 "$t" 2>/dev/null)" = running ] && busy=1
+		done
+		[ $busy = 0 ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
 # every view of one source: exit 0, no stderr, something on stdout
 views() {
 	local what=$1
@@ -41,6 +56,8 @@ views() {
 		[ $rc -eq 0 ] || diag "exit $rc: $(head -3 "$tmp/err")"
 	done
 }
+
+wait_blocked "$target_pid"
 
 # --save: the report is the snapshot's; reading the directory again gives it again
 snap=$tmp/snap

@@ -28,6 +28,20 @@ start_target() {
 	done
 	return 1
 }
+# Wait (at most 10 s) until every thread of process $1 is blocked, so that two reads
+# of it see the same stack pointers (a running thread has none to read).
+wait_blocked() {
+	local i t busy
+	for ((i = 0; i < 1000; i++)); do
+		busy=0
+		for t in /proc/"$1"/task/*/syscall; do
+			[ "$(cut -d' ' -f1 "$t" 2>/dev/null)" = running ] && busy=1
+		done
+		[ $busy = 0 ] && return 0
+		sleep 0.01
+	done
+	return 1
+}
 stop_target() {
 	kill -TERM "$target_pid" 2>/dev/null
 	wait "$target_pid" 2>/dev/null
@@ -46,6 +60,7 @@ for v in pie nopie m32 static-pie; do
 		continue
 	fi
 	d=$tmp/$v
+	wait_blocked "$target_pid"
 	"$T" pid "$target_pid" >"$d.live.json" 2>/dev/null
 	ok $? "$v: live JSON"
 	"$T" save "$target_pid" "$d" 2>"$d.err"
