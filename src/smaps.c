@@ -339,7 +339,7 @@ static int parse_header(struct parser *p, const char *s, const char *e)
 	size_t len = (size_t)(e - s);
 	if (memchr(s, '\0', len))
 		return bad(p, "NUL byte in the name");
-	if (len + 1 > p->scratch_cap) {
+	if (!p->scratch || len + 1 > p->scratch_cap) {
 		size_t cap = p->scratch_cap ? p->scratch_cap : 256;
 		while (cap < len + 1)
 			cap *= 2;

@@ -504,10 +504,8 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 						  (ph.p_flags & PF_W ? VMA_PERM_WRITE : 0) |
 						  (ph.p_flags & PF_X ? VMA_PERM_EXEC : 0),
 					  true, -1, NULL };
-			if (push(&c, v) < 0) {
-				err = ENOMEM;
+			if (push(&c, v) < 0)
 				goto nomem;
-			}
 			loads++;
 		}
 	}
@@ -529,7 +527,7 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 		check_file(&c, (int)i);
 	for (size_t i = 0; i < c.n; i++) {
 		struct cvma *v = &c.v[i];
-		if (v->perms_known || v->file < 0)
+		if (v->perms_known || v->file < 0 || !c.files)
 			continue;
 		const struct cfile *f = &c.files[v->file];
 		const struct elf_segment *s =
@@ -628,7 +626,7 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 	L->machine = c.machine;
 	if (c.machine == EM_X86_64 && c.cls == 64)
 		L->task_size = (struct opt_addr){ UINT64_C(0x7ffffffff000), true };
-	if (exe_file >= 0) {
+	if (exe_file >= 0 && c.files) {
 		const struct cfile *ef = &c.files[exe_file];
 		L->exe = strdup(ef->path);
 		L->has_exe_id = true;

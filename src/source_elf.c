@@ -66,7 +66,6 @@ static int plist_map(struct plist *p, struct pending m)
 			o->end = m.start;
 			if (plist_map(p, hi) < 0)
 				return -1;
-			o = &p->v[i];
 			continue;
 		}
 		if (o->start < m.start) {
@@ -350,7 +349,8 @@ enum layout_status layout_read_elf_file(struct layout *L, const char *path, uint
 		if (va + s->memsz > brk)
 			brk = va + s->memsz;
 	}
-	qsort(pl.v, pl.n, sizeof(*pl.v), cmp_pending);
+	if (pl.n)
+		qsort(pl.v, pl.n, sizeof(*pl.v), cmp_pending);
 
 	FILE *f = open_memstream(&text, &text_len);
 	if (!f)
