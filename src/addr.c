@@ -15,6 +15,7 @@
 #include "elfinfo.h"
 #include "procfs.h"
 #include "util.h"
+#include "views.h"
 
 /* More section headers or symbols than this are not looked at (a hostile file). */
 #define MAX_SECTIONS 65536
@@ -458,16 +459,7 @@ void addr_render_json(struct jsonwrt *w, const struct layout *L, const struct ad
 	vma_json(w, "above", L, ai->above);
 	if (ai->vma >= 0) {
 		const struct vma *v = &L->vmas.v[ai->vma];
-		jsonwrt_str(w, "region", region_name(v->region));
-		jsonwrt_str(w, "role", role_name(v->role));
-		if (v->object >= 0)
-			jsonwrt_str(w, "object", layout_object_path(L, &L->objects[v->object]));
-		else
-			jsonwrt_null(w, "object");
-		if (v->tid)
-			jsonwrt_i64(w, "tid", v->tid);
-		else
-			jsonwrt_null(w, "tid");
+		render_json_vma_role(w, L, v);
 		jsonwrt_u64(w, "vma_offset", ai->vma_offset);
 	} else {
 		jsonwrt_null(w, "region");

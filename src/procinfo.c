@@ -25,58 +25,22 @@
 
 #include <libproc2/pids.h>
 
+#include "procfs.h"
+
 #ifndef PF_KTHREAD
 #define PF_KTHREAD 0x00200000	/* include/linux/sched.h: I am a kernel thread */
 #endif
 
 /* ------------------------------------------------------------------ raw /proc files */
 
-/* Read all of file name under the directory fd dirfd into a malloc'd buffer with a NUL
- * after the *len bytes.  Returns 0, or -1 with errno (ENOENT from openat becomes
- * ESRCH: the process is gone). */
+/* Read all of file name under the directory fd dirfd (/proc/PID) into a malloc'd
+ * buffer with a NUL after the *len bytes: procfs_read_file().  Returns 0, or -1 with
+ * errno (ESRCH: the process is gone). */
 static int slurp_at(int dirfd, const char *name, char **buf, size_t *len)
 {
-	size_t cap = 512, n = 0;
-	char *data = NULL;
-	int fd, saved;
+	struct procfs pf = { .pid = 0, .dirfd = dirfd };
 
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			errno = ESRCH;
-		return -1;
-	}
-	for (;;) {
-		if (!data || cap - n < 2) {
-			char *d;
-			if (data)
-				cap *= 2;
-			d = realloc(data, cap);
-			if (!d)
-				goto fail;
-			data = d;
-		}
-		ssize_t r = read(fd, data + n, cap - n - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	data[n] = 0;
-	*buf = data;
-	*len = n;
-	return 0;
-fail:
-	saved = errno;
-	free(data);
-	close(fd);
-	errno = saved;
-	return -1;
+	return procfs_read_file(&pf, name, buf, len);
 }
 
 /* comm: the file's bytes less the one newline the kernel adds. */

@@ -42,6 +42,20 @@ static void figures(struct jsonwrt *w, const struct layout *L, const struct figu
 		jsonwrt_u64(w, "vmas", f->vmas);
 }
 
+void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v)
+{
+	jsonwrt_str(w, "region", region_name(v->region));
+	jsonwrt_str(w, "role", role_name(v->role));
+	if (v->object >= 0)
+		jsonwrt_str(w, "object", layout_object_path(L, &L->objects[v->object]));
+	else
+		jsonwrt_null(w, "object");
+	if (v->tid)
+		jsonwrt_i64(w, "tid", v->tid);
+	else
+		jsonwrt_null(w, "tid");
+}
+
 /* Where the model came from: {"kind", "path", "figures"}; for a core, what it
  * holds; for an ELF file, its segments as the kernel's loader would map them. */
 static void source(struct jsonwrt *w, const struct layout *L)
@@ -350,16 +364,7 @@ static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_sel
 		else
 			path(w, "path", "path_bytes", vma_name(l, v), v->name_len);
 		jsonwrt_bool(w, "deleted", v->deleted);
-		jsonwrt_str(w, "region", region_name(v->region));
-		jsonwrt_str(w, "role", role_name(v->role));
-		if (v->object >= 0)
-			jsonwrt_str(w, "object", layout_object_path(L, &L->objects[v->object]));
-		else
-			jsonwrt_null(w, "object");
-		if (v->tid)
-			jsonwrt_i64(w, "tid", v->tid);
-		else
-			jsonwrt_null(w, "tid");
+		render_json_vma_role(w, L, v);
 		struct figures f = { 0 };
 		figures_add_vma(&f, v);
 		figures(w, L, &f, false);
