@@ -841,6 +841,17 @@ static enum layout_status read_rest(struct layout *L, struct procfs *pf, char *m
 		return LAYOUT_ERROR;
 	}
 	L->exe = procfs_readlink(pf, "exe");
+	if (!L->exe && L->snapshot && errno == EINVAL) {
+		/* a snapshot keeps the path as the bytes of a file "exe" */
+		char *buf;
+		size_t len;
+		if (procfs_read_file(pf, "exe", &buf, &len) == 0) {
+			if (memchr(buf, '\0', len) || len == 0)
+				free(buf);
+			else
+				L->exe = buf;
+		}
+	}
 	read_exe_header(L, pf, cache);
 	if (!L->elf_class)
 		L->elf_class = sizeof(void *) == 8 ? 64 : 32;

@@ -190,7 +190,8 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 
 /* The same from a snapshot directory DIR: the files of /proc/PID under the same
  * names (smaps, smaps_rollup, stat, status, auxv, comm, cmdline, personality, exe as
- * a symbolic link to the executable's path, task/TID/stat, task/TID/syscall), the
+ * the executable's path (the bytes of a
+ * regular file "exe", or a symbolic link to it), task/TID/stat, task/TID/syscall), the
  * ELF headers of each mapped file as elf/MAJ:MIN:INODE (MAJ, MIN in hex as in
  * maps: a sparse file of the original size holding the ELF header, program
  * headers, section headers and .shstrtab at their offsets, or the same pieces in

@@ -409,8 +409,10 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 			goto out;
 		}
 	}
+	/* the executable's path, as a file of its bytes (a symbolic link would not
+	 * survive "tar -h" or a copy to another system) */
 	exe = procfs_readlink(&pf, "exe");
-	if (exe && symlinkat(exe, dirfd, "exe") < 0) {
+	if (exe && write_file(dirfd, "exe", exe, strlen(exe)) < 0) {
 		fail(msg, msglen, "%s/exe: %s", dir, strerror(errno));
 		goto out;
 	}

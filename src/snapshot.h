@@ -23,7 +23,7 @@
  *   smaps_rollup, status, stat, auxv, cmdline, comm, personality: copied as read
  *                 (a file that cannot be read, say personality without ptrace
  *                 access, is left out);
- *   exe           a symbolic link holding the target of /proc/PID/exe;
+ *   exe           a regular file holding the target of /proc/PID/exe (its bytes);
  *   task/TID/stat, task/TID/syscall   for each thread;
  *   snapshot      "vmlayout-snapshot 1", "pid PID", "user NAME", "page-size BYTES",
  *                 "exe MAJ:MIN:INODE" (MAJ, MIN in lower-case hex), one per line;

@@ -628,7 +628,8 @@ int main(int argc, char **argv)
 		struct table_opts t = { .raw = ctl.raw, .pairs = ctl.pairs,
 					.noheadings = ctl.noheadings, .sort = -1 };
 		render_columns_list(stdout, &t, ctl.json);
-		return close_stdout() < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+		failed = close_stdout() < 0;
+		goto out;
 	}
 
 	for (size_t i = 0; i < ctl.n_targets && !ferror(stdout); i++) {
@@ -689,11 +690,12 @@ int main(int argc, char **argv)
 		jsonwrt_array_close(&o.w);
 		jsonwrt_finish(&o.w);
 	}
+	if (close_stdout() < 0)
+		failed = true;
+out:
 	free(ctl.targets);
 	free(ctl.kinds);
 	free(ctl.addrs);
 	free(ctl.filter.globs);
-	if (close_stdout() < 0)
-		return EXIT_FAILURE;
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
