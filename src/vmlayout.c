@@ -580,6 +580,12 @@ static enum layout_status read_path(const struct ctl *ctl, size_t i, struct layo
 						      ctl->sysroot, msg, msglen);
 	if (!std_in)
 		close(fd);
+	if (r == LAYOUT_OK) {
+		/* the source names what was read: the file, or "-" */
+		struct layout_offline *off = layout_offline_get(L);
+		if (off && !off->path)
+			off->path = strdup(path);
+	}
 	return r;
 }
 

@@ -86,6 +86,18 @@ ok $? "vmlayout - reads smaps text"
 ok $? "smaps text: figures known"
 "$JQ" -e --arg a "${addr[bss]}" "$DEFS"' vma_at($a)[0].role == "bss"' "$tmp/text.json" >/dev/null
 ok $? "smaps text: the bss is found (the files are on this machine)"
+cp "/proc/$target_pid/smaps" "$tmp/smaps"
+"$VMLAYOUT" --json --smaps "$tmp/smaps" >"$tmp/smaps.json" 2>/dev/null
+ok $? "--smaps FILE"
+"$JQ" -e '.source.kind == "smaps" and .source.path != null and all(.objects[]; .attributed)' \
+	"$tmp/smaps.json" >/dev/null
+ok $? "--smaps FILE: every object attributed from the files on this machine"
+mkdir "$tmp/emptyroot"
+"$VMLAYOUT" --json --sysroot "$tmp/emptyroot" --smaps "$tmp/smaps" >"$tmp/sysroot.json" 2>/dev/null
+ok $? "--sysroot DIR --smaps FILE"
+"$JQ" -e '[.objects[] | select(.attributed)] | length == 0' "$tmp/sysroot.json" >/dev/null &&
+	"$JQ" -e '.warnings | length > 0' "$tmp/sysroot.json" >/dev/null
+ok $? "--sysroot: files not found under it are not used, and a warning says so"
 cp "/proc/$target_pid/maps" "$tmp/maps"
 "$VMLAYOUT" --json --maps "$tmp/maps" >"$tmp/maps.json" 2>/dev/null
 ok $? "--maps FILE"
