@@ -7,39 +7,12 @@
 [ -n "$JQ" ] || skip_all "jq not found"
 prog=$top_builddir/tests/target-pie
 [ -x "$prog" ] || bail_out "not built: $prog"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-cli.XXXXXX") || bail_out "mktemp failed"
-target_pid=
-cleanup() {
-	[ -n "$target_pid" ] && kill -TERM "$target_pid" 2>/dev/null && wait "$target_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$top_srcdir/tests/target.sh"
+target_setup cli
 DEFS=$(cat "$top_srcdir/tests/offline.jq")
 
-coproc TGT { TMPDIR=$tmp exec "$prog"; }
-target_pid=$TGT_PID
-declare -A addr
-while read -r -t 60 -u "${TGT[0]}" name a rest; do
-	[ "$name" = ready ] && break
-	addr[$name]=$a
-done
-[ -n "${addr[bss]}" ] || bail_out "the target did not start"
-
-# Wait (at most 10 s) until every thread of process $1 is blocked, so that two reads
-# of it see the same stack pointers (a running thread has none to read).
-wait_blocked() {
-	local i t busy
-	for ((i = 0; i < 1000; i++)); do
-		busy=0
-		for t in /proc/"$1"/task/*/syscall; do
-			[ "$(cut -d' ' -f1 "$t" 2>/dev/null)" = running ] && busy=1
-		done
-		[ $busy = 0 ] && return 0
-		sleep 0.01
-	done
-	return 1
-}
+start_target "$prog" || bail_out "the target did not start"
+[ -n "${addr[bss]}" ] || bail_out "the target printed no bss address"
 
 # every view of one source: exit 0, no stderr, something on stdout
 views() {
@@ -130,9 +103,7 @@ if command -v gcore >/dev/null 2>&1 && gcore -o "$tmp/core" "$target_pid" >/dev/
 else
 	skip "core: gcore" "gcore not available or not permitted"
 fi
-kill -TERM "$target_pid" 2>/dev/null
-wait "$target_pid" 2>/dev/null
-target_pid=
+stop_target
 
 # an ELF file: its PT_LOAD segments as the loader maps them
 "$VMLAYOUT" --json "$prog" >"$tmp/elf.json" 2>/dev/null

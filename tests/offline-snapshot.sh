@@ -9,44 +9,9 @@
 [ -n "$JQ" ] || skip_all "jq not found"
 T=$top_builddir/tests/test-offline
 [ -x "$T" ] || bail_out "not built: $T"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-snap.XXXXXX") || bail_out "mktemp failed"
-target_pid=
-cleanup() {
-	[ -n "$target_pid" ] && kill -TERM "$target_pid" 2>/dev/null && wait "$target_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$top_srcdir/tests/target.sh"
+target_setup snap
 DEFS=$(cat "$top_srcdir/tests/offline.jq")
-
-start_target() {
-	local line
-	coproc TGT { TMPDIR=$tmp exec "$1"; }
-	target_pid=$TGT_PID
-	while IFS= read -r -t 60 -u "${TGT[0]}" line; do
-		[ "$line" = ready ] && return 0
-	done
-	return 1
-}
-# Wait (at most 10 s) until every thread of process $1 is blocked, so that two reads
-# of it see the same stack pointers (a running thread has none to read).
-wait_blocked() {
-	local i t busy
-	for ((i = 0; i < 1000; i++)); do
-		busy=0
-		for t in /proc/"$1"/task/*/syscall; do
-			[ "$(cut -d' ' -f1 "$t" 2>/dev/null)" = running ] && busy=1
-		done
-		[ $busy = 0 ] && return 0
-		sleep 0.01
-	done
-	return 1
-}
-stop_target() {
-	kill -TERM "$target_pid" 2>/dev/null
-	wait "$target_pid" 2>/dev/null
-	target_pid=
-}
 
 for v in pie nopie m32 static-pie; do
 	prog=$top_builddir/tests/target-$v
