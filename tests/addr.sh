@@ -11,17 +11,8 @@
 [ -n "${VMLAYOUT:-}" ] && [ -x "$VMLAYOUT" ] || skip_all "no program at '${VMLAYOUT:-}'"
 [ -n "${JQ:-}" ] || skip_all "jq not found"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-addr.XXXXXX") || bail_out "mktemp failed"
-target_pid=
-cleanup() {
-	if [ -n "$target_pid" ]; then
-		kill -TERM "$target_pid" 2>/dev/null
-		wait "$target_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$top_srcdir/tests/target.sh"
+target_setup addr
 
 declare -A addr len extra
 start_target() {

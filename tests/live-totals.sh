@@ -20,17 +20,8 @@
 [ -n "$JQ" ] || skip_all "jq not found"
 [ -x "$VMLAYOUT" ] || bail_out "vmlayout not built: $VMLAYOUT"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-totals.XXXXXX") || bail_out "mktemp failed"
-target_pid=
-cleanup() {
-	if [ -n "$target_pid" ]; then
-		kill -TERM "$target_pid" 2>/dev/null
-		wait "$target_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$top_srcdir/tests/target.sh"
+target_setup totals
 
 # jqok DESCRIPTION FILE EXPR [jq options...]: one TAP line, ok when EXPR is true.
 jqok() {

@@ -18,17 +18,8 @@
 target=${top_builddir:-.}/tests/target-pie
 [ -x "$target" ] || skip_all "no layout target at $target"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-tables.XXXXXX") || bail_out "mktemp failed"
-target_pid=
-cleanup() {
-	if [ -n "$target_pid" ]; then
-		kill -TERM "$target_pid" 2>/dev/null
-		wait "$target_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$top_srcdir/tests/target.sh"
+target_setup tables
 
 # ------------------------------------------------------------ golden files
 # golden NAME ARGS...: "vmlayout ARGS" prints exactly tests/expected/NAME, whose

@@ -15,17 +15,8 @@
 command -v valgrind >/dev/null 2>&1 || skip_all "valgrind not installed"
 grep -q __asan_init "$VMLAYOUT" 2>/dev/null && skip_all "vmlayout is built with AddressSanitizer"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-vg.XXXXXX") || bail_out "mktemp failed"
-target_pid=
-cleanup() {
-	if [ -n "$target_pid" ]; then
-		kill -TERM "$target_pid" 2>/dev/null
-		wait "$target_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+. "$top_srcdir/tests/target.sh"
+target_setup vg
 
 VG="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
 ran=0
