@@ -474,6 +474,15 @@ static void attribute_files(struct layout *L, const struct layout_elf_opener *op
 {
 	struct vma_list *l = &L->vmas;
 	uint64_t page = L->page_size;
+	/* the file-backed executable VMAs (a few per object): which files have code,
+	 * for the files whose ELF headers cannot be read */
+	size_t n_exec = 0, *execs = malloc((l->n ? l->n : 1) * sizeof(*execs));
+
+	if (!execs)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].inode && (l->v[i].perms & VMA_PERM_EXEC))
+			execs[n_exec++] = i;
 
 	for (size_t i = 0; i < l->n; i++) {
 		struct vma *v = &l->v[i];
@@ -529,10 +538,10 @@ static void attribute_files(struct layout *L, const struct layout_elf_opener *op
 		/* Could not be read: an object by heuristics when the file has an
 		 * executable mapping, else a plain file. */
 		bool exec = false;
-		for (size_t j = 0; j < l->n && !exec; j++)
-			exec = l->v[j].inode == v->inode && l->v[j].dev_major == v->dev_major &&
-			       l->v[j].dev_minor == v->dev_minor &&
-			       (l->v[j].perms & VMA_PERM_EXEC);
+		for (size_t j = 0; j < n_exec && !exec; j++)
+			exec = l->v[execs[j]].inode == v->inode &&
+			       l->v[execs[j]].dev_major == v->dev_major &&
+			       l->v[execs[j]].dev_minor == v->dev_minor;
 		if (!exec) {
 			v->role = ROLE_FILE;
 			continue;
@@ -554,6 +563,7 @@ static void attribute_files(struct layout *L, const struct layout_elf_opener *op
 		v->object = (int32_t)oi;
 		v->role = perms_role(v);
 	}
+	free(execs);
 }
 
 /* Mark the anonymous VMAs under each object's [p_vaddr+p_filesz, p_vaddr+p_memsz) as
@@ -636,7 +646,7 @@ static void attribute_rest(struct layout *L)
 				continue;	/* done by attribute_files() */
 			break;
 		case VMA_NAME_OTHER:
-			if (v->name_kind == VMA_NAME_OTHER && L->vmas.names[v->name] == '[') {
+			if (L->vmas.names[v->name] == '[') {
 				v->role = ROLE_OTHER;
 				continue;
 			}
