@@ -592,19 +592,26 @@ static void attribute_bss(struct layout *L, struct elf_cache *cache)
 			bs = page_up(bs, page);
 			be = page_up(be, page);
 			/* The bss is the run of anonymous VMAs that starts at bs without a
-			 * gap (ld.so and the kernel map it right after the file pages); the
-			 * first gap or other VMA ends it, so that a p_memsz that is too large
-			 * (a hostile or broken header) cannot claim unrelated memory. */
+			 * gap and covers [bs, be): ld.so and the kernel map all of it right
+			 * after the file pages (the kernel may merge it with a neighbour,
+			 * which makes the run longer, never shorter).  A run that stops
+			 * short is something else that happens to lie there, as after a
+			 * p_memsz that is too large (a hostile or broken header). */
 			uint64_t at = bs;
-			for (size_t i = vma_list_lower_bound(l, bs); i < l->n && l->v[i].start < be; i++) {
-				struct vma *v = &l->v[i];
+			size_t first = vma_list_lower_bound(l, bs), last = first;
+			for (; last < l->n && l->v[last].start < be; last++) {
+				const struct vma *v = &l->v[last];
 				if (v->start > at || v->inode != 0 || v->object >= 0 ||
 				    (v->name_kind != VMA_NAME_NONE && v->name_kind != VMA_NAME_ANON) ||
 				    (v->perms & VMA_PERM_SHARED))
 					break;
-				v->object = (int32_t)oi;
-				v->role = ROLE_BSS;
 				at = v->end;
+			}
+			if (at < be)
+				continue;
+			for (size_t i = first; i < last; i++) {
+				l->v[i].object = (int32_t)oi;
+				l->v[i].role = ROLE_BSS;
 			}
 		}
 	}
