@@ -15,6 +15,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -725,20 +728,79 @@ int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smap
 	return rc;
 }
 
-int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
+/* Reading and parsing overlap: a reader thread fills a ring of blocks with read(2)
+ * while the calling thread parses the blocks already read.  On a live process the
+ * kernel's cost of producing smaps (a page-table walk and the formatting of some
+ * twenty lines per VMA) is most of the run, and the parse then costs no wall time.
+ *
+ * A line cut by the end of a block is carried into the headroom in front of the
+ * next block (or, when longer than the headroom, into a buffer of its own). */
+enum {
+	RING_SLOTS = 4,
+	RING_BLOCK = 128 * 1024,	/* bytes read by one read(2) */
+	RING_HEAD = 4096,		/* room for a carried partial line */
+};
+
+struct ring_slot {
+	char *data;		/* RING_BLOCK bytes, RING_HEAD bytes of headroom before */
+	ssize_t len;		/* bytes read; 0 at end of file; -1 on error */
+	int err;		/* errno of a failed read */
+};
+
+struct ring {
+	int fd;
+	struct ring_slot slot[RING_SLOTS];
+	sem_t free_slots, full_slots;
+	atomic_bool stop;	/* the parser gives up: the reader ends */
+};
+
+static void *ring_reader(void *arg)
 {
-	struct parser p;
+	struct ring *r = arg;
+
+	for (unsigned i = 0;; i = (i + 1) % RING_SLOTS) {
+		while (sem_wait(&r->free_slots) < 0)
+			;
+		struct ring_slot *s = &r->slot[i];
+		if (atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+			s->len = 0;
+			sem_post(&r->full_slots);
+			return NULL;
+		}
+		size_t have = 0;
+		ssize_t n = 0;
+		/* fill the block: one read(2) of seq_file fills it unless the file
+		 * ends, but other files may return less */
+		while (have < RING_BLOCK) {
+			n = read(r->fd, s->data + have, RING_BLOCK - have);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			have += (size_t)n;
+		}
+		if (n < 0 && have == 0) {
+			s->len = -1;
+			s->err = errno;
+		} else {
+			s->len = (ssize_t)have;
+		}
+		bool last = s->len <= 0;
+		sem_post(&r->full_slots);
+		if (last)
+			return NULL;
+	}
+}
+
+/* The serial reader: for when no thread can be started. */
+static int parse_fd_serial(struct parser *p, int fd)
+{
 	size_t cap = 256 * 1024, have = 0;
 	char *buf = malloc(cap);
 	int rc = 0;
 
 	if (!buf)
 		return -1;
-	parser_init(&p, l, err);
-	if (vma_list_intern(l, "", 0) == UINT32_MAX) {
-		free(buf);
-		return -1;
-	}
 	for (;;) {
 		if (have == cap) {
 			/* a line longer than the buffer: grow */
@@ -758,11 +820,11 @@ int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
 			break;
 		}
 		if (r == 0) {
-			rc = parse_tail(&p, buf, have);
+			rc = parse_tail(p, buf, have);
 			break;
 		}
 		have += (size_t)r;
-		ptrdiff_t n = parse_chunk(&p, buf, buf + have);
+		ptrdiff_t n = parse_chunk(p, buf, buf + have);
 		if (n < 0) {
 			rc = -1;
 			break;
@@ -771,6 +833,116 @@ int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
 		memmove(buf, buf + n, have);
 	}
 	free(buf);
+	return rc;
+}
+
+/* Parse the blocks of the ring in order.  A partial line left at the end of a
+ * block goes into the headroom in front of the next one, or, when longer than
+ * the headroom, with the next block into carry. */
+static int parse_ring(struct parser *p, struct ring *r)
+{
+	char *carry = NULL;
+	size_t carry_cap = 0;
+	const char *tail = NULL;	/* the partial line left by the previous block */
+	size_t tail_len = 0;
+	bool tail_in_carry = false;
+	bool first = true;
+	int rc = 0;
+
+	for (unsigned i = 0;; i = (i + 1) % RING_SLOTS) {
+		while (sem_wait(&r->full_slots) < 0)
+			;
+		struct ring_slot *s = &r->slot[i];
+		const char *b;
+		size_t len;
+
+		if (s->len < 0) {
+			errno = s->err;
+			rc = -1;
+			break;
+		}
+		len = tail_len + (size_t)s->len;
+		if (tail_len <= RING_HEAD) {
+			if (tail_len)
+				memcpy(s->data - tail_len, tail, tail_len);
+			b = s->data - tail_len;
+		} else {
+			if (len > carry_cap) {
+				size_t off = tail_in_carry ? (size_t)(tail - carry) : 0;
+				char *n = realloc(carry, len * 2);
+				if (!n) {
+					rc = -1;
+					break;
+				}
+				if (tail_in_carry)
+					tail = n + off;
+				carry = n;
+				carry_cap = len * 2;
+			}
+			memmove(carry, tail, tail_len);
+			memcpy(carry + tail_len, s->data, (size_t)s->len);
+			b = carry;
+		}
+		/* the previous block has been copied from: give it back */
+		if (!first)
+			sem_post(&r->free_slots);
+		first = false;
+		if (s->len == 0) {
+			rc = parse_tail(p, b, len);
+			break;
+		}
+		ptrdiff_t n = parse_chunk(p, b, b + len);
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		tail = b + n;
+		tail_len = len - (size_t)n;
+		tail_in_carry = b == carry;
+	}
+	free(carry);
+	return rc;
+}
+
+int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
+{
+	struct parser p;
+	struct ring r;
+	pthread_t reader;
+	char *mem;
+	int rc;
+
+	parser_init(&p, l, err);
+	if (vma_list_intern(l, "", 0) == UINT32_MAX)
+		return -1;
+	mem = malloc(RING_SLOTS * (size_t)(RING_HEAD + RING_BLOCK));
+	if (!mem)
+		return -1;
+	r.fd = fd;
+	atomic_init(&r.stop, false);
+	for (unsigned i = 0; i < RING_SLOTS; i++) {
+		r.slot[i].data = mem + i * (size_t)(RING_HEAD + RING_BLOCK) + RING_HEAD;
+		r.slot[i].len = 0;
+	}
+	sem_init(&r.free_slots, 0, RING_SLOTS);
+	sem_init(&r.full_slots, 0, 0);
+	if (pthread_create(&reader, NULL, ring_reader, &r) != 0) {
+		rc = parse_fd_serial(&p, fd);
+	} else {
+		rc = parse_ring(&p, &r);
+		int saved = errno;
+		if (rc < 0) {
+			/* let a reader waiting for a block see the stop and end */
+			atomic_store(&r.stop, true);
+			for (unsigned i = 0; i < RING_SLOTS; i++)
+				sem_post(&r.free_slots);
+		}
+		pthread_join(reader, NULL);
+		errno = saved;
+	}
+	sem_destroy(&r.free_slots);
+	sem_destroy(&r.full_slots);
+	free(mem);
 	free(p.scratch);
 	return rc;
 }

@@ -161,7 +161,10 @@ uint32_t vma_list_intern(struct vma_list *l, const char *s, size_t len);
 
 /* Parse smaps or maps text read from the file descriptor fd until end of file.
  * Appends to l (call vma_list_clear() first for a fresh read).
- * The text is read in large blocks with read(2); lines of any length are accepted.
+ * The text is read in blocks of 128 KiB with read(2) by a second thread while this
+ * one parses the blocks already read (the kernel's making of smaps and the parse
+ * overlap on two CPUs); without a thread it reads and parses in turn.  Lines of any
+ * length are accepted.
  * Returns 0 on success; -1 on error with errno set:
  *   ENOEXEC  a malformed line (err->line and err->msg say which and why);
  *   ENOMEM   out of memory;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "smaps.h"
@@ -655,6 +656,137 @@ out:
 	vma_list_free(&f);
 }
 
+/* ------------------------------------------------------ block boundaries */
+
+/* Append n bytes to a growing buffer; false when out of memory. */
+static bool append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t c = (*len + n + 1) * 2;
+		char *nb = realloc(*buf, c);
+
+		if (nb == NULL)
+			return false;
+		*buf = nb;
+		*cap = c;
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return true;
+}
+
+/* A maps header line whose name is a path of name_len bytes. */
+static bool append_long(char **buf, size_t *len, size_t *cap, size_t name_len)
+{
+	static const char hdr[] = "7f0000000000-7f0000001000 r--p 00000000 08:01 12 /";
+	bool ok = append(buf, len, cap, hdr, sizeof(hdr) - 1);
+
+	for (size_t i = 1; ok && i < name_len; i++)
+		ok = append(buf, len, cap, i % 64 ? "d" : "/", 1);
+	return ok && append(buf, len, cap, "\n", 1);
+}
+
+/* smaps_parse_fd() reads in blocks (128 KiB) and carries a line cut by the end of
+ * a block into the next: the recorded target.smaps, repeated, with long names cut
+ * at the first block boundaries, read from a pipe, must give what
+ * smaps_parse_buf() gives on the whole text. */
+static void test_blocks(void)
+{
+	char *fixture, *buf = NULL;
+	size_t flen, len = 0, cap = 0;
+	struct vma_list a, b;
+	struct smaps_error err = { 0, "" };
+	bool ok = true;
+	int fds[2];
+	/* names cut at each boundary: shorter than the headroom, longer than it,
+	 * longer than a whole block */
+	static const size_t longs[] = { 100, 3000, 6000, 200000, 5000 };
+	const size_t block = 128 * 1024;
+
+	fixture = load("target.smaps", &flen);
+	if (fixture == NULL) {
+		tap_ok(0, "load target.smaps");
+		return;
+	}
+	for (size_t k = 0; ok && k < sizeof(longs) / sizeof(longs[0]); k++) {
+		/* fill up to a little before the next boundary, then a long line
+		 * across it */
+		size_t boundary = (len / block + 1) * block;
+		while (ok && len + flen < boundary - longs[k] / 2)
+			ok = append(&buf, &len, &cap, fixture, flen);
+		while (ok && len < boundary - longs[k] / 2 - 1) {
+			/* short maps lines to land the long one where it should be */
+			static const char anon[] = "7f0000002000-7f0000003000 rw-p 00000000 00:00 0\n";
+			ok = append(&buf, &len, &cap, anon, sizeof(anon) - 1);
+		}
+		ok = ok && append_long(&buf, &len, &cap, longs[k]);
+		ok = ok && append(&buf, &len, &cap, fixture, flen);
+	}
+	free(fixture);
+	vma_list_init(&a);
+	vma_list_init(&b);
+	if (!ok || pipe(fds) < 0) {
+		tap_ok(0, "built the block test input");
+		free(buf);
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		/* in pieces of odd sizes, so that the reader sees short reads too */
+		for (size_t off = 0, step = 1; off < len; off += step, step = step * 7 % 65521 + 1) {
+			if (step > len - off)
+				step = len - off;
+			if (write(fds[1], buf + off, step) != (ssize_t)step)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	int rc_fd = pid > 0 ? smaps_parse_fd(fds[0], &a, &err) : -1;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	int rc_buf = smaps_parse_buf(buf, len, &b, &err);
+	bool same = rc_fd == 0 && rc_buf == 0 && a.n == b.n && a.n > 1000;
+	for (size_t i = 0; same && i < a.n; i++)
+		same = a.v[i].start == b.v[i].start && a.v[i].end == b.v[i].end &&
+		       a.v[i].has_figures == b.v[i].has_figures &&
+		       memcmp(a.v[i].fig, b.v[i].fig, sizeof(a.v[i].fig)) == 0 &&
+		       a.v[i].name_len == b.v[i].name_len &&
+		       strcmp(vma_name(&a, &a.v[i]), vma_name(&b, &b.v[i])) == 0;
+	tap_ok(same, "%zu bytes through a pipe, long lines across block boundaries: "
+	       "smaps_parse_fd() gives what smaps_parse_buf() gives (%zu and %zu VMAs)",
+	       len, a.n, b.n);
+	size_t longest = 0;
+	for (size_t i = 0; i < a.n; i++)
+		if (a.v[i].name_len > longest)
+			longest = a.v[i].name_len;
+	tap_ok(longest == 200000, "the 200 000-byte name read whole (%zu)", longest);
+
+	/* a cut last line is an error, also when read in blocks */
+	vma_list_clear(&a);
+	if (pipe(fds) == 0) {
+		pid = fork();
+		if (pid == 0) {
+			close(fds[0]);
+			_exit(write(fds[1], buf, block + 10) == (ssize_t)(block + 10) ? 0 : 1);
+		}
+		close(fds[1]);
+		rc_fd = pid > 0 ? smaps_parse_fd(fds[0], &a, &err) : 0;
+		int e = errno;
+		close(fds[0]);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		tap_ok(rc_fd == -1 && e == ENOEXEC && strstr(err.msg, "no newline") != NULL,
+		       "input cut in a line after a block boundary: ENOEXEC (%s)", err.msg);
+	}
+	free(buf);
+	vma_list_free(&a);
+	vma_list_free(&b);
+}
+
 /* ------------------------------------------------------ built inputs */
 
 /* Parse s; expect failure with ENOEXEC at line. */
@@ -781,5 +913,6 @@ int main(void)
 	test_target();
 	test_malformed();
 	test_built();
+	test_blocks();
 	return tap_done();
 }
