@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -187,21 +188,58 @@ static int read_smaps(struct layout *L, struct procfs *pf, char *msg, size_t msg
 	return 0;
 }
 
-static void read_rollup(struct layout *L, struct procfs *pf)
-{
-	char *buf;
+/* smaps_rollup: the kernel's own sums over all VMAs (a second walk of the page
+ * tables).  For a live process it is read by a thread of its own while smaps is
+ * read (struct rollup_read); a snapshot's file is read here. */
+struct rollup_read {
+	const struct procfs *pf;
+	pthread_t thread;
+	bool started;
+	char *buf;		/* the text, malloc'd, or NULL when it could not be read */
 	size_t len;
+};
+
+static void *rollup_thread(void *arg)
+{
+	struct rollup_read *r = arg;
+
+	if (procfs_read_file(r->pf, "smaps_rollup", &r->buf, &r->len) < 0)
+		r->buf = NULL;
+	return NULL;
+}
+
+static void rollup_start(struct rollup_read *r, const struct procfs *pf)
+{
+	r->pf = pf;
+	r->buf = NULL;
+	r->started = pthread_create(&r->thread, NULL, rollup_thread, r) == 0;
+}
+
+/* Wait for the thread; its text is in r->buf.  Without a thread, read it now. */
+static void rollup_finish(struct rollup_read *r)
+{
+	if (r->started)
+		pthread_join(r->thread, NULL);
+	else
+		rollup_thread(r);
+	r->started = false;
+}
+
+static void read_rollup(struct layout *L, struct rollup_read *r)
+{
 	struct vma_list l;
 
-	if (procfs_read_file(pf, "smaps_rollup", &buf, &len) < 0)
+	rollup_finish(r);
+	if (!r->buf)
 		return;
 	vma_list_init(&l);
-	if (smaps_parse_buf(buf, len, &l, NULL) == 0 && l.n == 1) {
+	if (smaps_parse_buf(r->buf, r->len, &l, NULL) == 0 && l.n == 1) {
 		L->rollup = l.v[0];
 		L->has_rollup = true;
 	}
 	vma_list_free(&l);
-	free(buf);
+	free(r->buf);
+	r->buf = NULL;
 }
 
 static void read_auxv(struct layout *L, struct procfs *pf)
@@ -849,7 +887,8 @@ static void set_task_size(struct layout *L, struct procfs *pf)
 
 /* Everything after smaps and the identity: the same for a live process and a
  * snapshot. */
-static enum layout_status read_rest(struct layout *L, struct procfs *pf, char *msg, size_t msglen)
+static enum layout_status read_rest(struct layout *L, struct procfs *pf, struct rollup_read *rr,
+				    char *msg, size_t msglen)
 {
 	struct elf_cache *cache = elf_cache_new();
 
@@ -873,8 +912,8 @@ static enum layout_status read_rest(struct layout *L, struct procfs *pf, char *m
 	if (!L->elf_class)
 		L->elf_class = sizeof(void *) == 8 ? 64 : 32;
 	read_auxv(L, pf);
-	if (L->snapshot || (L->read_flags & LAYOUT_READ_ROLLUP))
-		read_rollup(L, pf);
+	if (rr)
+		read_rollup(L, rr);
 	if (!L->page_size)
 		L->page_size = L->auxv.page_size ? L->auxv.page_size
 						 : (uint64_t)sysconf(_SC_PAGESIZE);
@@ -1003,6 +1042,7 @@ static int read_snapshot_info(struct layout *L, struct procfs *pf, char **user, 
 enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char *msg,
 					size_t msglen)
 {
+	struct rollup_read rr = { .started = false, .buf = NULL };
 	struct procfs pf;
 	char *buf, *user = NULL;
 	size_t len;
@@ -1074,7 +1114,8 @@ enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char 
 		free(buf);
 	}
 	L->has_id = true;
-	st = read_rest(L, &pf, msg, msglen);
+	rr.pf = &pf;
+	st = read_rest(L, &pf, &rr, msg, msglen);
 out:
 	free(user);
 	procfs_close(&pf);
@@ -1092,6 +1133,7 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 					 size_t msglen)
 {
 	struct procfs pf;
+	struct rollup_read rr = { .started = false, .buf = NULL };
 	enum layout_status st = LAYOUT_ERROR;
 	char *buf;
 	size_t len;
@@ -1124,6 +1166,10 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 		st = LAYOUT_EXITED;
 		goto out;
 	}
+	/* smaps_rollup is read while smaps is: the kernel walks the page tables for
+	 * each on another CPU */
+	if (flags & LAYOUT_READ_ROLLUP)
+		rollup_start(&rr, &pf);
 	if (read_smaps(L, &pf, msg, msglen) < 0) {
 		if (errno == EACCES || errno == EPERM)
 			st = LAYOUT_PERMISSION;
@@ -1151,7 +1197,7 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 		goto out;
 	}
 
-	st = read_rest(L, &pf, msg, msglen);
+	st = read_rest(L, &pf, (flags & LAYOUT_READ_ROLLUP) ? &rr : NULL, msg, msglen);
 	if (st != LAYOUT_OK)
 		goto out;
 
@@ -1162,6 +1208,9 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 	}
 	st = LAYOUT_OK;
 out:
+	if (rr.started)
+		rollup_finish(&rr);
+	free(rr.buf);
 	procfs_close(&pf);
 	if (st != LAYOUT_OK)
 		layout_free(L);

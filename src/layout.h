@@ -181,7 +181,8 @@ enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_
 /* What layout_read_pid_flags() reads beyond what every view needs. */
 enum {
 	LAYOUT_READ_ROLLUP = 1 << 0,	/* /proc/PID/smaps_rollup (a second walk of the
-					 * page tables in the kernel): rollup, has_rollup */
+					 * page tables in the kernel, read by a thread of
+					 * its own while smaps is): rollup, has_rollup */
 };
 
 /* layout_read_pid() reads with LAYOUT_READ_ROLLUP; this one reads what flags say. */
