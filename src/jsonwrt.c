@@ -260,6 +260,18 @@ static void put_newline_indent(struct jsonwrt *w, int depth)
 	w->len += n + 1;
 }
 
+/* In the container at depth d > 0 (state st): the comma after the previous member,
+ * and the newline and indent. */
+static inline void put_separator(struct jsonwrt *w, int d, unsigned char st)
+{
+	if (st & JSONWRT_HAS_MEMBER)
+		put(w, ',');
+	else
+		w->state[d] = st | JSONWRT_HAS_MEMBER;
+	if (w->pretty)
+		put_newline_indent(w, d);
+}
+
 /* Everything that goes before a value: the comma after the previous member, the
  * newline and indent, and the key inside an object. */
 static inline void begin_value(struct jsonwrt *w, const char *key)
@@ -275,12 +287,7 @@ static inline void begin_value(struct jsonwrt *w, const char *key)
 		w->state[0] = st | JSONWRT_HAS_MEMBER;
 		return;
 	}
-	if (st & JSONWRT_HAS_MEMBER)
-		put(w, ',');
-	else
-		w->state[d] = st | JSONWRT_HAS_MEMBER;
-	if (w->pretty)
-		put_newline_indent(w, d);
+	put_separator(w, d, st);
 	if (!(st & JSONWRT_IN_ARRAY)) {
 		if (key)
 			put_key(w, key);
@@ -293,6 +300,23 @@ static inline void begin_value(struct jsonwrt *w, const char *key)
 			put(w, ':');
 		}
 	}
+}
+
+/* begin_value() for a member key quoted beforehand: q is "KEY": (qlen bytes), the
+ * key plain ASCII.  Inside an array or at the top level the key is not written. */
+static inline void begin_member_q(struct jsonwrt *w, const char *q, size_t qlen)
+{
+	int d = w->depth;
+	unsigned char st = w->state[d];
+
+	if (d == 0 || (st & JSONWRT_IN_ARRAY)) {
+		begin_value(w, NULL);
+		return;
+	}
+	put_separator(w, d, st);
+	put_bytes(w, q, qlen);
+	if (w->pretty)
+		put(w, ' ');
 }
 
 static void open_container(struct jsonwrt *w, const char *key, bool array)
@@ -358,22 +382,36 @@ void jsonwrt_array_close(struct jsonwrt *w)
 	close_container(w, true);
 }
 
+static inline void val_strn(struct jsonwrt *w, const char *s, size_t len)
+{
+	if (s)
+		put_string(w, s, len);
+	else
+		put_bytes(w, "null", 4);
+}
+
 void jsonwrt_str(struct jsonwrt *w, const char *key, const char *s)
 {
 	begin_value(w, key);
-	if (s)
-		put_cstring(w, s);
-	else
-		put_bytes(w, "null", 4);
+	val_strn(w, s, s ? strlen(s) : 0);
+}
+
+void jsonwrt_str_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s)
+{
+	begin_member_q(w, q, qlen);
+	val_strn(w, s, s ? strlen(s) : 0);
 }
 
 void jsonwrt_strn(struct jsonwrt *w, const char *key, const char *s, size_t len)
 {
 	begin_value(w, key);
-	if (s)
-		put_string(w, s, len);
-	else
-		put_bytes(w, "null", 4);
+	val_strn(w, s, len);
+}
+
+void jsonwrt_strn_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len)
+{
+	begin_member_q(w, q, qlen);
+	val_strn(w, s, len);
 }
 
 static const char digit_pairs[200] =
@@ -418,15 +456,8 @@ static void put_decimal(struct jsonwrt *w, uint64_t v)
 	w->len += n;
 }
 
-void jsonwrt_u64(struct jsonwrt *w, const char *key, uint64_t v)
+static inline void val_i64(struct jsonwrt *w, int64_t v)
 {
-	begin_value(w, key);
-	put_decimal(w, v);
-}
-
-void jsonwrt_i64(struct jsonwrt *w, const char *key, int64_t v)
-{
-	begin_value(w, key);
 	if (v < 0) {
 		put(w, '-');
 		/* The magnitude in unsigned arithmetic: also right for INT64_MIN. */
@@ -436,14 +467,12 @@ void jsonwrt_i64(struct jsonwrt *w, const char *key, int64_t v)
 	}
 }
 
-void jsonwrt_hex(struct jsonwrt *w, const char *key, uint64_t v)
+static inline void val_hex(struct jsonwrt *w, uint64_t v)
 {
 	/* Hex digits: one per started nibble, at least one. */
 	unsigned n = v ? (unsigned)(67 - __builtin_clzll(v)) / 4 : 1;
-	char *o, *p;
+	char *o = reserve(w, n + 4), *p;
 
-	begin_value(w, key);
-	o = reserve(w, n + 4);
 	memcpy(o, "\"0x", 3);
 	p = o + 3 + n;
 	*p = '"';
@@ -454,19 +483,47 @@ void jsonwrt_hex(struct jsonwrt *w, const char *key, uint64_t v)
 	w->len += n + 4;
 }
 
-void jsonwrt_bool(struct jsonwrt *w, const char *key, bool v)
+static inline void val_bool(struct jsonwrt *w, bool v)
 {
-	begin_value(w, key);
 	if (v)
 		put_bytes(w, "true", 4);
 	else
 		put_bytes(w, "false", 5);
 }
 
+static inline void val_null(struct jsonwrt *w)
+{
+	put_bytes(w, "null", 4);
+}
+
+/* Each value writer twice: with a key to quote, and with a key quoted beforehand. */
+#define WRITERS(name, type, val)							\
+	void jsonwrt_##name(struct jsonwrt *w, const char *key, type v)			\
+	{										\
+		begin_value(w, key);							\
+		val(w, v);								\
+	}										\
+	void jsonwrt_##name##_q(struct jsonwrt *w, const char *q, size_t qlen, type v)	\
+	{										\
+		begin_member_q(w, q, qlen);						\
+		val(w, v);								\
+	}
+
+WRITERS(u64, uint64_t, put_decimal)
+WRITERS(i64, int64_t, val_i64)
+WRITERS(hex, uint64_t, val_hex)
+WRITERS(bool, bool, val_bool)
+
 void jsonwrt_null(struct jsonwrt *w, const char *key)
 {
 	begin_value(w, key);
-	put_bytes(w, "null", 4);
+	val_null(w);
+}
+
+void jsonwrt_null_q(struct jsonwrt *w, const char *q, size_t qlen)
+{
+	begin_member_q(w, q, qlen);
+	val_null(w);
 }
 
 void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t len)

@@ -116,6 +116,31 @@ void jsonwrt_null(struct jsonwrt *w, const char *key);
  * "/tmp" gives "2f746d70"; len 0 gives "". */
 void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t len);
 
+/* The same writers for keys known when the program is built, for the loops that
+ * write a member per VMA: the key is quoted by the compiler, so it is neither
+ * measured nor checked when written.  KEY must be a string literal of printable
+ * ASCII without '"' or '\\' (the one thing the writer does not check here).
+ *
+ *	jsonwrt_u64_k(&w, "rss", 4096);		"rss": 4096
+ *
+ * The _q functions behind them take the quoted key with its colon, "\"rss\":", and
+ * its length; JSONWRT_QUOTED(KEY) gives both. */
+#define JSONWRT_QUOTED(key) ("\"" key "\":"), (sizeof(key) + 2)
+#define jsonwrt_str_k(w, key, s) jsonwrt_str_q((w), JSONWRT_QUOTED(key), (s))
+#define jsonwrt_strn_k(w, key, s, len) jsonwrt_strn_q((w), JSONWRT_QUOTED(key), (s), (len))
+#define jsonwrt_u64_k(w, key, v) jsonwrt_u64_q((w), JSONWRT_QUOTED(key), (v))
+#define jsonwrt_i64_k(w, key, v) jsonwrt_i64_q((w), JSONWRT_QUOTED(key), (v))
+#define jsonwrt_hex_k(w, key, v) jsonwrt_hex_q((w), JSONWRT_QUOTED(key), (v))
+#define jsonwrt_bool_k(w, key, v) jsonwrt_bool_q((w), JSONWRT_QUOTED(key), (v))
+#define jsonwrt_null_k(w, key) jsonwrt_null_q((w), JSONWRT_QUOTED(key))
+void jsonwrt_str_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s);
+void jsonwrt_strn_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len);
+void jsonwrt_u64_q(struct jsonwrt *w, const char *q, size_t qlen, uint64_t v);
+void jsonwrt_i64_q(struct jsonwrt *w, const char *q, size_t qlen, int64_t v);
+void jsonwrt_hex_q(struct jsonwrt *w, const char *q, size_t qlen, uint64_t v);
+void jsonwrt_bool_q(struct jsonwrt *w, const char *q, size_t qlen, bool v);
+void jsonwrt_null_q(struct jsonwrt *w, const char *q, size_t qlen);
+
 /* Hand every byte written so far to the stream (fwrite, not fflush).  Only needed to
  * interleave other output or to show a partial document; jsonwrt_finish() does it. */
 void jsonwrt_flush(struct jsonwrt *w);

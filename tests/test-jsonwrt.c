@@ -148,6 +148,75 @@ static void write_sample(struct jsonwrt *w)
 	jsonwrt_finish(w);
 }
 
+/* write_sample() with the writers of keys quoted when the program is built (the
+ * _k macros): the same document, byte for byte. */
+static void write_sample_k(struct jsonwrt *w)
+{
+	jsonwrt_object_open(w, NULL);
+	jsonwrt_u64_k(w, "u", UINT64_MAX);
+	jsonwrt_i64_k(w, "i", INT64_MIN);
+	jsonwrt_i64_k(w, "j", INT64_MAX);
+	jsonwrt_i64_k(w, "z", 0);
+	jsonwrt_hex_k(w, "h", 0x1f00);
+	jsonwrt_hex_k(w, "h0", 0);
+	jsonwrt_hex_k(w, "hmax", UINT64_MAX);
+	jsonwrt_str_k(w, "s", "x\"y\\z\n");
+	jsonwrt_strn_k(w, "n", NULL, 0);
+	jsonwrt_hexbytes(w, "b", "/tmp", 4);
+	jsonwrt_hexbytes(w, "b0", "", 0);
+	jsonwrt_array_open(w, "a");
+	jsonwrt_bool_k(w, "ignored in an array", true);
+	jsonwrt_bool_k(w, "ignored in an array", false);
+	jsonwrt_null_k(w, "ignored");
+	jsonwrt_object_open(w, NULL);
+	jsonwrt_object_close(w);
+	jsonwrt_array_open(w, NULL);
+	jsonwrt_array_close(w);
+	jsonwrt_array_open(w, NULL);
+	jsonwrt_u64_k(w, "ignored", 7);
+	jsonwrt_array_close(w);
+	jsonwrt_array_close(w);
+	jsonwrt_object_open(w, "o");
+	jsonwrt_u64_k(w, "", 1);
+	jsonwrt_object_close(w);
+	jsonwrt_object_close(w);
+	jsonwrt_finish(w);
+}
+
+static void test_quoted_keys(void)
+{
+	for (int pretty = 0; pretty < 2; pretty++) {
+		struct membuf a, b;
+		struct jsonwrt w;
+
+		mem_open(&a);
+		jsonwrt_init(&w, a.f, pretty);
+		write_sample(&w);
+		mem_close(&a);
+		mem_open(&b);
+		jsonwrt_init(&w, b.f, pretty);
+		write_sample_k(&w);
+		mem_close(&b);
+		tap_ok(a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
+		       "%s: keys quoted when built write the same document (%zu and %zu bytes)",
+		       pretty ? "pretty" : "compact", a.len, b.len);
+		free(a.data);
+		free(b.data);
+	}
+
+	/* at the top level the key is not written either */
+	struct membuf m;
+	struct jsonwrt w;
+	mem_open(&m);
+	jsonwrt_init(&w, m.f, false);
+	jsonwrt_u64_k(&w, "top", 1);
+	jsonwrt_str_k(&w, "top", "x");
+	jsonwrt_finish(&w);
+	mem_close(&m);
+	check_bytes(m.data, m.len, S("1\n\"x\"\n"), "top level: two values, keys left out");
+	free(m.data);
+}
+
 static void test_exact(void)
 {
 	struct membuf m;
@@ -902,6 +971,7 @@ out:
 int main(void)
 {
 	test_exact();
+	test_quoted_keys();
 	test_utf8_valid();
 	test_jq();
 	return tap_done();
