@@ -7,6 +7,7 @@
 
 #include "elfinfo.h"
 #include "jsonwrt.h"
+#include "parallel.h"
 #include "render.h"
 #include "sources.h"
 #include "views.h"
@@ -24,38 +25,38 @@ static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
 static void figures(struct jsonwrt *w, const struct layout *L, const struct figures *f,
 		    bool with_count)
 {
-	jsonwrt_u64(w, "size", f->size);
+	jsonwrt_u64_k(w, "size", f->size);
 	if (L->figures_unknown) {
-		jsonwrt_null(w, "rss");
-		jsonwrt_null(w, "pss");
-		jsonwrt_null(w, "shared");
-		jsonwrt_null(w, "private");
-		jsonwrt_null(w, "swap");
-		jsonwrt_null(w, "dirty");
+		jsonwrt_null_k(w, "rss");
+		jsonwrt_null_k(w, "pss");
+		jsonwrt_null_k(w, "shared");
+		jsonwrt_null_k(w, "private");
+		jsonwrt_null_k(w, "swap");
+		jsonwrt_null_k(w, "dirty");
 	} else {
-		jsonwrt_u64(w, "rss", f->rss);
-		jsonwrt_u64(w, "pss", f->pss);
-		jsonwrt_u64(w, "shared", f->shared);
-		jsonwrt_u64(w, "private", f->priv);
-		jsonwrt_u64(w, "swap", f->swap);
-		jsonwrt_u64(w, "dirty", f->dirty);
+		jsonwrt_u64_k(w, "rss", f->rss);
+		jsonwrt_u64_k(w, "pss", f->pss);
+		jsonwrt_u64_k(w, "shared", f->shared);
+		jsonwrt_u64_k(w, "private", f->priv);
+		jsonwrt_u64_k(w, "swap", f->swap);
+		jsonwrt_u64_k(w, "dirty", f->dirty);
 	}
 	if (with_count)
-		jsonwrt_u64(w, "vmas", f->vmas);
+		jsonwrt_u64_k(w, "vmas", f->vmas);
 }
 
 void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v)
 {
-	jsonwrt_str(w, "region", region_name(v->region));
-	jsonwrt_str(w, "role", role_name(v->role));
+	jsonwrt_str_k(w, "region", region_name(v->region));
+	jsonwrt_str_k(w, "role", role_name(v->role));
 	if (v->object >= 0)
-		jsonwrt_str(w, "object", layout_object_path(L, &L->objects[v->object]));
+		jsonwrt_str_k(w, "object", layout_object_path(L, &L->objects[v->object]));
 	else
-		jsonwrt_null(w, "object");
+		jsonwrt_null_k(w, "object");
 	if (v->tid)
-		jsonwrt_i64(w, "tid", v->tid);
+		jsonwrt_i64_k(w, "tid", v->tid);
 	else
-		jsonwrt_null(w, "tid");
+		jsonwrt_null_k(w, "tid");
 }
 
 /* Where the model came from: {"kind", "path", "figures"}; for a core, what it
@@ -158,7 +159,7 @@ static void dev(struct jsonwrt *w, uint32_t major, uint32_t minor)
 	} else {
 		snprintf(b, sizeof(b), "%02x:%02x", major, minor);
 	}
-	jsonwrt_str(w, "dev", b);
+	jsonwrt_str_k(w, "dev", b);
 }
 
 static void process(struct jsonwrt *w, const struct layout *L)
@@ -353,7 +354,22 @@ static size_t first_extra(const struct vma_list *l, size_t i)
 	return lo;
 }
 
-/* VMA i as an element of "vmas". */
+/* The smaps keys quoted once, for jsonwrt_u64_q(): "\"Rss\":". */
+static struct {
+	char q[SF_COUNT][40];
+	size_t len[SF_COUNT];
+} smaps_keys;
+
+static void smaps_keys_init(void)
+{
+	for (int k = 0; k < SF_COUNT; k++) {
+		int n = snprintf(smaps_keys.q[k], sizeof(smaps_keys.q[k]), "\"%s\":",
+				 smaps_field_name(k));
+		smaps_keys.len[k] = n > 0 && (size_t)n < sizeof(smaps_keys.q[k]) ? (size_t)n : 0;
+	}
+}
+
+/* VMA i as an element of "vmas"; smaps_keys_init() must have run. */
 static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 {
 	const struct vma_list *l = &L->vmas;
@@ -364,27 +380,27 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	};
 
 	jsonwrt_object_open(w, NULL);
-	jsonwrt_hex(w, "start", v->start);
-	jsonwrt_hex(w, "end", v->end);
-	jsonwrt_hex(w, "offset", v->offset);
-	jsonwrt_str(w, "perms", perms);
+	jsonwrt_hex_k(w, "start", v->start);
+	jsonwrt_hex_k(w, "end", v->end);
+	jsonwrt_hex_k(w, "offset", v->offset);
+	jsonwrt_str_k(w, "perms", perms);
 	dev(w, v->dev_major, v->dev_minor);
-	jsonwrt_u64(w, "inode", v->inode);
+	jsonwrt_u64_k(w, "inode", v->inode);
 	if (v->name_kind == VMA_NAME_NONE)
-		jsonwrt_null(w, "path");
+		jsonwrt_null_k(w, "path");
 	else
 		path(w, "path", "path_bytes", vma_name(l, v), v->name_len);
-	jsonwrt_bool(w, "deleted", v->deleted);
+	jsonwrt_bool_k(w, "deleted", v->deleted);
 	render_json_vma_role(w, L, v);
 	struct figures f = { 0 };
 	figures_add_vma(&f, v);
 	figures(w, L, &f, false);
 	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped)
-		jsonwrt_u64(w, "dumped", L->offline->dumped[i]);
+		jsonwrt_u64_k(w, "dumped", L->offline->dumped[i]);
 	jsonwrt_object_open(w, "smaps");
 	if (v->has_figures)
 		for (int k = 0; k < SF_COUNT; k++)
-			jsonwrt_u64(w, smaps_field_name(k), v->fig[k]);
+			jsonwrt_u64_q(w, smaps_keys.q[k], smaps_keys.len[k], v->fig[k]);
 	/* fields of a newer kernel, by name */
 	for (size_t x = l->n_extra ? first_extra(l, i) : 0; x < l->n_extra && l->extra[x].vma == i;
 	     x++)
@@ -399,133 +415,56 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	jsonwrt_object_close(w);
 }
 
-/* Rendering "vmas" on two cores: the selected VMAs are cut into chunks; this thread
- * writes the even chunks straight to the stream, a second thread renders each odd
- * chunk into one of two memory buffers, which this thread then copies to the stream
- * in its turn.  The output is byte for byte that of one thread. */
-struct vma_part {
-	FILE *mem;		/* open_memstream on buf */
-	char *buf;
-	size_t len;
-	bool ready;		/* rendered, not yet copied */
-};
-
-struct vma_job {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
+/* Rendering "vmas" on two threads (parallel.h): the second thread's writer
+ * continues the array as it stood when the work began. */
+struct vmas_job {
 	const struct layout *L;
 	const size_t *rows;	/* the selected VMAs */
-	size_t n, chunk;	/* how many; VMAs per chunk */
-	const struct jsonwrt *main;	/* the writer being continued */
-	struct vma_part part[2];
-	bool stop;
+	struct jsonwrt *w;	/* the calling thread's writer */
+	struct jsonwrt *at;	/* a copy of it at the start */
+	struct jsonwrt *other;	/* the second thread's writer */
 };
 
-static void *vma_worker(void *arg)
+static void vmas_render(void *ctx, bool own, FILE *out, size_t start, size_t end)
 {
-	struct vma_job *j = arg;
-	struct jsonwrt *w = malloc(sizeof(*w));
-	size_t nchunks = (j->n + j->chunk - 1) / j->chunk;
+	struct vmas_job *j = ctx;
+	struct jsonwrt *w = j->w;
 
-	if (!w)
-		return NULL;
-	for (size_t k = 1; k < nchunks; k += 2) {
-		struct vma_part *p = &j->part[(k / 2) % 2];
-		pthread_mutex_lock(&j->lock);
-		while (p->ready && !j->stop)
-			pthread_cond_wait(&j->cond, &j->lock);
-		bool stop = j->stop;
-		pthread_mutex_unlock(&j->lock);
-		if (stop)
-			break;
-		fseeko(p->mem, 0, SEEK_SET);
-		jsonwrt_init_continuation(w, p->mem, j->main);
-		size_t end = (k + 1) * j->chunk < j->n ? (k + 1) * j->chunk : j->n;
-		for (size_t r = k * j->chunk; r < end; r++)
-			vma_object(w, j->L, j->rows[r]);
-		jsonwrt_flush(w);
-		fflush(p->mem);
-		pthread_mutex_lock(&j->lock);
-		p->len = ferror(p->mem) ? SIZE_MAX : (size_t)ftello(p->mem);
-		p->ready = true;
-		pthread_cond_broadcast(&j->cond);
-		pthread_mutex_unlock(&j->lock);
+	if (!own) {
+		w = j->other;
+		jsonwrt_init_continuation(w, out, j->at);
 	}
-	free(w);
-	return NULL;
+	for (size_t r = start; r < end; r++)
+		vma_object(w, j->L, j->rows[r]);
+	if (!own)
+		jsonwrt_flush(w);
 }
 
-/* Two threads when there is enough to share; returns false when it could not
- * start them (the caller renders alone). */
+static void vmas_flush(void *ctx)
+{
+	struct vmas_job *j = ctx;
+
+	jsonwrt_flush(j->w);
+}
+
+/* Returns false when the work could not be shared (the caller renders alone). */
 static bool vmas_parallel(struct jsonwrt *w, const struct layout *L, const size_t *rows,
 			  size_t n)
 {
-	/* the worker continues the array as it stands now: a copy of the writer's
-	 * state, since this thread goes on changing it */
-	struct jsonwrt *at = malloc(sizeof(*at));
-	struct vma_job j = { .L = L, .rows = rows, .n = n, .main = at };
-	pthread_t t;
+	struct vmas_job j = { .L = L, .rows = rows, .w = w };
+	struct parallel_job job = { .n = n, .render = vmas_render, .flush = vmas_flush,
+				    .ctx = &j };
 	bool ok = false;
 
-	if (!at)
-		return false;
-	memcpy(at, w, sizeof(*at));
-
-	/* about 256 chunks, at least 16 VMAs each: a few hundred KiB a buffer at most */
-	j.chunk = n / 256 > 16 ? n / 256 : 16;
-	for (int i = 0; i < 2; i++) {
-		j.part[i].mem = open_memstream(&j.part[i].buf, &j.part[i].len);
-		if (!j.part[i].mem)
-			goto out;
+	j.at = malloc(sizeof(*j.at));
+	j.other = malloc(sizeof(*j.other));
+	if (j.at && j.other) {
+		/* the calling thread goes on changing its writer */
+		memcpy(j.at, w, sizeof(*j.at));
+		ok = parallel_render(w->out, &job);
 	}
-	pthread_mutex_init(&j.lock, NULL);
-	pthread_cond_init(&j.cond, NULL);
-	if (pthread_create(&t, NULL, vma_worker, &j) != 0) {
-		pthread_cond_destroy(&j.cond);
-		pthread_mutex_destroy(&j.lock);
-		goto out;
-	}
-	size_t nchunks = (n + j.chunk - 1) / j.chunk;
-	for (size_t k = 0; k < nchunks; k++) {
-		size_t end = (k + 1) * j.chunk < n ? (k + 1) * j.chunk : n;
-		if (k % 2 == 0) {
-			for (size_t r = k * j.chunk; r < end; r++)
-				vma_object(w, L, rows[r]);
-			continue;
-		}
-		struct vma_part *p = &j.part[(k / 2) % 2];
-		pthread_mutex_lock(&j.lock);
-		while (!p->ready)
-			pthread_cond_wait(&j.cond, &j.lock);
-		pthread_mutex_unlock(&j.lock);
-		if (p->len == SIZE_MAX) {
-			/* the buffer could not take it (no memory): render it here */
-			for (size_t r = k * j.chunk; r < end; r++)
-				vma_object(w, L, rows[r]);
-		} else {
-			jsonwrt_flush(w);
-			fwrite_unlocked(p->buf, 1, p->len, w->out);
-		}
-		pthread_mutex_lock(&j.lock);
-		p->ready = false;
-		pthread_cond_broadcast(&j.cond);
-		pthread_mutex_unlock(&j.lock);
-	}
-	pthread_mutex_lock(&j.lock);
-	j.stop = true;
-	pthread_cond_broadcast(&j.cond);
-	pthread_mutex_unlock(&j.lock);
-	pthread_join(t, NULL);
-	pthread_cond_destroy(&j.cond);
-	pthread_mutex_destroy(&j.lock);
-	ok = true;
-out:
-	for (int i = 0; i < 2; i++) {
-		if (j.part[i].mem)
-			fclose(j.part[i].mem);
-		free(j.part[i].buf);
-	}
-	free(at);
+	free(j.at);
+	free(j.other);
 	return ok;
 }
 
@@ -533,7 +472,9 @@ static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_sel
 {
 	const struct vma_list *l = &L->vmas;
 	size_t n = 0, *rows = malloc((l->n ? l->n : 1) * sizeof(*rows));
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+	pthread_once(&once, smaps_keys_init);
 	jsonwrt_array_open(w, "vmas");
 	if (rows)
 		for (size_t i = 0; i < l->n; i++)
