@@ -206,131 +206,117 @@ static const char *object_or_name(const struct layout *L, const struct vma *v, s
 	return vma_name(&L->vmas, v);
 }
 
-/* s into buf (len bytes), cut to fit. */
-static void copy_str(char *buf, size_t len, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!len)
-		return;
-	if (n >= len)
-		n = len - 1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-}
-
-bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *buf,
-		  size_t len, uint64_t *num)
+bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len,
+		 struct cell *c)
 {
 	const struct vma *v = &L->vmas.v[i];
-	uint64_t x = 0;
-	const char *s;
-	size_t sl;
 
 	build();
-	buf[0] = '\0';
-	*num = 0;
+	c->kind = CELL_UNKNOWN;
+	c->x = 0;
+	c->s = "";
+	c->sl = 0;
+	if (len)
+		buf[0] = '\0';
 	if (id < 0 || (size_t)id >= n_columns)
 		return false;
 	if (col_field[id] >= 0) {
 		if (!v->has_figures)
 			return false;
-		x = v->fig[col_field[id]];
+		c->x = v->fig[col_field[id]];
 		goto size;
 	}
 	if (col_extra[id] == 1) {
 		if (v->thp_eligible < 0)
 			return false;
-		x = (uint64_t)v->thp_eligible;
+		c->x = (uint64_t)v->thp_eligible;
 		goto number;
 	}
 	if (col_extra[id] == 2) {
 		if (v->protection_key < 0)
 			return false;
-		x = (uint64_t)v->protection_key;
+		c->x = (uint64_t)v->protection_key;
 		goto number;
 	}
 	switch (id) {
 	case COL_START:
-		x = v->start;
+		c->x = v->start;
 		goto address;
 	case COL_END:
-		x = v->end;
+		c->x = v->end;
 		goto address;
 	case COL_OFFSET:
-		x = v->offset;
+		c->x = v->offset;
 		goto address;
 	case COL_ADDRESS:
 		snprintf(buf, len, "%08" PRIx64 "-%08" PRIx64, v->start, v->end);
-		return true;
+		goto text_in_buf;
 	case COL_SIZE:
-		x = v->end - v->start;
+		c->x = v->end - v->start;
 		goto size;
 	case COL_RSS:
 		if (L->figures_unknown)
 			return false;
-		x = v->fig[SF_RSS];
+		c->x = v->fig[SF_RSS];
 		goto size;
 	case COL_PSS:
 		if (L->figures_unknown)
 			return false;
-		x = v->fig[SF_PSS];
+		c->x = v->fig[SF_PSS];
 		goto size;
 	case COL_SHARE:
 		if (L->figures_unknown)
 			return false;
-		x = v->fig[SF_SHARED_CLEAN] + v->fig[SF_SHARED_DIRTY];
+		c->x = v->fig[SF_SHARED_CLEAN] + v->fig[SF_SHARED_DIRTY];
 		goto size;
 	case COL_PRIVATE:
 		if (L->figures_unknown)
 			return false;
-		x = v->fig[SF_PRIVATE_CLEAN] + v->fig[SF_PRIVATE_DIRTY];
+		c->x = v->fig[SF_PRIVATE_CLEAN] + v->fig[SF_PRIVATE_DIRTY];
 		goto size;
 	case COL_SWAP:
 		if (L->figures_unknown)
 			return false;
-		x = v->fig[SF_SWAP];
+		c->x = v->fig[SF_SWAP];
 		goto size;
 	case COL_DIRTY:
 		if (L->figures_unknown)
 			return false;
-		x = v->fig[SF_SHARED_DIRTY] + v->fig[SF_PRIVATE_DIRTY];
+		c->x = v->fig[SF_SHARED_DIRTY] + v->fig[SF_PRIVATE_DIRTY];
 		goto size;
 	case COL_PERMS:
 		if (len >= 5)
 			perms_str(buf, v->perms);
-		return true;
+		goto text_in_buf;
 	case COL_ROLE:
-		copy_str(buf, len, role_name(v->role));
-		return true;
+		c->s = role_name(v->role);
+		goto text;
 	case COL_REGION:
-		copy_str(buf, len, region_name(v->region));
-		return true;
+		c->s = region_name(v->region);
+		goto text;
 	case COL_OBJECT:
-		s = object_or_name(L, v, &sl);
+		c->s = object_or_name(L, v, &c->sl);
 		goto name;
 	case COL_PATH:
-		s = vma_name(&L->vmas, v);
-		sl = v->name_len;
+		c->s = vma_name(&L->vmas, v);
+		c->sl = v->name_len;
 		goto name;
 	case COL_DELETED:
-		x = v->deleted;
-		snprintf(buf, len, "%d", (int)v->deleted);
-		*num = x;
-		return true;
+		c->x = v->deleted;
+		goto number;
 	case COL_DEV:
 		snprintf(buf, len, "%02x:%02x", v->dev_major, v->dev_minor);
-		return true;
+		goto text_in_buf;
 	case COL_INODE:
-		x = v->inode;
+		c->x = v->inode;
 		goto number;
 	case COL_TID:
 		if (!v->tid)
 			return false;
-		x = (uint64_t)v->tid;
+		c->x = (uint64_t)v->tid;
 		goto number;
 	case COL_PID:
-		x = (uint64_t)L->pid;
+		c->x = (uint64_t)L->pid;
 		goto number;
 	case COL_VMFLAGS: {
 		size_t o = 0;
@@ -340,34 +326,135 @@ bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *bu
 			if (v->vmflags & VMF_BIT(k))
 				o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "",
 						      vma_flag_name(k));
-		return true;
+		goto text_in_buf;
 	}
 	default:
 		return false;
 	}
 address:
-	*num = x;
-	if (len >= 24)
-		fmt_hex(buf, x);
-	else
-		snprintf(buf, len, "0x%" PRIx64, x);
+	c->kind = CELL_ADDRESS;
 	return true;
 size:
-	*num = x;
-	size_human(buf, len, x, bytes);
+	c->kind = CELL_SIZE;
 	return true;
 number:
-	*num = x;
-	if (len >= 24)
-		fmt_u64(buf, x);
-	else
-		snprintf(buf, len, "%" PRIu64, x);
+	c->kind = CELL_NUMBER;
+	return true;
+text_in_buf:
+	c->s = len ? buf : "";
+text:
+	c->kind = CELL_TEXT;
+	c->sl = strlen(c->s);
 	return true;
 name:
-	if (!sl)
+	if (!c->sl)
 		return false;
-	name_printable(buf, len, s, sl, len > 8 ? len - 8 : 1, false);
+	c->kind = CELL_NAME;
 	return true;
+}
+
+/* Whether the name cell is shown as it is: plain printable ASCII that fits. */
+static bool name_as_is(const struct cell *c, size_t len)
+{
+	if (c->sl > (len > 8 ? len - 8 : 1) || c->sl >= len)
+		return false;
+	for (size_t k = 0; k < c->sl; k++)
+		if ((unsigned char)c->s[k] < 0x20 || (unsigned char)c->s[k] >= 0x7f)
+			return false;
+	return true;
+}
+
+size_t cell_format(const struct cell *c, bool bytes, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return 0;
+	switch (c->kind) {
+	case CELL_UNKNOWN:
+		break;
+	case CELL_ADDRESS:
+		if (len >= 24)
+			n = strlen(fmt_hex(buf, c->x));
+		else
+			n = (size_t)snprintf(buf, len, "0x%" PRIx64, c->x);
+		break;
+	case CELL_SIZE:
+		n = size_human_n(buf, len, c->x, bytes);
+		break;
+	case CELL_NUMBER:
+		if (len >= 24)
+			n = strlen(fmt_u64(buf, c->x));
+		else
+			n = (size_t)snprintf(buf, len, "%" PRIu64, c->x);
+		break;
+	case CELL_TEXT:
+		n = c->sl < len ? c->sl : len - 1;
+		if (c->s != buf)
+			memcpy(buf, c->s, n);
+		break;
+	case CELL_NAME:
+		if (name_as_is(c, len)) {
+			n = c->sl;
+			memcpy(buf, c->s, n);
+		} else {
+			n = strlen(name_printable(buf, len, c->s, c->sl, len > 8 ? len - 8 : 1,
+						  false));
+		}
+		break;
+	}
+	if (n >= len)
+		n = len - 1;
+	buf[n] = '\0';
+	return n;
+}
+
+/* Display columns of a UTF-8 string: continuation bytes take none. */
+static size_t text_columns(const char *s, size_t n)
+{
+	size_t w = 0;
+
+	for (size_t k = 0; k < n; k++)
+		w += ((unsigned char)s[k] & 0xc0) != 0x80;
+	return w;
+}
+
+size_t cell_width(const struct cell *c, bool bytes, char *buf, size_t len)
+{
+	size_t n = 1;
+
+	switch (c->kind) {
+	case CELL_UNKNOWN:
+		return 0;
+	case CELL_ADDRESS:
+		/* "0x" and a digit per started nibble */
+		return 2 + (c->x ? (size_t)(67 - __builtin_clzll(c->x)) / 4 : 1);
+	case CELL_NUMBER:
+		for (uint64_t x = c->x; x >= 10; x /= 10)
+			n++;
+		return n;
+	case CELL_TEXT:
+		return text_columns(c->s, c->sl);
+	case CELL_NAME:
+		if (name_as_is(c, len))
+			return c->sl;
+		break;
+	case CELL_SIZE:
+		break;
+	}
+	n = cell_format(c, bytes, buf, len);
+	return text_columns(buf, n);
+}
+
+bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *buf,
+		  size_t len, uint64_t *num)
+{
+	struct cell c;
+	bool known = column_cell(id, L, i, buf, len, &c);
+
+	*num = c.x;
+	cell_format(&c, bytes, buf, len);
+	return known;
 }
 
 /* ------------------------------------------------------------------ filters */

@@ -72,6 +72,38 @@ int columns_parse_list(const char *list, int *ids, size_t *n, size_t cap, char *
 bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *buf,
 		  size_t len, uint64_t *num);
 
+/* A cell of the table before it is formatted: the value of a column for one VMA,
+ * in the form that costs least to measure.  column_value() is column_cell() and
+ * cell_format(); a table first measures every cell with cell_width(), then
+ * formats it. */
+struct cell {
+	enum {
+		CELL_UNKNOWN,	/* empty */
+		CELL_ADDRESS,	/* x, shown in hex */
+		CELL_SIZE,	/* x bytes */
+		CELL_NUMBER,	/* x in decimal */
+		CELL_TEXT,	/* the sl bytes at s, ASCII */
+		CELL_NAME,	/* a path or name, sl bytes at s, escaped when shown */
+	} kind;
+	uint64_t x;
+	const char *s;		/* into L, a static string, or the caller's buffer */
+	size_t sl;
+};
+
+/* Column id of VMA i of L into *c.  Text that has to be made (the dev, the flags)
+ * goes into buf (len bytes), to which c->s then points.  Returns false when the
+ * value is unknown (c->kind CELL_UNKNOWN). */
+bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len,
+		 struct cell *c);
+
+/* The text of c into buf (len bytes, NUL-terminated; at least 24 for numbers),
+ * sizes in human units unless bytes; returns its length in bytes. */
+size_t cell_format(const struct cell *c, bool bytes, char *buf, size_t len);
+
+/* The display width of c's text (a column per character), with buf (len bytes) as
+ * scratch; without formatting when the width follows from the value. */
+size_t cell_width(const struct cell *c, bool bytes, char *buf, size_t len);
+
 /* ------------------------------------------------------------------ filters */
 
 struct vma_filter {

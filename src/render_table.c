@@ -4,10 +4,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libsmartcols.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "parallel.h"
 #include "views.h"
 
 /* Big enough for any cell: names are cut by name_printable() to fit. */
@@ -78,60 +80,187 @@ static void setup(struct libscols_table *tb, FILE *out, const struct table_opts 
 	scols_table_enable_colors(tb, t->color);
 }
 
-/* Display columns of a UTF-8 string: continuation bytes take none. */
-static size_t text_columns(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /* The aligned table, printed as it goes: a first pass measures each column's width,
  * the second prints.  It lays the table out as libsmartcols does (one space between
  * columns, numbers right-aligned, the last column not padded) without holding the
- * cells of every row in memory: a process can have tens of thousands of VMAs. */
-static int print_aligned(FILE *out, const struct layout *L, const size_t *r, size_t n,
-			 const struct table_opts *t, char *cell)
-{
-	size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof(*w));
-	uint64_t num;
+ * cells of every row in memory: a process can have tens of thousands of VMAs.  Both
+ * passes run on two threads for a long table. */
+/* A line is built in memory and written with the lines before it, a block at a
+ * time: most cells are a few bytes, too few for a stdio call each. */
+struct linebuf {
+	char *b;
+	size_t len, cap;
+};
 
-	if (!w)
-		return -1;
+struct aligned {
+	FILE *out;
+	const struct layout *L;
+	const size_t *r;	/* the rows: indexes of VMAs */
+	size_t n;
+	const struct table_opts *t;
+	const struct column **col;	/* the columns shown */
+	size_t *w;		/* each column's width */
+	size_t *w2;		/* the second thread's widths, merged into w */
+	char *cell[2];		/* a cell buffer for each thread */
+	struct linebuf *lb;	/* an output buffer for each thread */
+	size_t line_max;	/* bytes a line can take */
+	size_t from, to;	/* the second thread's rows in the first pass */
+};
+
+/* The widths of the cells of rows [from, to) into w (which holds the minimum). */
+static void measure(const struct aligned *a, size_t *w, char *cell, size_t from, size_t to)
+{
+	struct cell c;
+
+	for (size_t k = 0; k < a->t->ncols; k++) {
+		int id = a->t->cols[k];
+		for (size_t r = from; r < to; r++) {
+			column_cell(id, a->L, a->r[r], cell, CELL, &c);
+			size_t cw = cell_width(&c, a->t->bytes, cell, CELL);
+			if (cw > w[k])
+				w[k] = cw;
+		}
+	}
+}
+
+static void *measure_thread(void *arg)
+{
+	struct aligned *a = arg;
+
+	measure(a, a->w2, a->cell[1], a->from, a->to);
+	return NULL;
+}
+
+static void linebuf_flush(struct linebuf *lb, FILE *out)
+{
+	if (lb->len)
+		fwrite_unlocked(lb->b, 1, lb->len, out);
+	lb->len = 0;
+}
+
+/* One line: the header when k == 0, else row k - 1.  lb has room for a line. */
+static void print_line(const struct aligned *a, struct linebuf *lb, char *cell, size_t k)
+{
+	const struct table_opts *t = a->t;
+	char *o = lb->b + lb->len;
+	struct cell c;
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *text = a->col[i]->name;
+		size_t len, cw;
+		if (k > 0) {
+			column_cell(t->cols[i], a->L, a->r[k - 1], cell, CELL, &c);
+			len = cell_format(&c, t->bytes, cell, CELL);
+			/* only names hold more than ASCII */
+			cw = c.kind == CELL_NAME ? cell_width(&c, t->bytes, cell, CELL) : len;
+			text = cell;
+		} else {
+			cw = len = strlen(text);
+		}
+		size_t pad = a->w[i] > cw ? a->w[i] - cw : 0;
+		bool right = a->col[i]->flags & SCOLS_FL_RIGHT, last = i + 1 == t->ncols;
+		if (right) {
+			memset(o, ' ', pad);
+			o += pad;
+		}
+		memcpy(o, text, len);
+		o += len;
+		if (!right && !last) {
+			memset(o, ' ', pad);
+			o += pad;
+		}
+		*o++ = last ? '\n' : ' ';
+	}
+	lb->len = (size_t)(o - lb->b);
+}
+
+/* parallel_render(): its rows are the rows of the table. */
+static void print_rows(void *ctx, bool own, FILE *out, size_t start, size_t end)
+{
+	const struct aligned *a = ctx;
+	int th = own ? 0 : 1;
+	struct linebuf *lb = &a->lb[th];
+
+	for (size_t k = start; k < end; k++) {
+		if (lb->cap - lb->len < a->line_max)
+			linebuf_flush(lb, out);
+		print_line(a, lb, a->cell[th], k + 1);
+	}
+	linebuf_flush(lb, out);
+}
+
+static void no_flush(void *ctx)
+{
+	(void)ctx;
+}
+
+static int print_aligned(FILE *out, const struct layout *L, const size_t *r, size_t n,
+			 const struct table_opts *t)
+{
+	size_t ncols = t->ncols ? t->ncols : 1;
+	struct aligned a = { .out = out, .L = L, .r = r, .n = n, .t = t };
+	int rc = -1;
+
+	a.col = calloc(ncols, sizeof(*a.col));
+	a.w = calloc(ncols, sizeof(*a.w));
+	a.w2 = calloc(ncols, sizeof(*a.w2));
+	a.cell[0] = malloc(CELL);
+	a.cell[1] = malloc(CELL);
+	if (!a.col || !a.w || !a.w2 || !a.cell[0] || !a.cell[1])
+		goto out;
 	for (size_t c = 0; c < t->ncols; c++) {
+		a.col[c] = column_get((size_t)t->cols[c]);
 		if (!t->noheadings)
-			w[c] = strlen(column_get((size_t)t->cols[c])->name);
-		for (size_t k = 0; k < n; k++) {
-			column_value(t->cols[c], L, r[k], t->bytes, cell, CELL, &num);
-			size_t cw = text_columns(cell);
-			if (cw > w[c])
-				w[c] = cw;
-		}
+			a.w[c] = strlen(a.col[c]->name);
 	}
-	for (size_t k = t->noheadings ? 1 : 0; k <= n; k++) {
-		for (size_t c = 0; c < t->ncols; c++) {
-			const struct column *col = column_get((size_t)t->cols[c]);
-			const char *text = col->name;
-			if (k > 0) {
-				column_value(t->cols[c], L, r[k - 1], t->bytes, cell, CELL, &num);
-				text = cell;
-			}
-			size_t pad = w[c] - text_columns(text);
-			bool last = c + 1 == t->ncols;
-			if (col->flags & SCOLS_FL_RIGHT)
-				for (size_t i = 0; i < pad; i++)
-					putc_unlocked(' ', out);
-			fputs_unlocked(text, out);
-			if (!(col->flags & SCOLS_FL_RIGHT) && !last)
-				for (size_t i = 0; i < pad; i++)
-					putc_unlocked(' ', out);
-			putc_unlocked(last ? '\n' : ' ', out);
-		}
+
+	/* widths: the second half of the rows on a second thread, when worth it */
+	pthread_t th;
+	bool two = n >= 1024;
+	a.from = two ? n / 2 : n;
+	a.to = n;
+	if (two && pthread_create(&th, NULL, measure_thread, &a) != 0) {
+		two = false;
+		a.from = n;
 	}
-	free(w);
-	return 0;
+	measure(&a, a.w, a.cell[0], 0, a.from);
+	if (two) {
+		pthread_join(th, NULL);
+		for (size_t c = 0; c < t->ncols; c++)
+			if (a.w2[c] > a.w[c])
+				a.w[c] = a.w2[c];
+	}
+
+	/* a cell of w columns takes at most 4 bytes a column (UTF-8) and never
+	 * more than CELL bytes; with the separators */
+	struct linebuf lb[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	a.lb = lb;
+	a.line_max = t->ncols + 1;
+	for (size_t c = 0; c < t->ncols; c++)
+		a.line_max += a.w[c] < CELL / 4 ? 4 * a.w[c] : a.w[c] + CELL;
+	for (int i = 0; i < 2; i++) {
+		lb[i].cap = a.line_max > 65536 ? a.line_max : 65536;
+		lb[i].b = malloc(lb[i].cap);
+		if (!lb[i].b)
+			goto out_lb;
+	}
+	if (!t->noheadings)
+		print_line(&a, &lb[0], a.cell[0], 0);
+	linebuf_flush(&lb[0], out);
+	struct parallel_job job = { .n = n, .render = print_rows, .flush = no_flush, .ctx = &a };
+	if (!parallel_render(out, &job))
+		print_rows(&a, true, out, 0, n);
+	rc = 0;
+out_lb:
+	free(lb[0].b);
+	free(lb[1].b);
+out:
+	free(a.col);
+	free(a.w);
+	free(a.w2);
+	free(a.cell[0]);
+	free(a.cell[1]);
+	return rc;
 }
 
 int render_vma_table(FILE *out, const struct layout *L, const struct vma_selection *s,
@@ -142,10 +271,8 @@ int render_vma_table(FILE *out, const struct layout *L, const struct vma_selecti
 	if (!t->raw && !t->pairs && !t->color &&
 	    (!isatty(fileno(out)) || L->vmas.n > 1000)) {
 		size_t n, *r = rows(L, s, t, &n);
-		char *cell = malloc(CELL);
-		int rc = r && cell ? print_aligned(out, L, r, n, t, cell) : -1;
+		int rc = r ? print_aligned(out, L, r, n, t) : -1;
 		free(r);
-		free(cell);
 		if (rc < 0)
 			errno = ENOMEM;
 		return rc;

@@ -8,78 +8,90 @@
 #include "jsonwrt.h"
 #include "util.h"
 
-char *fmt_u64(char *buf, uint64_t v)
+/* v in decimal at buf, NUL-terminated; returns the digit count. */
+static size_t put_u64(char *buf, uint64_t v)
 {
-	char tmp[24];
-	size_t n = 0;
+	size_t n = 1, len;
 
+	for (uint64_t x = v; x >= 10; x /= 10)
+		n++;
+	len = n;
+	buf[n] = '\0';
 	do {
-		tmp[n++] = (char)('0' + v % 10);
+		buf[--n] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
+	return len;
+}
+
+char *fmt_u64(char *buf, uint64_t v)
+{
+	put_u64(buf, v);
 	return buf;
 }
 
 char *fmt_hex(char *buf, uint64_t v)
 {
 	static const char digits[] = "0123456789abcdef";
-	char tmp[16];
-	size_t n = 0;
+	/* one digit per started nibble, at least one */
+	size_t n = v ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
+	char *p = buf + 2 + n;
 
-	do {
-		tmp[n++] = digits[v & 0xf];
-		v >>= 4;
-	} while (v);
 	buf[0] = '0';
 	buf[1] = 'x';
-	for (size_t i = 0; i < n; i++)
-		buf[2 + i] = tmp[n - 1 - i];
-	buf[2 + n] = '\0';
+	*p = '\0';
+	do {
+		*--p = digits[v & 0xf];
+		v >>= 4;
+	} while (v);
 	return buf;
 }
 
 char *size_human(char *buf, size_t len, uint64_t bytes, bool exact)
 {
+	size_human_n(buf, len, bytes, exact);
+	return buf;
+}
+
+size_t size_human_n(char *buf, size_t len, uint64_t bytes, bool exact)
+{
 	static const char units[] = "KMGTPE";
 	char tmp[32];
+	size_t n;
 
 	if (exact || bytes < 1024) {
-		fmt_u64(tmp, bytes);
+		n = put_u64(tmp, bytes);
 	} else {
-		/* the unit in which the value, rounded to tenths, is below 1024 */
+		/* the unit in which the value, rounded to tenths, is below 1024; the
+		 * units are powers of two: a shift divides */
 		int u = 0;
-		uint64_t div = 1024;
-		unsigned __int128 b10 = (unsigned __int128)bytes * 10;
-		uint64_t tenths = (uint64_t)((b10 + div / 2) / div);
+		unsigned shift = 10;
+		unsigned __int128 b10 = (unsigned __int128)bytes * 10, half = 512;
+		uint64_t tenths = (uint64_t)((b10 + half) >> shift);
 		while (u < 5 && tenths >= 10240) {
-			div *= 1024;
+			shift += 10;
+			half <<= 10;
 			u++;
-			tenths = (uint64_t)((b10 + div / 2) / div);
+			tenths = (uint64_t)((b10 + half) >> shift);
 		}
-		size_t n;
 		if (tenths < 100 && tenths % 10) {
 			tmp[0] = (char)('0' + tenths / 10);
 			tmp[1] = '.';
 			tmp[2] = (char)('0' + tenths % 10);
 			n = 3;
 		} else {
-			fmt_u64(tmp, (uint64_t)(((unsigned __int128)bytes + div / 2) / div));
-			n = strlen(tmp);
+			n = put_u64(tmp, (uint64_t)(((unsigned __int128)bytes + half) >> shift));
 		}
-		tmp[n] = units[u];
-		tmp[n + 1] = '\0';
+		tmp[n++] = units[u];
+		tmp[n] = '\0';
 	}
-	size_t n = strlen(tmp);
 	if (len == 0)
-		return buf;
+		return 0;
 	if (n >= len)
 		n = len - 1;
 	memcpy(buf, tmp, n);
 	buf[n] = '\0';
-	return buf;
+	return n;
 }
 
 char *size_words(char *buf, size_t len, uint64_t bytes)

@@ -10,6 +10,8 @@
  * count; else a binary human unit as pmap/lsblk do: "0", "4K", "1.3M", "128T"
  * (one decimal below 10, none above; K = KiB).  Returns buf. */
 char *size_human(char *buf, size_t len, uint64_t bytes, bool exact);
+/* The same; returns the length of the text (0 when len is 0). */
+size_t size_human_n(char *buf, size_t len, uint64_t bytes, bool exact);
 
 /* v in decimal / as "0x" and lower-case hex digits into buf (at least 24 bytes).
  * Returns buf. */
