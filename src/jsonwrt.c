@@ -402,6 +402,14 @@ void jsonwrt_str_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s)
 	val_strn(w, s, s ? strlen(s) : 0);
 }
 
+void jsonwrt_plain_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len)
+{
+	begin_member_q(w, q, qlen);
+	put(w, '"');
+	put_bytes(w, s, len);
+	put(w, '"');
+}
+
 void jsonwrt_strn(struct jsonwrt *w, const char *key, const char *s, size_t len)
 {
 	begin_value(w, key);
@@ -440,6 +448,12 @@ static inline unsigned decimal_digits(uint64_t v)
 /* v in decimal, straight into the buffer, two digits at a time from the end. */
 static void put_decimal(struct jsonwrt *w, uint64_t v)
 {
+	if (v < 10) {
+		/* most figures of a small VMA are 0 */
+		put(w, (char)('0' + v));
+		return;
+	}
+
 	unsigned n = decimal_digits(v);
 	char *o = reserve(w, n), *p = o + n;
 
@@ -513,6 +527,29 @@ WRITERS(u64, uint64_t, put_decimal)
 WRITERS(i64, int64_t, val_i64)
 WRITERS(hex, uint64_t, val_hex)
 WRITERS(bool, bool, val_bool)
+
+void jsonwrt_u64_members_q(struct jsonwrt *w, const char *const *q, const size_t *qlen,
+			   const uint64_t *v, size_t n)
+{
+	int d = w->depth;
+
+	if (n == 0)
+		return;
+	if (d == 0 || (w->state[d] & JSONWRT_IN_ARRAY) || w->pretty) {
+		for (size_t i = 0; i < n; i++)
+			jsonwrt_u64_q(w, q[i], qlen[i], v[i]);
+		return;
+	}
+	begin_member_q(w, q[0], qlen[0]);
+	put_decimal(w, v[0]);
+	for (size_t i = 1; i < n; i++) {
+		char *o = reserve(w, qlen[i] + 1);
+		*o = ',';
+		memcpy(o + 1, q[i], qlen[i]);
+		w->len += qlen[i] + 1;
+		put_decimal(w, v[i]);
+	}
+}
 
 void jsonwrt_null(struct jsonwrt *w, const char *key)
 {

@@ -133,6 +133,9 @@ void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t 
 #define jsonwrt_hex_k(w, key, v) jsonwrt_hex_q((w), JSONWRT_QUOTED(key), (v))
 #define jsonwrt_bool_k(w, key, v) jsonwrt_bool_q((w), JSONWRT_QUOTED(key), (v))
 #define jsonwrt_null_k(w, key) jsonwrt_null_q((w), JSONWRT_QUOTED(key))
+/* A string of len bytes that needs no escaping, written as it is: printable ASCII
+ * without '"' or '\\' (the names of the program's own tables; never a path). */
+#define jsonwrt_plain_k(w, key, s, len) jsonwrt_plain_q((w), JSONWRT_QUOTED(key), (s), (len))
 void jsonwrt_str_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s);
 void jsonwrt_strn_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len);
 void jsonwrt_u64_q(struct jsonwrt *w, const char *q, size_t qlen, uint64_t v);
@@ -140,6 +143,11 @@ void jsonwrt_i64_q(struct jsonwrt *w, const char *q, size_t qlen, int64_t v);
 void jsonwrt_hex_q(struct jsonwrt *w, const char *q, size_t qlen, uint64_t v);
 void jsonwrt_bool_q(struct jsonwrt *w, const char *q, size_t qlen, bool v);
 void jsonwrt_null_q(struct jsonwrt *w, const char *q, size_t qlen);
+void jsonwrt_plain_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len);
+/* n members at once: jsonwrt_u64_q(w, q[i], qlen[i], v[i]) for each i, keys that
+ * must have been quoted as for the _q writers (each qlen[i] below JSONWRT_BUFSIZE). */
+void jsonwrt_u64_members_q(struct jsonwrt *w, const char *const *q, const size_t *qlen,
+			   const uint64_t *v, size_t n);
 
 /* Hand every byte written so far to the stream (fwrite, not fflush).  Only needed to
  * interleave other output or to show a partial document; jsonwrt_finish() does it. */

@@ -47,8 +47,11 @@ static void figures(struct jsonwrt *w, const struct layout *L, const struct figu
 
 void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v)
 {
-	jsonwrt_str_k(w, "region", region_name(v->region));
-	jsonwrt_str_k(w, "role", role_name(v->role));
+	const char *region = region_name(v->region), *role = role_name(v->role);
+
+	/* the names of the layout's own tables: nothing to escape */
+	jsonwrt_plain_k(w, "region", region, strlen(region));
+	jsonwrt_plain_k(w, "role", role, strlen(role));
 	if (v->object >= 0)
 		jsonwrt_str_k(w, "object", layout_object_path(L, &L->objects[v->object]));
 	else
@@ -146,6 +149,7 @@ static void path(struct jsonwrt *w, const char *key, const char *bytes_key, cons
 static void dev(struct jsonwrt *w, uint32_t major, uint32_t minor)
 {
 	char b[32];
+	int n = 5;
 
 	if (major < 256 && minor < 256) {
 		/* the common case, without printf: "fe:00" */
@@ -157,9 +161,10 @@ static void dev(struct jsonwrt *w, uint32_t major, uint32_t minor)
 		b[4] = hex[minor & 15];
 		b[5] = '\0';
 	} else {
-		snprintf(b, sizeof(b), "%02x:%02x", major, minor);
+		n = snprintf(b, sizeof(b), "%02x:%02x", major, minor);
 	}
-	jsonwrt_str_k(w, "dev", b);
+	/* hex digits and ':' */
+	jsonwrt_plain_k(w, "dev", b, (size_t)n);
 }
 
 static void process(struct jsonwrt *w, const struct layout *L)
@@ -356,16 +361,18 @@ static size_t first_extra(const struct vma_list *l, size_t i)
 
 /* The smaps keys quoted once, for jsonwrt_u64_q(): "\"Rss\":". */
 static struct {
-	char q[SF_COUNT][40];
+	char text[SF_COUNT][40];
+	const char *q[SF_COUNT];
 	size_t len[SF_COUNT];
 } smaps_keys;
 
 static void smaps_keys_init(void)
 {
 	for (int k = 0; k < SF_COUNT; k++) {
-		int n = snprintf(smaps_keys.q[k], sizeof(smaps_keys.q[k]), "\"%s\":",
+		int n = snprintf(smaps_keys.text[k], sizeof(smaps_keys.text[k]), "\"%s\":",
 				 smaps_field_name(k));
-		smaps_keys.len[k] = n > 0 && (size_t)n < sizeof(smaps_keys.q[k]) ? (size_t)n : 0;
+		smaps_keys.q[k] = smaps_keys.text[k];
+		smaps_keys.len[k] = n > 0 && (size_t)n < sizeof(smaps_keys.text[k]) ? (size_t)n : 0;
 	}
 }
 
@@ -383,7 +390,7 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	jsonwrt_hex_k(w, "start", v->start);
 	jsonwrt_hex_k(w, "end", v->end);
 	jsonwrt_hex_k(w, "offset", v->offset);
-	jsonwrt_str_k(w, "perms", perms);
+	jsonwrt_plain_k(w, "perms", perms, 4);
 	dev(w, v->dev_major, v->dev_minor);
 	jsonwrt_u64_k(w, "inode", v->inode);
 	if (v->name_kind == VMA_NAME_NONE)
@@ -399,8 +406,7 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 		jsonwrt_u64_k(w, "dumped", L->offline->dumped[i]);
 	jsonwrt_object_open(w, "smaps");
 	if (v->has_figures)
-		for (int k = 0; k < SF_COUNT; k++)
-			jsonwrt_u64_q(w, smaps_keys.q[k], smaps_keys.len[k], v->fig[k]);
+		jsonwrt_u64_members_q(w, smaps_keys.q, smaps_keys.len, v->fig, SF_COUNT);
 	/* fields of a newer kernel, by name */
 	for (size_t x = l->n_extra ? first_extra(l, i) : 0; x < l->n_extra && l->extra[x].vma == i;
 	     x++)

@@ -204,6 +204,56 @@ static void test_quoted_keys(void)
 		free(b.data);
 	}
 
+	/* several members at once, and plain strings: as one at a time */
+	for (int pretty = 0; pretty < 2; pretty++) {
+		static const char *const q[] = { "\"a\":", "\"bb\":", "\"Shared_Clean\":" };
+		static const size_t ql[] = { 4, 5, 15 };
+		static const uint64_t v[] = { 0, 9, UINT64_MAX };
+		struct membuf a, b;
+		struct jsonwrt w;
+
+		mem_open(&a);
+		jsonwrt_init(&w, a.f, pretty);
+		jsonwrt_object_open(&w, NULL);
+		jsonwrt_str(&w, "p", "r-xp");
+		jsonwrt_object_open(&w, "o");
+		jsonwrt_u64(&w, "a", 0);
+		jsonwrt_u64(&w, "bb", 9);
+		jsonwrt_u64(&w, "Shared_Clean", UINT64_MAX);
+		jsonwrt_object_close(&w);
+		jsonwrt_array_open(&w, "l");
+		jsonwrt_u64(&w, NULL, 0);
+		jsonwrt_u64(&w, NULL, 9);
+		jsonwrt_u64(&w, NULL, UINT64_MAX);
+		jsonwrt_array_close(&w);
+		jsonwrt_object_close(&w);
+		jsonwrt_finish(&w);
+		mem_close(&a);
+
+		mem_open(&b);
+		jsonwrt_init(&w, b.f, pretty);
+		jsonwrt_object_open(&w, NULL);
+		jsonwrt_plain_k(&w, "p", "r-xp", 4);
+		jsonwrt_object_open(&w, "o");
+		jsonwrt_u64_members_q(&w, q, ql, v, 3);
+		jsonwrt_object_close(&w);
+		jsonwrt_array_open(&w, "l");
+		jsonwrt_u64_members_q(&w, q, ql, v, 3);
+		jsonwrt_array_close(&w);
+		jsonwrt_object_close(&w);
+		jsonwrt_finish(&w);
+		mem_close(&b);
+		tap_ok(a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
+		       "%s: jsonwrt_u64_members_q() and jsonwrt_plain_k() as the one-at-a-time writers",
+		       pretty ? "pretty" : "compact");
+		if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0) {
+			print_escaped("got ", b.data, b.len);
+			print_escaped("want", a.data, a.len);
+		}
+		free(a.data);
+		free(b.data);
+	}
+
 	/* at the top level the key is not written either */
 	struct membuf m;
 	struct jsonwrt w;
