@@ -29,8 +29,9 @@
  *
  * It prints, per N and command: the median wall time (ms), the median ratio to cat, the
  * median user and system CPU time (ms), the median CPU ratio to cat, the peak RSS over
- * all runs (MiB), and the median wall time per VMA of the process (ns); then, per
- * command, the marginal cost per VMA
+ * all runs (MiB), and the median wall time per VMA of the process (ns); a line "x pmap
+ * -x" with, for each vmlayout command, the median over the rounds of its ratio to cat
+ * over the ratio of pmap -x in the same round; then, per command, the marginal cost per VMA
  * between consecutive sizes, (t(N2) - t(N1)) / (VMAs(N2) - VMAs(N1)), which stays about
  * constant when the cost is linear in the number of VMAs.  It judges nothing.
  *
@@ -373,6 +374,23 @@ static int bench_size(struct bench *b, int idx)
 		return -1;
 	}
 
+	/* each command against pmap -x, round by round (before median() sorts the
+	 * ratios): its ratio to cat over pmap -x's in the same round */
+	double vs_pmap[MAX_CMDS];
+	int pmap = -1;
+	for (int i = 0; i < b->ncmds; i++)
+		if (b->cmds[i].enabled && strcmp(b->cmds[i].name, "pmap -x") == 0)
+			pmap = i;
+	for (int i = 0; i < b->ncmds; i++) {
+		double q[b->rounds > 0 ? b->rounds : 1];
+		vs_pmap[i] = -1;
+		if (pmap < 0 || !b->cmds[i].enabled || strncmp(b->cmds[i].name, "vmlayout", 8))
+			continue;
+		for (int r = 0; r < b->rounds; r++)
+			q[r] = b->cmds[i].ratio[r] / b->cmds[pmap].ratio[r];
+		vs_pmap[i] = median(q, b->rounds);
+	}
+
 	for (int i = 0; i < b->ncmds; i++) {
 		struct cmd *c = &b->cmds[i];
 		double ms, ratio, user, sys, cpu;
@@ -389,6 +407,13 @@ static int bench_size(struct bench *b, int idx)
 		       res->n, res->vmas, c->name, ms, ratio, user, sys, cpu,
 		       (double)c->maxrss / 1024,
 		       ms * 1e6 / (double)res->vmas);
+	}
+	if (pmap >= 0) {
+		printf("%8lu %8ld  x pmap -x:", res->n, res->vmas);
+		for (int i = 0; i < b->ncmds; i++)
+			if (vs_pmap[i] >= 0)
+				printf("  %s %.2f", b->cmds[i].name, vs_pmap[i]);
+		printf("\n");
 	}
 	for (int i = 0; i < b->ncmds; i++)
 		if (b->cmds[i].enabled && b->cmds[i].failures)

@@ -107,16 +107,35 @@ struct aligned {
 	size_t from, to;	/* the second thread's rows in the first pass */
 };
 
-/* The widths of the cells of rows [from, to) into w (which holds the minimum). */
+/* The widths of the cells of rows [from, to) into w (which holds the minimum).  The
+ * width of a size takes formatting it; most sizes of a column repeat (4K, 0): the
+ * last few are remembered. */
 static void measure(const struct aligned *a, size_t *w, char *cell, size_t from, size_t to)
 {
 	struct cell c;
+	enum { MEMO = 16 };
+	struct {
+		uint64_t x;
+		size_t width;
+	} memo[MEMO];
 
 	for (size_t k = 0; k < a->t->ncols; k++) {
 		int id = a->t->cols[k];
+		for (size_t m = 0; m < MEMO; m++)
+			memo[m].width = SIZE_MAX;
 		for (size_t r = from; r < to; r++) {
+			size_t cw;
 			column_cell(id, a->L, a->r[r], cell, CELL, &c);
-			size_t cw = cell_width(&c, a->t->bytes, cell, CELL);
+			if (c.kind == CELL_SIZE) {
+				size_t m = (size_t)((c.x >> 12) ^ (c.x >> 20) ^ c.x) % MEMO;
+				if (memo[m].width == SIZE_MAX || memo[m].x != c.x) {
+					memo[m].x = c.x;
+					memo[m].width = cell_width(&c, a->t->bytes, cell, CELL);
+				}
+				cw = memo[m].width;
+			} else {
+				cw = cell_width(&c, a->t->bytes, cell, CELL);
+			}
 			if (cw > w[k])
 				w[k] = cw;
 		}

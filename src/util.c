@@ -11,17 +11,17 @@
 /* v in decimal at buf, NUL-terminated; returns the digit count. */
 static size_t put_u64(char *buf, uint64_t v)
 {
-	size_t n = 1, len;
+	char tmp[20], *p = tmp + sizeof(tmp);
+	size_t n;
 
-	for (uint64_t x = v; x >= 10; x /= 10)
-		n++;
-	len = n;
-	buf[n] = '\0';
 	do {
-		buf[--n] = (char)('0' + v % 10);
+		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	return len;
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return n;
 }
 
 char *fmt_u64(char *buf, uint64_t v)
