@@ -402,12 +402,26 @@ void jsonwrt_str_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s)
 	val_strn(w, s, s ? strlen(s) : 0);
 }
 
+static inline void val_plain(struct jsonwrt *w, const char *s, size_t len)
+{
+	char *o = reserve(w, len + 2);
+
+	o[0] = '"';
+	memcpy(o + 1, s, len);
+	o[len + 1] = '"';
+	w->len += len + 2;
+}
+
+void jsonwrt_plain(struct jsonwrt *w, const char *key, const char *s, size_t len)
+{
+	begin_value(w, key);
+	val_plain(w, s, len);
+}
+
 void jsonwrt_plain_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len)
 {
 	begin_member_q(w, q, qlen);
-	put(w, '"');
-	put_bytes(w, s, len);
-	put(w, '"');
+	val_plain(w, s, len);
 }
 
 void jsonwrt_strn(struct jsonwrt *w, const char *key, const char *s, size_t len)

@@ -105,6 +105,11 @@ void jsonwrt_strn(struct jsonwrt *w, const char *key, const char *s, size_t len)
 void jsonwrt_u64(struct jsonwrt *w, const char *key, uint64_t v);
 void jsonwrt_i64(struct jsonwrt *w, const char *key, int64_t v);
 
+/* A string of len bytes that needs no escaping, written as it is: printable ASCII
+ * without '"' or '\\' (the names of the program's own tables, never a path), at
+ * most JSONWRT_BUFSIZE - 2 bytes. */
+void jsonwrt_plain(struct jsonwrt *w, const char *key, const char *s, size_t len);
+
 /* A string holding v in lower-case hex with "0x", no padding: "0x0", "0x7ffd315e2000".
  * The form the JSON document uses for addresses, which doubles would round. */
 void jsonwrt_hex(struct jsonwrt *w, const char *key, uint64_t v);
@@ -133,8 +138,6 @@ void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t 
 #define jsonwrt_hex_k(w, key, v) jsonwrt_hex_q((w), JSONWRT_QUOTED(key), (v))
 #define jsonwrt_bool_k(w, key, v) jsonwrt_bool_q((w), JSONWRT_QUOTED(key), (v))
 #define jsonwrt_null_k(w, key) jsonwrt_null_q((w), JSONWRT_QUOTED(key))
-/* A string of len bytes that needs no escaping, written as it is: printable ASCII
- * without '"' or '\\' (the names of the program's own tables; never a path). */
 #define jsonwrt_plain_k(w, key, s, len) jsonwrt_plain_q((w), JSONWRT_QUOTED(key), (s), (len))
 void jsonwrt_str_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s);
 void jsonwrt_strn_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len);

@@ -415,8 +415,11 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	jsonwrt_array_open(w, "vmflags");
 	if (v->has_vmflags)
 		for (int k = 0; k < VMF_OTHER; k++)
-			if (v->vmflags & VMF_BIT(k))
-				jsonwrt_str(w, NULL, vma_flag_name(k));
+			if (v->vmflags & VMF_BIT(k)) {
+				/* the kernel's two-letter codes: nothing to escape */
+				const char *code = vma_flag_name(k);
+				jsonwrt_plain(w, NULL, code, strlen(code));
+			}
 	jsonwrt_array_close(w);
 	jsonwrt_object_close(w);
 }
