@@ -146,7 +146,8 @@ static inline uint64_t page_up(uint64_t a, uint64_t page)
 /* ------------------------------------------------------------------ reading */
 
 /* Read smaps until it is consistent (bounded), or resolve it. */
-static int read_smaps(struct layout *L, struct procfs *pf, char *msg, size_t msglen)
+static int read_smaps(struct layout *L, struct procfs *pf, void (*meanwhile)(void *), void *arg,
+		      char *msg, size_t msglen)
 {
 	enum { MAX_READS = 5 };
 	struct smaps_error perr;
@@ -156,7 +157,7 @@ static int read_smaps(struct layout *L, struct procfs *pf, char *msg, size_t msg
 		if (fd < 0)
 			return -1;
 		vma_list_clear(&L->vmas);
-		int rc = smaps_parse_fd(fd, &L->vmas, &perr);
+		int rc = smaps_parse_fd_meanwhile(fd, &L->vmas, &perr, meanwhile, arg);
 		int e = errno;
 		close(fd);
 		if (rc < 0) {
@@ -188,48 +189,67 @@ static int read_smaps(struct layout *L, struct procfs *pf, char *msg, size_t msg
 	return 0;
 }
 
-/* smaps_rollup: the kernel's own sums over all VMAs (a second walk of the page
- * tables).  For a live process it is read by a thread of its own while smaps is
- * read (struct rollup_read); a snapshot's file is read here. */
-struct rollup_read {
+/* What is read beside smaps.  For a live process, while smaps is read, a thread of
+ * its own reads smaps_rollup when asked (the kernel's own sums over all VMAs, a
+ * second walk of the page tables), and the calling thread, while the first blocks
+ * of smaps come, reads the identity and counters (libproc2: status, stat; on this
+ * thread, since libproc2 keeps buffers per thread that it never frees).  For a
+ * snapshot its smaps_rollup file is read when needed. */
+struct side_read {
 	const struct procfs *pf;
+	pid_t pid;		/* 0: no identity to read (a snapshot) */
+	bool rollup;		/* read smaps_rollup */
 	pthread_t thread;
 	bool started;
-	char *buf;		/* the text, malloc'd, or NULL when it could not be read */
+	char *buf;		/* the rollup text, malloc'd, or NULL when not read */
 	size_t len;
+	struct proc_identity id;	/* from procinfo_read() when id_rc is 0 */
+	struct proc_counters kc;
+	int id_rc, id_errno;
 };
 
-static void *rollup_thread(void *arg)
+static void *side_thread(void *arg)
 {
-	struct rollup_read *r = arg;
+	struct side_read *r = arg;
 
-	if (procfs_read_file(r->pf, "smaps_rollup", &r->buf, &r->len) < 0)
+	if (r->rollup && procfs_read_file(r->pf, "smaps_rollup", &r->buf, &r->len) < 0)
 		r->buf = NULL;
 	return NULL;
 }
 
-static void rollup_start(struct rollup_read *r, const struct procfs *pf)
+static void side_start(struct side_read *r)
 {
-	r->pf = pf;
-	r->buf = NULL;
-	r->started = pthread_create(&r->thread, NULL, rollup_thread, r) == 0;
+	r->started = r->rollup && pthread_create(&r->thread, NULL, side_thread, r) == 0;
 }
 
-/* Wait for the thread; its text is in r->buf.  Without a thread, read it now. */
-static void rollup_finish(struct rollup_read *r)
+/* smaps_parse_fd_meanwhile()'s work: the identity, once. */
+static void side_identity(void *arg)
+{
+	struct side_read *r = arg;
+
+	if (r->pid && r->id_rc < 0 && !r->id_errno) {
+		r->id_rc = procinfo_read(r->pid, &r->id, &r->kc);
+		r->id_errno = r->id_rc < 0 ? errno : 0;
+		if (r->id_rc < 0 && !r->id_errno)
+			r->id_errno = EIO;
+	}
+}
+
+/* Wait for the thread; without a thread, read now. */
+static void side_finish(struct side_read *r)
 {
 	if (r->started)
 		pthread_join(r->thread, NULL);
 	else
-		rollup_thread(r);
+		side_thread(r);
 	r->started = false;
 }
 
-static void read_rollup(struct layout *L, struct rollup_read *r)
+/* The rollup text of r into L (r has finished). */
+static void read_rollup(struct layout *L, struct side_read *r)
 {
 	struct vma_list l;
 
-	rollup_finish(r);
 	if (!r->buf)
 		return;
 	vma_list_init(&l);
@@ -887,7 +907,7 @@ static void set_task_size(struct layout *L, struct procfs *pf)
 
 /* Everything after smaps and the identity: the same for a live process and a
  * snapshot. */
-static enum layout_status read_rest(struct layout *L, struct procfs *pf, struct rollup_read *rr,
+static enum layout_status read_rest(struct layout *L, struct procfs *pf, struct side_read *rr,
 				    char *msg, size_t msglen)
 {
 	struct elf_cache *cache = elf_cache_new();
@@ -1042,7 +1062,7 @@ static int read_snapshot_info(struct layout *L, struct procfs *pf, char **user, 
 enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char *msg,
 					size_t msglen)
 {
-	struct rollup_read rr = { .started = false, .buf = NULL };
+	struct side_read rr = { .rollup = true };
 	struct procfs pf;
 	char *buf, *user = NULL;
 	size_t len;
@@ -1068,7 +1088,7 @@ enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char 
 		goto out;
 	}
 	free(buf);
-	if (read_smaps(L, &pf, msg, msglen) < 0) {
+	if (read_smaps(L, &pf, NULL, NULL, msg, msglen) < 0) {
 		if (!msg[0])
 			snprintf(msg, msglen, "smaps: %s", strerror(errno));
 		goto out;
@@ -1115,9 +1135,11 @@ enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char 
 	}
 	L->has_id = true;
 	rr.pf = &pf;
+	side_finish(&rr);
 	st = read_rest(L, &pf, &rr, msg, msglen);
 out:
 	free(user);
+	free(rr.buf);
 	procfs_close(&pf);
 	if (st != LAYOUT_OK)
 		layout_free(L);
@@ -1133,7 +1155,8 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 					 size_t msglen)
 {
 	struct procfs pf;
-	struct rollup_read rr = { .started = false, .buf = NULL };
+	struct side_read side = { .pf = &pf, .pid = pid, .rollup = flags & LAYOUT_READ_ROLLUP,
+				  .id_rc = -1, .id_errno = 0 };
 	enum layout_status st = LAYOUT_ERROR;
 	char *buf;
 	size_t len;
@@ -1166,11 +1189,10 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 		st = LAYOUT_EXITED;
 		goto out;
 	}
-	/* smaps_rollup is read while smaps is: the kernel walks the page tables for
-	 * each on another CPU */
-	if (flags & LAYOUT_READ_ROLLUP)
-		rollup_start(&rr, &pf);
-	if (read_smaps(L, &pf, msg, msglen) < 0) {
+	/* the identity, the counters and smaps_rollup (a second walk of the page
+	 * tables) are read on another CPU while smaps is */
+	side_start(&side);
+	if (read_smaps(L, &pf, side_identity, &side, msg, msglen) < 0) {
 		if (errno == EACCES || errno == EPERM)
 			st = LAYOUT_PERMISSION;
 		else if (errno == ESRCH)
@@ -1184,20 +1206,25 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 		st = LAYOUT_EXITED;
 		goto out;
 	}
-	if (procinfo_read(pid, &L->id, &L->kc) == 0) {
-		if (L->id.start_time != L->stat.start_time) {
-			proc_identity_free(&L->id);
+	side_identity(&side);	/* when smaps was read without it */
+	if (side.rollup)
+		side_finish(&side);	/* without a thread, reads it now */
+	if (side.id_rc == 0) {
+		if (side.id.start_time != L->stat.start_time) {
 			st = LAYOUT_EXITED;	/* the PID was reused */
 			goto out;
 		}
+		L->id = side.id;
+		L->kc = side.kc;
+		side.id_rc = -1;	/* L has it now */
 		L->has_id = true;
 		L->has_kc = true;
-	} else if (errno == ESRCH) {
+	} else if (side.id_errno == ESRCH) {
 		st = LAYOUT_EXITED;
 		goto out;
 	}
 
-	st = read_rest(L, &pf, (flags & LAYOUT_READ_ROLLUP) ? &rr : NULL, msg, msglen);
+	st = read_rest(L, &pf, side.rollup ? &side : NULL, msg, msglen);
 	if (st != LAYOUT_OK)
 		goto out;
 
@@ -1208,9 +1235,11 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 	}
 	st = LAYOUT_OK;
 out:
-	if (rr.started)
-		rollup_finish(&rr);
-	free(rr.buf);
+	if (side.started)
+		side_finish(&side);
+	if (side.id_rc == 0)
+		proc_identity_free(&side.id);
+	free(side.buf);
 	procfs_close(&pf);
 	if (st != LAYOUT_OK)
 		layout_free(L);

@@ -906,6 +906,12 @@ static int parse_ring(struct parser *p, struct ring *r)
 
 int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
 {
+	return smaps_parse_fd_meanwhile(fd, l, err, NULL, NULL);
+}
+
+int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err,
+			     void (*meanwhile)(void *), void *arg)
+{
 	struct parser p;
 	struct ring r;
 	pthread_t reader;
@@ -927,8 +933,12 @@ int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
 	sem_init(&r.free_slots, 0, RING_SLOTS);
 	sem_init(&r.full_slots, 0, 0);
 	if (pthread_create(&reader, NULL, ring_reader, &r) != 0) {
+		if (meanwhile)
+			meanwhile(arg);
 		rc = parse_fd_serial(&p, fd);
 	} else {
+		if (meanwhile)
+			meanwhile(arg);
 		rc = parse_ring(&p, &r);
 		int saved = errno;
 		if (rc < 0) {

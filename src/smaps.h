@@ -173,6 +173,12 @@ uint32_t vma_list_intern(struct vma_list *l, const char *s, size_t len);
  * A file that ends in the middle of a line is malformed. */
 int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err);
 
+/* smaps_parse_fd() that first calls meanwhile(arg) (when not NULL) on the calling
+ * thread, once the reader thread has started: work that overlaps the kernel's
+ * making of the first blocks of smaps. */
+int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err,
+			     void (*meanwhile)(void *), void *arg);
+
 /* The same on a buffer of len bytes (for tests and fuzzing). */
 int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smaps_error *err);
 
