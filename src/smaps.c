@@ -767,24 +767,15 @@ static void *ring_reader(void *arg)
 			sem_post(&r->full_slots);
 			return NULL;
 		}
-		size_t have = 0;
-		ssize_t n = 0;
-		/* fill the block: one read(2) of seq_file fills it unless the file
-		 * ends, but other files may return less */
-		while (have < RING_BLOCK) {
-			n = read(r->fd, s->data + have, RING_BLOCK - have);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			have += (size_t)n;
-		}
-		if (n < 0 && have == 0) {
-			s->len = -1;
+		/* one read(2) a block: seq_file fills it unless the file ends; a pipe
+		 * gives what it has, to be parsed at once */
+		ssize_t n;
+		do
+			n = read(r->fd, s->data, RING_BLOCK);
+		while (n < 0 && errno == EINTR);
+		s->len = n;
+		if (n < 0)
 			s->err = errno;
-		} else {
-			s->len = (ssize_t)have;
-		}
 		bool last = s->len <= 0;
 		sem_post(&r->full_slots);
 		if (last)
@@ -942,10 +933,12 @@ int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err
 		rc = parse_ring(&p, &r);
 		int saved = errno;
 		if (rc < 0) {
-			/* let a reader waiting for a block see the stop and end */
+			/* let a reader waiting for a block see the stop and end, and one
+			 * waiting in read(2) on a pipe or terminal not wait for more */
 			atomic_store(&r.stop, true);
 			for (unsigned i = 0; i < RING_SLOTS; i++)
 				sem_post(&r.free_slots);
+			pthread_cancel(reader);
 		}
 		pthread_join(reader, NULL);
 		errno = saved;

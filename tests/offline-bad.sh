@@ -66,6 +66,20 @@ ok $? "core: a directory is not a regular file"
 want="not a core dump" fails core "$top_builddir/tests/target-pie"
 ok $? "core: a program is not a core dump"
 
+# A bad first line on standard input is reported while the writer still holds the
+# pipe open: the reader does not wait for the rest (nor for end of file).  timeout
+# only keeps a broken reader from hanging the suite; nothing here is timed.
+if [ -n "$VMLAYOUT" ] && command -v timeout >/dev/null && mkfifo "$tmp/fifo"; then
+	(printf 'not a smaps line\n'; exec sleep 60) >"$tmp/fifo" 2>/dev/null &
+	writer=$!
+	timeout 30 "$VMLAYOUT" - <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	kill "$writer" 2>/dev/null
+	wait "$writer" 2>/dev/null
+	[ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "line 1" "$tmp/err"
+	ok $? "a bad line on an open pipe: reported at once (exit $rc: $(cat "$tmp/err"))"
+fi
+
 if command -v gdb >/dev/null; then
 	sleep 30 </dev/null >/dev/null 2>&1 &
 	sp=$!

@@ -676,6 +676,20 @@ static bool append(char **buf, size_t *len, size_t *cap, const char *s, size_t n
 	return true;
 }
 
+/* Whether two parses hold the same VMAs, figures and names. */
+static bool same_vmas(const struct vma_list *a, const struct vma_list *b)
+{
+	bool same = a->n == b->n;
+
+	for (size_t i = 0; same && i < a->n; i++)
+		same = a->v[i].start == b->v[i].start && a->v[i].end == b->v[i].end &&
+		       a->v[i].has_figures == b->v[i].has_figures &&
+		       memcmp(a->v[i].fig, b->v[i].fig, sizeof(a->v[i].fig)) == 0 &&
+		       a->v[i].name_len == b->v[i].name_len &&
+		       strcmp(vma_name(a, &a->v[i]), vma_name(b, &b->v[i])) == 0;
+	return same;
+}
+
 /* A maps header line whose name is a path of name_len bytes. */
 static bool append_long(char **buf, size_t *len, size_t *cap, size_t name_len)
 {
@@ -687,9 +701,11 @@ static bool append_long(char **buf, size_t *len, size_t *cap, size_t name_len)
 	return ok && append(buf, len, cap, "\n", 1);
 }
 
-/* smaps_parse_fd() reads in blocks (128 KiB) and carries a line cut by the end of
- * a block into the next: the recorded target.smaps, repeated, with long names cut
- * at the first block boundaries, read from a pipe, must give what
+/* smaps_parse_fd() reads in blocks (up to 128 KiB, what one read(2) gives) and
+ * carries a line cut by the end of a block into the next: the recorded
+ * target.smaps, repeated, with long names placed across the first 128 KiB
+ * boundaries, read from a regular file (full blocks, as from /proc) and from a
+ * pipe written in odd-sized pieces (short blocks), must give what
  * smaps_parse_buf() gives on the whole text. */
 static void test_blocks(void)
 {
@@ -749,16 +765,27 @@ static void test_blocks(void)
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
 	int rc_buf = smaps_parse_buf(buf, len, &b, &err);
-	bool same = rc_fd == 0 && rc_buf == 0 && a.n == b.n && a.n > 1000;
-	for (size_t i = 0; same && i < a.n; i++)
-		same = a.v[i].start == b.v[i].start && a.v[i].end == b.v[i].end &&
-		       a.v[i].has_figures == b.v[i].has_figures &&
-		       memcmp(a.v[i].fig, b.v[i].fig, sizeof(a.v[i].fig)) == 0 &&
-		       a.v[i].name_len == b.v[i].name_len &&
-		       strcmp(vma_name(&a, &a.v[i]), vma_name(&b, &b.v[i])) == 0;
-	tap_ok(same, "%zu bytes through a pipe, long lines across block boundaries: "
+	tap_ok(rc_buf == 0 && same_vmas(&a, &b) && rc_fd == 0 && a.n > 1000,
+	       "%zu bytes through a pipe, long lines across block boundaries: "
 	       "smaps_parse_fd() gives what smaps_parse_buf() gives (%zu and %zu VMAs)",
 	       len, a.n, b.n);
+
+	/* the same from a regular file: blocks of 128 KiB */
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/vmlayout-test-smaps.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	vma_list_clear(&a);
+	if (fd >= 0) {
+		unlink(path);
+		rc_fd = write(fd, buf, len) == (ssize_t)len && lseek(fd, 0, SEEK_SET) == 0
+				? smaps_parse_fd(fd, &a, &err) : -1;
+		close(fd);
+	} else {
+		rc_fd = -1;
+	}
+	tap_ok(rc_fd == 0 && same_vmas(&a, &b),
+	       "the same from a regular file in 128 KiB blocks (%zu VMAs)", a.n);
 	size_t longest = 0;
 	for (size_t i = 0; i < a.n; i++)
 		if (a.v[i].name_len > longest)
