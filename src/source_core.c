@@ -561,7 +561,9 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 			exe_high = c.v[i].end;
 	if (exe_high) {
 		/* bss: anonymous, right after the last file page; the heap: the first
-		 * anonymous read-write VMA above, after a gap (brk randomisation) */
+		 * anonymous read-write VMA above, after a gap (brk randomisation: the
+		 * kernel's arch_randomize_brk() puts it less than 1 GiB above the end of
+		 * the bss on x86-64, 32 MiB elsewhere and for 32-bit processes) */
 		uint64_t prev_end = exe_high;
 		for (size_t i = 0; i < c.n; i++) {
 			struct cvma *v = &c.v[i];
@@ -575,7 +577,7 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 			}
 			if ((v->perms & (VMA_PERM_READ | VMA_PERM_WRITE)) ==
 				    (VMA_PERM_READ | VMA_PERM_WRITE) &&
-			    v->start - exe_high < (UINT64_C(1) << 30))
+			    v->start - prev_end < (UINT64_C(1) << 30))
 				v->special = "[heap]";
 			break;
 		}
