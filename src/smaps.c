@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "smaps.h"
@@ -749,6 +750,7 @@ struct ring_slot {
 
 struct ring {
 	int fd;
+	bool fill;		/* a regular file: fill each block */
 	struct ring_slot slot[RING_SLOTS];
 	sem_t free_slots, full_slots;
 	atomic_bool stop;	/* the parser gives up: the reader ends */
@@ -767,15 +769,21 @@ static void *ring_reader(void *arg)
 			sem_post(&r->full_slots);
 			return NULL;
 		}
-		/* one read(2) a block: seq_file fills it unless the file ends; a pipe
-		 * gives what it has, to be parsed at once */
+		/* a file's block is filled (a read(2) of seq_file gives one page of
+		 * it); from a pipe or terminal each read is handed on at once */
+		size_t have = 0;
 		ssize_t n;
-		do
-			n = read(r->fd, s->data, RING_BLOCK);
-		while (n < 0 && errno == EINTR);
-		s->len = n;
-		if (n < 0)
+		do {
+			n = read(r->fd, s->data + have, RING_BLOCK - have);
+			if (n > 0)
+				have += (size_t)n;
+		} while ((n < 0 && errno == EINTR) || (n > 0 && r->fill && have < RING_BLOCK));
+		if (n < 0 && have == 0) {
+			s->len = -1;
 			s->err = errno;
+		} else {
+			s->len = (ssize_t)have;
+		}
 		bool last = s->len <= 0;
 		sem_post(&r->full_slots);
 		if (last)
@@ -915,7 +923,9 @@ int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err
 	mem = malloc(RING_SLOTS * (size_t)(RING_HEAD + RING_BLOCK));
 	if (!mem)
 		return -1;
+	struct stat st;
 	r.fd = fd;
+	r.fill = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	atomic_init(&r.stop, false);
 	for (unsigned i = 0; i < RING_SLOTS; i++) {
 		r.slot[i].data = mem + i * (size_t)(RING_HEAD + RING_BLOCK) + RING_HEAD;
