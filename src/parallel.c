@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -13,7 +14,7 @@ struct part {
 	FILE *mem;		/* open_memstream on buf */
 	char *buf;
 	size_t len;		/* bytes rendered; SIZE_MAX when the buffer failed */
-	bool ready;		/* rendered, not yet copied */
+	atomic_bool ready;	/* rendered, not yet copied */
 };
 
 struct shared {
@@ -23,8 +24,40 @@ struct shared {
 	size_t chunk;		/* rows per chunk */
 	size_t nchunks;
 	struct part part[2];
-	bool stop;
+	atomic_bool stop;
 };
+
+/* Wait until p->ready is want (or, for the second thread, until stop).  A chunk
+ * takes some hundred microseconds: the wait is first a short spin, since putting a
+ * thread to sleep and waking it (an interrupt to the other CPU, costly in a virtual
+ * machine) takes longer than most waits. */
+static void wait_part(struct shared *sh, struct part *p, bool want, bool or_stop)
+{
+	for (int i = 0; i < 20000; i++) {
+		if (atomic_load_explicit(&p->ready, memory_order_acquire) == want ||
+		    (or_stop && atomic_load_explicit(&sh->stop, memory_order_acquire)))
+			return;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+	pthread_mutex_lock(&sh->lock);
+	while (atomic_load(&p->ready) != want && !(or_stop && atomic_load(&sh->stop)))
+		pthread_cond_wait(&sh->cond, &sh->lock);
+	pthread_mutex_unlock(&sh->lock);
+}
+
+/* Set p->ready (or stop, with p NULL) and wake a thread waiting for it. */
+static void set_and_wake(struct shared *sh, struct part *p, bool ready)
+{
+	pthread_mutex_lock(&sh->lock);
+	if (p)
+		atomic_store_explicit(&p->ready, ready, memory_order_release);
+	else
+		atomic_store_explicit(&sh->stop, true, memory_order_release);
+	pthread_cond_broadcast(&sh->cond);
+	pthread_mutex_unlock(&sh->lock);
+}
 
 static size_t chunk_end(const struct shared *sh, size_t k)
 {
@@ -42,21 +75,14 @@ static void *worker(void *arg)
 	for (size_t k = 1; k < sh->nchunks; k += 2) {
 		struct part *p = &sh->part[(k / 2) % 2];
 
-		pthread_mutex_lock(&sh->lock);
-		while (p->ready && !sh->stop)
-			pthread_cond_wait(&sh->cond, &sh->lock);
-		bool stop = sh->stop;
-		pthread_mutex_unlock(&sh->lock);
-		if (stop)
+		wait_part(sh, p, false, true);
+		if (atomic_load(&sh->stop))
 			break;
 		fseeko(p->mem, 0, SEEK_SET);
 		job->render(job->ctx, false, p->mem, k * sh->chunk, chunk_end(sh, k));
 		fflush(p->mem);
-		pthread_mutex_lock(&sh->lock);
 		p->len = ferror(p->mem) ? SIZE_MAX : (size_t)ftello(p->mem);
-		p->ready = true;
-		pthread_cond_broadcast(&sh->cond);
-		pthread_mutex_unlock(&sh->lock);
+		set_and_wake(sh, p, true);
 	}
 	return NULL;
 }
@@ -64,6 +90,10 @@ static void *worker(void *arg)
 bool parallel_render(FILE *out, const struct parallel_job *job)
 {
 	struct shared sh = { .job = job };
+
+	atomic_init(&sh.stop, false);
+	for (int i = 0; i < 2; i++)
+		atomic_init(&sh.part[i].ready, false);
 	pthread_t t;
 	bool ok = false;
 	int e = 0;
@@ -97,10 +127,7 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 			continue;
 		}
 		struct part *p = &sh.part[(k / 2) % 2];
-		pthread_mutex_lock(&sh.lock);
-		while (!p->ready)
-			pthread_cond_wait(&sh.cond, &sh.lock);
-		pthread_mutex_unlock(&sh.lock);
+		wait_part(&sh, p, true, false);
 		if (p->len == SIZE_MAX) {
 			/* the buffer could not take it (no memory): render it here */
 			job->render(job->ctx, true, out, start, end);
@@ -108,15 +135,9 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 			job->flush(job->ctx);
 			fwrite_unlocked(p->buf, 1, p->len, out);
 		}
-		pthread_mutex_lock(&sh.lock);
-		p->ready = false;
-		pthread_cond_broadcast(&sh.cond);
-		pthread_mutex_unlock(&sh.lock);
+		set_and_wake(&sh, p, false);
 	}
-	pthread_mutex_lock(&sh.lock);
-	sh.stop = true;
-	pthread_cond_broadcast(&sh.cond);
-	pthread_mutex_unlock(&sh.lock);
+	set_and_wake(&sh, NULL, false);
 	pthread_join(t, NULL);
 	pthread_cond_destroy(&sh.cond);
 	pthread_mutex_destroy(&sh.lock);
