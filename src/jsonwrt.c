@@ -16,6 +16,7 @@
 
 #include "jsonwrt.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -460,16 +461,17 @@ static inline unsigned decimal_digits(uint64_t v)
 }
 
 /* v in decimal, straight into the buffer, two digits at a time from the end. */
-static void put_decimal(struct jsonwrt *w, uint64_t v)
+/* v in decimal at o (room for 20 bytes); returns the digit count. */
+static inline unsigned decimal_at(char *o, uint64_t v)
 {
 	if (v < 10) {
 		/* most figures of a small VMA are 0 */
-		put(w, (char)('0' + v));
-		return;
+		*o = (char)('0' + v);
+		return 1;
 	}
 
 	unsigned n = decimal_digits(v);
-	char *o = reserve(w, n), *p = o + n;
+	char *p = o + n;
 
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
@@ -481,7 +483,14 @@ static void put_decimal(struct jsonwrt *w, uint64_t v)
 		memcpy(p - 2, digit_pairs + 2 * v, 2);
 	else
 		p[-1] = (char)('0' + v);
-	w->len += n;
+	return n;
+}
+
+static void put_decimal(struct jsonwrt *w, uint64_t v)
+{
+	char *o = reserve(w, 20);
+
+	w->len += decimal_at(o, v);
 }
 
 static inline void val_i64(struct jsonwrt *w, int64_t v)
@@ -542,27 +551,61 @@ WRITERS(i64, int64_t, val_i64)
 WRITERS(hex, uint64_t, val_hex)
 WRITERS(bool, bool, val_bool)
 
-void jsonwrt_u64_members_q(struct jsonwrt *w, const char *const *q, const size_t *qlen,
-			   const uint64_t *v, size_t n)
+int jsonwrt_keyset_init(struct jsonwrt_keyset *ks, const char *const *keys, size_t n)
 {
+	if (n > JSONWRT_KEYSET_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	ks->n = n;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(keys[i]);
+		/* ,"KEY": in one row of the table */
+		if (len + 4 > sizeof(ks->key[i].q) ||
+		    plain_prefix((const unsigned char *)keys[i], len) != len) {
+			errno = EINVAL;
+			return -1;
+		}
+		memset(ks->key[i].q, 0, sizeof(ks->key[i].q));
+		ks->key[i].q[0] = ',';
+		ks->key[i].q[1] = '"';
+		memcpy(ks->key[i].q + 2, keys[i], len);
+		ks->key[i].q[len + 2] = '"';
+		ks->key[i].q[len + 3] = ':';
+		ks->key[i].len = (unsigned char)(len + 4);
+	}
+	return 0;
+}
+
+void jsonwrt_u64_keyset(struct jsonwrt *w, const struct jsonwrt_keyset *ks, const uint64_t *v)
+{
+	enum { ROW = sizeof(ks->key[0].q) };
 	int d = w->depth;
 
-	if (n == 0)
+	if (ks->n == 0)
 		return;
 	if (d == 0 || (w->state[d] & JSONWRT_IN_ARRAY) || w->pretty) {
-		for (size_t i = 0; i < n; i++)
-			jsonwrt_u64_q(w, q[i], qlen[i], v[i]);
+		for (size_t i = 0; i < ks->n; i++)
+			jsonwrt_u64_q(w, ks->key[i].q + 1, ks->key[i].len - 1u, v[i]);
 		return;
 	}
-	begin_member_q(w, q[0], qlen[0]);
-	put_decimal(w, v[0]);
-	for (size_t i = 1; i < n; i++) {
-		char *o = reserve(w, qlen[i] + 1);
-		*o = ',';
-		memcpy(o + 1, q[i], qlen[i]);
-		w->len += qlen[i] + 1;
-		put_decimal(w, v[i]);
+	/* each member: the whole row of its key (a copy of fixed size), then the
+	 * number; the first without its comma when the object holds nothing yet */
+	char *o = reserve(w, ks->n * (ROW + 20)), *start = o;
+	size_t i = 0;
+	if (!(w->state[d] & JSONWRT_HAS_MEMBER)) {
+		w->state[d] |= JSONWRT_HAS_MEMBER;
+		memcpy(o, ks->key[0].q + 1, ROW - 1);
+		o += ks->key[0].len - 1u;
+		o += decimal_at(o, v[0]);
+		i = 1;
 	}
+	for (; i < ks->n; i++) {
+		memcpy(o, ks->key[i].q, ROW);
+		o += ks->key[i].len;
+		o += decimal_at(o, v[i]);
+	}
+	w->len += (size_t)(o - start);
 }
 
 void jsonwrt_null(struct jsonwrt *w, const char *key)

@@ -147,10 +147,24 @@ void jsonwrt_hex_q(struct jsonwrt *w, const char *q, size_t qlen, uint64_t v);
 void jsonwrt_bool_q(struct jsonwrt *w, const char *q, size_t qlen, bool v);
 void jsonwrt_null_q(struct jsonwrt *w, const char *q, size_t qlen);
 void jsonwrt_plain_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len);
-/* n members at once: jsonwrt_u64_q(w, q[i], qlen[i], v[i]) for each i, keys that
- * must have been quoted as for the _q writers (each qlen[i] below JSONWRT_BUFSIZE). */
-void jsonwrt_u64_members_q(struct jsonwrt *w, const char *const *q, const size_t *qlen,
-			   const uint64_t *v, size_t n);
+/* The keys of an object of numbers written again and again (the smaps figures of
+ * each VMA), prepared once: each quoted in a row of its own, copied whole. */
+#define JSONWRT_KEYSET_MAX 64
+struct jsonwrt_keyset {
+	size_t n;
+	struct {
+		char q[32];		/* ,"KEY": and zeros */
+		unsigned char len;	/* bytes of q used */
+	} key[JSONWRT_KEYSET_MAX];
+};
+
+/* Prepare n keys (printable ASCII without '"' or '\\', at most 28 bytes each, n at
+ * most JSONWRT_KEYSET_MAX).  Returns 0, or -1 with errno EINVAL. */
+int jsonwrt_keyset_init(struct jsonwrt_keyset *ks, const char *const *keys, size_t n);
+
+/* The members ks->key[i]: v[i] for each i, as jsonwrt_u64() would write them one by
+ * one. */
+void jsonwrt_u64_keyset(struct jsonwrt *w, const struct jsonwrt_keyset *ks, const uint64_t *v);
 
 /* Hand every byte written so far to the stream (fwrite, not fflush).  Only needed to
  * interleave other output or to show a partial document; jsonwrt_finish() does it. */

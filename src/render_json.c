@@ -359,21 +359,18 @@ static size_t first_extra(const struct vma_list *l, size_t i)
 	return lo;
 }
 
-/* The smaps keys quoted once, for jsonwrt_u64_q(): "\"Rss\":". */
-static struct {
-	char text[SF_COUNT][40];
-	const char *q[SF_COUNT];
-	size_t len[SF_COUNT];
-} smaps_keys;
+/* The smaps keys, prepared once for jsonwrt_u64_keyset(); n is 0 when they could
+ * not be (then written one by one). */
+static struct jsonwrt_keyset smaps_keys;
 
 static void smaps_keys_init(void)
 {
-	for (int k = 0; k < SF_COUNT; k++) {
-		int n = snprintf(smaps_keys.text[k], sizeof(smaps_keys.text[k]), "\"%s\":",
-				 smaps_field_name(k));
-		smaps_keys.q[k] = smaps_keys.text[k];
-		smaps_keys.len[k] = n > 0 && (size_t)n < sizeof(smaps_keys.text[k]) ? (size_t)n : 0;
-	}
+	const char *names[SF_COUNT];
+
+	for (int k = 0; k < SF_COUNT; k++)
+		names[k] = smaps_field_name(k);
+	if (jsonwrt_keyset_init(&smaps_keys, names, SF_COUNT) < 0)
+		smaps_keys.n = 0;
 }
 
 /* VMA i as an element of "vmas"; smaps_keys_init() must have run. */
@@ -405,8 +402,11 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped)
 		jsonwrt_u64_k(w, "dumped", L->offline->dumped[i]);
 	jsonwrt_object_open(w, "smaps");
-	if (v->has_figures)
-		jsonwrt_u64_members_q(w, smaps_keys.q, smaps_keys.len, v->fig, SF_COUNT);
+	if (v->has_figures && smaps_keys.n == SF_COUNT)
+		jsonwrt_u64_keyset(w, &smaps_keys, v->fig);
+	else if (v->has_figures)
+		for (int k = 0; k < SF_COUNT; k++)
+			jsonwrt_u64(w, smaps_field_name(k), v->fig[k]);
 	/* fields of a newer kernel, by name */
 	for (size_t x = l->n_extra ? first_extra(l, i) : 0; x < l->n_extra && l->extra[x].vma == i;
 	     x++)

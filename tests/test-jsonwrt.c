@@ -185,9 +185,11 @@ static void write_sample_k(struct jsonwrt *w)
 
 static void test_quoted_keys(void)
 {
+	struct membuf m;
+	struct jsonwrt w;
+
 	for (int pretty = 0; pretty < 2; pretty++) {
 		struct membuf a, b;
-		struct jsonwrt w;
 
 		mem_open(&a);
 		jsonwrt_init(&w, a.f, pretty);
@@ -206,11 +208,11 @@ static void test_quoted_keys(void)
 
 	/* several members at once, and plain strings: as one at a time */
 	for (int pretty = 0; pretty < 2; pretty++) {
-		static const char *const q[] = { "\"a\":", "\"bb\":", "\"Shared_Clean\":" };
-		static const size_t ql[] = { 4, 5, 15 };
+		static const char *const keys[] = { "a", "bb", "Shared_Clean" };
 		static const uint64_t v[] = { 0, 9, UINT64_MAX };
+		struct jsonwrt_keyset ks;
+		int rc = jsonwrt_keyset_init(&ks, keys, 3);
 		struct membuf a, b;
-		struct jsonwrt w;
 
 		mem_open(&a);
 		jsonwrt_init(&w, a.f, pretty);
@@ -235,16 +237,16 @@ static void test_quoted_keys(void)
 		jsonwrt_object_open(&w, NULL);
 		jsonwrt_plain_k(&w, "p", "r-xp", 4);
 		jsonwrt_object_open(&w, "o");
-		jsonwrt_u64_members_q(&w, q, ql, v, 3);
+		jsonwrt_u64_keyset(&w, &ks, v);
 		jsonwrt_object_close(&w);
 		jsonwrt_array_open(&w, "l");
-		jsonwrt_u64_members_q(&w, q, ql, v, 3);
+		jsonwrt_u64_keyset(&w, &ks, v);
 		jsonwrt_array_close(&w);
 		jsonwrt_object_close(&w);
 		jsonwrt_finish(&w);
 		mem_close(&b);
-		tap_ok(a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
-		       "%s: jsonwrt_u64_members_q() and jsonwrt_plain_k() as the one-at-a-time writers",
+		tap_ok(rc == 0 && a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
+		       "%s: jsonwrt_u64_keyset() and jsonwrt_plain_k() as the one-at-a-time writers",
 		       pretty ? "pretty" : "compact");
 		if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0) {
 			print_escaped("got ", b.data, b.len);
@@ -254,9 +256,31 @@ static void test_quoted_keys(void)
 		free(b.data);
 	}
 
+	/* a key set after a member, and one that cannot be prepared */
+	{
+		static const char *const keys[] = { "x", "y" };
+		static const char *const bad[] = { "q\"uote" };
+		static const char *const longer[] = { "a_key_of_thirty_bytes_is_long" };
+		static const uint64_t v[] = { 12345678901234567890u, 100 };
+		struct jsonwrt_keyset ks;
+		mem_open(&m);
+		jsonwrt_init(&w, m.f, false);
+		jsonwrt_object_open(&w, NULL);
+		jsonwrt_u64(&w, "first", 1);
+		jsonwrt_keyset_init(&ks, keys, 2);
+		jsonwrt_u64_keyset(&w, &ks, v);
+		jsonwrt_object_close(&w);
+		jsonwrt_finish(&w);
+		mem_close(&m);
+		check_bytes(m.data, m.len, S("{\"first\":1,\"x\":12345678901234567890,\"y\":100}\n"),
+			    "key set after a member: a comma before its first");
+		free(m.data);
+		tap_ok(jsonwrt_keyset_init(&ks, bad, 1) == -1 && errno == EINVAL &&
+		       jsonwrt_keyset_init(&ks, longer, 1) == -1,
+		       "key set: a key to escape, or of 29 bytes, is refused");
+	}
+
 	/* at the top level the key is not written either */
-	struct membuf m;
-	struct jsonwrt w;
 	mem_open(&m);
 	jsonwrt_init(&w, m.f, false);
 	jsonwrt_u64_k(&w, "top", 1);
