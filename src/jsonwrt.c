@@ -303,31 +303,76 @@ static inline void begin_value(struct jsonwrt *w, const char *key)
 	}
 }
 
-/* begin_value() for a member key quoted beforehand: q is "KEY": (qlen bytes), the
- * key plain ASCII.  Inside an array or at the top level the key is not written. */
-static inline void begin_member_q(struct jsonwrt *w, const char *q, size_t qlen)
+/* begin_value() for a member key quoted beforehand: q is a row (JSONWRT_ROW bytes,
+ * ,"KEY": and zeros), qlen the length of ,"KEY":.  Inside an array or at the top
+ * level the key is not written. */
+__attribute__((noinline))
+static void begin_member_q_slow(struct jsonwrt *w, const char *q, size_t qlen)
 {
 	int d = w->depth;
 	unsigned char st = w->state[d];
 
 	if (d == 0 || (st & JSONWRT_IN_ARRAY)) {
 		begin_value(w, NULL);
-		return;
-	}
-	put_separator(w, d, st);
-	put_bytes(w, q, qlen);
-	if (w->pretty)
+	} else if (w->pretty) {
+		put_separator(w, d, st);
+		put_bytes(w, q + 1, qlen - 1);
 		put(w, ' ');
+	} else {
+		put_separator(w, d, st);
+		put_bytes(w, q + 1, qlen - 1);
+	}
 }
 
-static void open_container(struct jsonwrt *w, const char *key, bool array)
+static inline void begin_member_q(struct jsonwrt *w, const char *q, size_t qlen)
 {
-	begin_value(w, key);
+	int d = w->depth;
+	unsigned char st = w->state[d];
+
+	if (__builtin_expect(d == 0 || (st & JSONWRT_IN_ARRAY) || w->pretty ||
+			     JSONWRT_ROW > JSONWRT_BUFSIZE - w->len, 0)) {
+		begin_member_q_slow(w, q, qlen);
+		return;
+	}
+	/* the whole row, a copy of fixed size; without its comma for the first
+	 * member */
+	char *o = w->buf + w->len;
+	if (st & JSONWRT_HAS_MEMBER) {
+		memcpy(o, q, JSONWRT_ROW);
+		w->len += qlen;
+	} else {
+		w->state[d] = st | JSONWRT_HAS_MEMBER;
+		memcpy(o, q + 1, JSONWRT_ROW - 1);
+		w->len += qlen - 1;
+	}
+}
+
+/* The container's opening, after its key. */
+static void open_after_key(struct jsonwrt *w, bool array)
+{
 	if (w->depth + 1 >= JSONWRT_MAX_DEPTH)
 		abort();
 	w->depth++;
 	w->state[w->depth] = array ? JSONWRT_IN_ARRAY : 0;
 	put(w, array ? '[' : '{');
+}
+
+static void open_container(struct jsonwrt *w, const char *key, bool array)
+{
+	begin_value(w, key);
+	open_after_key(w, array);
+}
+
+void jsonwrt_object_open_q(struct jsonwrt *w, const char *q, size_t qlen)
+{
+	begin_member_q(w, q, qlen);
+	open_after_key(w, false);
+}
+
+void jsonwrt_array_open_q(struct jsonwrt *w, const char *q, size_t qlen)
+{
+	begin_member_q(w, q, qlen);
+	open_after_key(w, true);
 }
 
 static void close_container(struct jsonwrt *w, bool array)
@@ -579,14 +624,14 @@ int jsonwrt_keyset_init(struct jsonwrt_keyset *ks, const char *const *keys, size
 
 void jsonwrt_u64_keyset(struct jsonwrt *w, const struct jsonwrt_keyset *ks, const uint64_t *v)
 {
-	enum { ROW = sizeof(ks->key[0].q) };
+	enum { ROW = JSONWRT_ROW };
 	int d = w->depth;
 
 	if (ks->n == 0)
 		return;
 	if (d == 0 || (w->state[d] & JSONWRT_IN_ARRAY) || w->pretty) {
 		for (size_t i = 0; i < ks->n; i++)
-			jsonwrt_u64_q(w, ks->key[i].q + 1, ks->key[i].len - 1u, v[i]);
+			jsonwrt_u64_q(w, ks->key[i].q, ks->key[i].len, v[i]);
 		return;
 	}
 	/* each member: the whole row of its key (a copy of fixed size), then the

@@ -124,13 +124,22 @@ void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t 
 /* The same writers for keys known when the program is built, for the loops that
  * write a member per VMA: the key is quoted by the compiler, so it is neither
  * measured nor checked when written.  KEY must be a string literal of printable
- * ASCII without '"' or '\\' (the one thing the writer does not check here).
+ * ASCII without '"' or '\\' (the one thing the writer does not check here), at
+ * most 28 bytes (a longer one does not compile).
  *
  *	jsonwrt_u64_k(&w, "rss", 4096);		"rss": 4096
  *
- * The _q functions behind them take the quoted key with its colon, "\"rss\":", and
- * its length; JSONWRT_QUOTED(KEY) gives both. */
-#define JSONWRT_QUOTED(key) ("\"" key "\":"), (sizeof(key) + 2)
+ * The _q functions behind them take the key as a row: JSONWRT_ROW bytes holding
+ * ,"KEY": and zeros, which the writer copies whole, and the length of ,"KEY":;
+ * JSONWRT_QUOTED(KEY) gives both. */
+#define JSONWRT_ROW 32
+#define JSONWRT_QUOTED(key)								\
+	(__extension__({									\
+		static const char jsonwrt_row_[JSONWRT_ROW] = ",\"" key "\":";		\
+		jsonwrt_row_;								\
+	})), (sizeof(key) + 3)
+#define jsonwrt_object_open_k(w, key) jsonwrt_object_open_q((w), JSONWRT_QUOTED(key))
+#define jsonwrt_array_open_k(w, key) jsonwrt_array_open_q((w), JSONWRT_QUOTED(key))
 #define jsonwrt_str_k(w, key, s) jsonwrt_str_q((w), JSONWRT_QUOTED(key), (s))
 #define jsonwrt_strn_k(w, key, s, len) jsonwrt_strn_q((w), JSONWRT_QUOTED(key), (s), (len))
 #define jsonwrt_u64_k(w, key, v) jsonwrt_u64_q((w), JSONWRT_QUOTED(key), (v))
@@ -139,6 +148,8 @@ void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t 
 #define jsonwrt_bool_k(w, key, v) jsonwrt_bool_q((w), JSONWRT_QUOTED(key), (v))
 #define jsonwrt_null_k(w, key) jsonwrt_null_q((w), JSONWRT_QUOTED(key))
 #define jsonwrt_plain_k(w, key, s, len) jsonwrt_plain_q((w), JSONWRT_QUOTED(key), (s), (len))
+void jsonwrt_object_open_q(struct jsonwrt *w, const char *q, size_t qlen);
+void jsonwrt_array_open_q(struct jsonwrt *w, const char *q, size_t qlen);
 void jsonwrt_str_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s);
 void jsonwrt_strn_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len);
 void jsonwrt_u64_q(struct jsonwrt *w, const char *q, size_t qlen, uint64_t v);
@@ -153,7 +164,7 @@ void jsonwrt_plain_q(struct jsonwrt *w, const char *q, size_t qlen, const char *
 struct jsonwrt_keyset {
 	size_t n;
 	struct {
-		char q[32];		/* ,"KEY": and zeros */
+		char q[JSONWRT_ROW];	/* ,"KEY": and zeros, as JSONWRT_QUOTED() */
 		unsigned char len;	/* bytes of q used */
 	} key[JSONWRT_KEYSET_MAX];
 };

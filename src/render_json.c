@@ -401,7 +401,7 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	figures(w, L, &f, false);
 	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped)
 		jsonwrt_u64_k(w, "dumped", L->offline->dumped[i]);
-	jsonwrt_object_open(w, "smaps");
+	jsonwrt_object_open_k(w, "smaps");
 	if (v->has_figures && smaps_keys.n == SF_COUNT)
 		jsonwrt_u64_keyset(w, &smaps_keys, v->fig);
 	else if (v->has_figures)
@@ -412,7 +412,7 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	     x++)
 		jsonwrt_u64(w, l->names + l->extra[x].key, l->extra[x].value);
 	jsonwrt_object_close(w);
-	jsonwrt_array_open(w, "vmflags");
+	jsonwrt_array_open_k(w, "vmflags");
 	if (v->has_vmflags)
 		for (int k = 0; k < VMF_OTHER; k++)
 			if (v->vmflags & VMF_BIT(k)) {

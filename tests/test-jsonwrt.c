@@ -164,7 +164,7 @@ static void write_sample_k(struct jsonwrt *w)
 	jsonwrt_strn_k(w, "n", NULL, 0);
 	jsonwrt_hexbytes(w, "b", "/tmp", 4);
 	jsonwrt_hexbytes(w, "b0", "", 0);
-	jsonwrt_array_open(w, "a");
+	jsonwrt_array_open_k(w, "a");
 	jsonwrt_bool_k(w, "ignored in an array", true);
 	jsonwrt_bool_k(w, "ignored in an array", false);
 	jsonwrt_null_k(w, "ignored");
@@ -176,7 +176,7 @@ static void write_sample_k(struct jsonwrt *w)
 	jsonwrt_u64_k(w, "ignored", 7);
 	jsonwrt_array_close(w);
 	jsonwrt_array_close(w);
-	jsonwrt_object_open(w, "o");
+	jsonwrt_object_open_k(w, "o");
 	jsonwrt_u64_k(w, "", 1);
 	jsonwrt_object_close(w);
 	jsonwrt_object_close(w);
