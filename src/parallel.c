@@ -98,11 +98,11 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 	bool ok = false;
 	int e = 0;
 
-	if (job->n < 64) {
+	if (job->n < PARALLEL_MIN_ROWS) {
 		errno = EINVAL;
 		return false;
 	}
-	sh.chunk = job->n / 256 > 16 ? job->n / 256 : 16;
+	sh.chunk = job->n / 256 > 64 ? job->n / 256 : 64;
 	sh.nchunks = (job->n + sh.chunk - 1) / sh.chunk;
 	for (int i = 0; i < 2; i++) {
 		sh.part[i].mem = open_memstream(&sh.part[i].buf, &sh.part[i].len);

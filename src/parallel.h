@@ -26,11 +26,16 @@ struct parallel_job {
 	void *ctx;
 };
 
-/* Render job's rows onto out, on two threads when there are enough rows (chunks of
- * at least 16 rows, about 256 chunks: a few hundred KiB a buffer).  Returns true
- * when done; false, having written nothing, when the second thread or its buffers
- * could not be had (errno from pthread_create() or open_memstream()): the caller
- * then renders the rows itself.  Write errors are left in out's error indicator. */
+/* Fewer rows than this are rendered faster by one thread than shared: a handoff
+ * between the threads costs about what a few dozen rows do. */
+#define PARALLEL_MIN_ROWS 2048
+
+/* Render job's rows onto out on two threads (chunks of at least 64 rows, about 256
+ * chunks: a few hundred KiB a buffer).  Returns true when done; false, having
+ * written nothing, when there are fewer than PARALLEL_MIN_ROWS rows (errno EINVAL)
+ * or the second thread or its buffers could not be had (errno from
+ * pthread_create() or open_memstream()): the caller then renders the rows itself.
+ * Write errors are left in out's error indicator. */
 bool parallel_render(FILE *out, const struct parallel_job *job);
 
 #endif

@@ -491,7 +491,7 @@ static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_sel
 				rows[n++] = i;
 	/* the first element by this thread, so that the array holds a member before
 	 * the other thread continues it */
-	if (rows && n > 32) {
+	if (rows && n > PARALLEL_MIN_ROWS) {
 		vma_object(w, L, rows[0]);
 		if (vmas_parallel(w, L, rows + 1, n - 1)) {
 			free(rows);
