@@ -17,6 +17,7 @@
 
 #include "elfinfo.h"
 #include "layout.h"
+#include "parallel.h"
 #include "snapshot.h"
 #include "sources.h"
 
@@ -219,7 +220,8 @@ static void *side_thread(void *arg)
 
 static void side_start(struct side_read *r)
 {
-	r->started = r->rollup && pthread_create(&r->thread, NULL, side_thread, r) == 0;
+	r->started = r->rollup && parallel_threads() &&
+		     pthread_create(&r->thread, NULL, side_thread, r) == 0;
 }
 
 /* smaps_parse_fd_meanwhile()'s work: the identity, once. */

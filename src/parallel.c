@@ -3,11 +3,34 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "parallel.h"
+
+static unsigned threads_setting;	/* 0: not set (the CPU count decides) */
+
+void parallel_set_threads(unsigned n)
+{
+	threads_setting = n;
+}
+
+bool parallel_threads(void)
+{
+	static int cpus;	/* CPUs this process may run on; 0: not known yet */
+
+	if (threads_setting)
+		return threads_setting > 1;
+	if (!cpus) {
+		cpu_set_t set;
+		cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 2;
+		if (cpus < 1)
+			cpus = 1;
+	}
+	return cpus > 1;
+}
 
 /* One of the second thread's two buffers. */
 struct part {
@@ -100,6 +123,10 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 
 	if (job->n < PARALLEL_MIN_ROWS) {
 		errno = EINVAL;
+		return false;
+	}
+	if (!parallel_threads()) {
+		errno = EPERM;
 		return false;
 	}
 	sh.chunk = job->n / 256 > 64 ? job->n / 256 : 64;

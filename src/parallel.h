@@ -14,6 +14,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Whether the program may start threads of its own: the smaps reader, the
+ * smaps_rollup reader, the second renderer.  By default it may when more than one
+ * CPU is available to it (sched_getaffinity(2)); parallel_set_threads(1) (the
+ * VMLAYOUT_THREADS environment variable) keeps everything on one thread, whose
+ * output is the same. */
+bool parallel_threads(void);
+/* n: 1, one thread; 2 or more, threads allowed; 0, the default again. */
+void parallel_set_threads(unsigned n);
+
 struct parallel_job {
 	size_t n;		/* rows, numbered 0..n-1 */
 	/* Render rows [start, end) onto out: the calling thread's stream when own is
@@ -34,7 +43,8 @@ struct parallel_job {
  * chunks: a few hundred KiB a buffer).  Returns true when done; false, having
  * written nothing, when there are fewer than PARALLEL_MIN_ROWS rows (errno EINVAL)
  * or the second thread or its buffers could not be had (errno from
- * pthread_create() or open_memstream()): the caller then renders the rows itself.
+ * pthread_create() or open_memstream()), or threads are not allowed
+ * (parallel_threads() false, errno EPERM): the caller then renders the rows itself.
  * Write errors are left in out's error indicator. */
 bool parallel_render(FILE *out, const struct parallel_job *job);
 

@@ -235,7 +235,7 @@ static int print_aligned(FILE *out, const struct layout *L, const size_t *r, siz
 
 	/* widths: the second half of the rows on a second thread, when worth it */
 	pthread_t th;
-	bool two = n >= PARALLEL_MIN_ROWS;
+	bool two = n >= PARALLEL_MIN_ROWS && parallel_threads();
 	a.from = two ? n / 2 : n;
 	a.to = n;
 	if (two && pthread_create(&th, NULL, measure_thread, &a) != 0) {

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "parallel.h"
 #include "smaps.h"
 
 static const char *const field_names[SF_COUNT] = {
@@ -933,7 +934,7 @@ int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err
 	}
 	sem_init(&r.free_slots, 0, RING_SLOTS);
 	sem_init(&r.full_slots, 0, 0);
-	if (pthread_create(&reader, NULL, ring_reader, &r) != 0) {
+	if (!parallel_threads() || pthread_create(&reader, NULL, ring_reader, &r) != 0) {
 		if (meanwhile)
 			meanwhile(arg);
 		rc = parse_fd_serial(&p, fd);
