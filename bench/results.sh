@@ -47,9 +47,18 @@ time to the mean of the two cat runs either side of it; \`user\`, \`sys\` the me
 times (the kernel splits a short process's CPU time between them by ticks: their sum is
 exact, the split is not); \`cpu x cat\` the same ratio with user + sys, which a busy
 machine inflates less than wall time; \`RSS MiB\` the peak \`ru_maxrss\` over all runs;
-\`ns/VMA\` the median wall time over the process's number of VMAs.  The marginal cost
-per VMA, between two sizes, is the difference of the wall times over the difference of
-the VMA counts: about constant when the cost is linear in the number of VMAs.
+\`ns/VMA\` the median wall time over the process's number of VMAs.  The line \`x pmap -x\`
+gives, for each vmlayout command, the median over the rounds of its ratio to cat over
+the ratio of \`pmap -x\` in the same round.  vmlayout reads smaps on a second thread
+while it parses, and above 2 048 VMAs writes the per-VMA part of JSON and \`--vmas\` on
+two threads: its user + sys is the CPU time of all its threads, so its \`cpu x cat\` is
+above its \`x cat\`.  The marginal cost per VMA, between two sizes, is the difference of
+the wall times over the difference of the VMA counts: about constant when the cost is
+linear in the number of VMAs.
+
+On this machine (a virtual machine) the kernel's own time for the same \`cat\` moves by
+10-20 % from one run to the next: compare the ratios, which take the cat runs beside
+each run, and expect a few hundredths of difference between two runs of the benchmark.
 
 ## The table
 
