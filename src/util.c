@@ -55,6 +55,39 @@ char *size_human(char *buf, size_t len, uint64_t bytes, bool exact)
 
 size_t size_human_n(char *buf, size_t len, uint64_t bytes, bool exact)
 {
+	if (!exact && bytes >= 1024 && bytes < (UINT64_C(1) << 50) && len >= 8) {
+		/* the common case in 64-bit arithmetic, straight into buf: below 1 PiB
+		 * the unit is at most P (1023.95 TiB rounds to 1P), and bytes * 10
+		 * does not overflow */
+		static const char units[] = "KMGTP";
+		unsigned shift = 10, u = 0;
+		uint64_t b10 = bytes * 10, half = 512, tenths = (b10 + half) >> shift;
+		while (tenths >= 10240) {
+			shift += 10;
+			half <<= 10;
+			u++;
+			tenths = (b10 + half) >> shift;
+		}
+		char *o = buf;
+		if (tenths < 100 && tenths % 10) {
+			*o++ = (char)('0' + tenths / 10);
+			*o++ = '.';
+			*o++ = (char)('0' + tenths % 10);
+		} else {
+			unsigned v = (unsigned)((bytes + half) >> shift);	/* at most 1024 */
+			if (v >= 1000)
+				*o++ = (char)('0' + v / 1000);
+			if (v >= 100)
+				*o++ = (char)('0' + v / 100 % 10);
+			if (v >= 10)
+				*o++ = (char)('0' + v / 10 % 10);
+			*o++ = (char)('0' + v % 10);
+		}
+		*o++ = units[u];
+		*o = '\0';
+		return (size_t)(o - buf);
+	}
+
 	static const char units[] = "KMGTPE";
 	char tmp[32];
 	size_t n;
