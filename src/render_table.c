@@ -14,6 +14,8 @@
 
 /* Big enough for any cell: names are cut by name_printable() to fit. */
 #define CELL 4096
+/* Bytes a line of the streamed table may write beyond its end (see print_line()). */
+#define LINE_SLACK 64
 
 struct sort_ctx {
 	const struct layout *L;
@@ -158,12 +160,27 @@ static void linebuf_flush(struct linebuf *lb, FILE *out)
 }
 
 /* One line: the header when k == 0, else row k - 1.  lb has room for a line. */
+/* n spaces at o; returns o + n.  Up to 32 in one copy of fixed size. */
+static inline char *put_pad(char *o, size_t n)
+{
+	static const char spaces[32] = "                                ";
+
+	if (n <= sizeof(spaces))
+		memcpy(o, spaces, sizeof(spaces));
+	else
+		memset(o, ' ', n);
+	return o + n;
+}
+
 static void print_line(const struct aligned *a, struct linebuf *lb, char *cell, size_t k)
 {
 	const struct table_opts *t = a->t;
 	char *o = lb->b + lb->len;
 	struct cell c;
 
+	/* Most cells and pads are short: they are copied 32 bytes at a time, a copy of
+	 * fixed size (the cell buffer holds CELL bytes, the line has LINE_SLACK bytes to
+	 * spare); what is copied beyond their length is overwritten next. */
 	for (size_t i = 0; i < t->ncols; i++) {
 		const char *text = a->col[i]->name;
 		size_t len, cw;
@@ -178,16 +195,15 @@ static void print_line(const struct aligned *a, struct linebuf *lb, char *cell, 
 		}
 		size_t pad = a->w[i] > cw ? a->w[i] - cw : 0;
 		bool right = a->col[i]->flags & SCOLS_FL_RIGHT, last = i + 1 == t->ncols;
-		if (right) {
-			memset(o, ' ', pad);
-			o += pad;
-		}
-		memcpy(o, text, len);
+		if (right)
+			o = put_pad(o, pad);
+		if (len <= 32 && text == cell)
+			memcpy(o, text, 32);
+		else
+			memcpy(o, text, len);
 		o += len;
-		if (!right && !last) {
-			memset(o, ' ', pad);
-			o += pad;
-		}
+		if (!right && !last)
+			o = put_pad(o, pad);
 		*o++ = last ? '\n' : ' ';
 	}
 	lb->len = (size_t)(o - lb->b);
@@ -254,7 +270,7 @@ static int print_aligned(FILE *out, const struct layout *L, const size_t *r, siz
 	 * more than CELL bytes; with the separators */
 	struct linebuf lb[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	a.lb = lb;
-	a.line_max = t->ncols + 1;
+	a.line_max = t->ncols + 1 + LINE_SLACK;
 	for (size_t c = 0; c < t->ncols; c++)
 		a.line_max += a.w[c] < CELL / 4 ? 4 * a.w[c] : a.w[c] + CELL;
 	for (int i = 0; i < 2; i++) {
