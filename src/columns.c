@@ -375,7 +375,7 @@ size_t cell_format(const struct cell *c, bool bytes, char *buf, size_t len)
 		break;
 	case CELL_ADDRESS:
 		if (len >= 24)
-			n = strlen(fmt_hex(buf, c->x));
+			n = fmt_hex_n(buf, c->x);
 		else
 			n = (size_t)snprintf(buf, len, "0x%" PRIx64, c->x);
 		break;
@@ -384,7 +384,7 @@ size_t cell_format(const struct cell *c, bool bytes, char *buf, size_t len)
 		break;
 	case CELL_NUMBER:
 		if (len >= 24)
-			n = strlen(fmt_u64(buf, c->x));
+			n = fmt_u64_n(buf, c->x);
 		else
 			n = (size_t)snprintf(buf, len, "%" PRIu64, c->x);
 		break;

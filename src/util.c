@@ -30,20 +30,44 @@ char *fmt_u64(char *buf, uint64_t v)
 	return buf;
 }
 
-char *fmt_hex(char *buf, uint64_t v)
+size_t fmt_u64_n(char *buf, uint64_t v)
 {
-	static const char digits[] = "0123456789abcdef";
-	/* one digit per started nibble, at least one */
+	return put_u64(buf, v);
+}
+
+size_t fmt_hex_n(char *buf, uint64_t v)
+{
+	static const char pairs[513] =
+		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+		"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+		"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+		"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+		"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+		"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+		"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+		"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+	/* one digit per started nibble, at least one; two at a time from the end */
 	size_t n = v ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
 	char *p = buf + 2 + n;
 
 	buf[0] = '0';
 	buf[1] = 'x';
 	*p = '\0';
-	do {
-		*--p = digits[v & 0xf];
-		v >>= 4;
-	} while (v);
+	while (v >= 0x100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (v & 0xff), 2);
+		v >>= 8;
+	}
+	if (v >= 0x10)
+		memcpy(p - 2, pairs + 2 * v, 2);
+	else
+		p[-1] = pairs[2 * v + 1];
+	return n + 2;
+}
+
+char *fmt_hex(char *buf, uint64_t v)
+{
+	fmt_hex_n(buf, v);
 	return buf;
 }
 

@@ -17,6 +17,9 @@ size_t size_human_n(char *buf, size_t len, uint64_t bytes, bool exact);
  * Returns buf. */
 char *fmt_u64(char *buf, uint64_t v);
 char *fmt_hex(char *buf, uint64_t v);
+/* The same; return the length of the text. */
+size_t fmt_u64_n(char *buf, uint64_t v);
+size_t fmt_hex_n(char *buf, uint64_t v);
 
 /* Format a gap size with its unit spelled out ("124 TiB", "527 MiB", "4 KiB").
  * Returns buf. */

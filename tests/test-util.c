@@ -74,13 +74,15 @@ int main(void)
 	bad = 0;
 	for (int bits = 0; bits <= 64; bits++) {
 		uint64_t p = bits == 64 ? 0 : UINT64_C(1) << bits;	/* 2^64 wraps to 0 */
-		uint64_t around[3] = { p - 1, p, p + 1 };
-		for (int k = 0; k < 3; k++) {
+		uint64_t around[4] = { p - 1, p, p + 1, p * 0x5a5 + 0x3c };
+		for (int k = 0; k < 4; k++) {
 			uint64_t x = around[k];
 			snprintf(want, sizeof(want), "%" PRIu64, x);
 			bad += strcmp(fmt_u64(buf, x), want) != 0;
 			snprintf(want, sizeof(want), "0x%" PRIx64, x);
 			bad += strcmp(fmt_hex(buf, x), want) != 0;
+			bad += fmt_hex_n(buf, x) != strlen(want) || strcmp(buf, want) != 0;
+			bad += fmt_u64_n(buf, x) != strlen(buf);
 		}
 	}
 	tap_ok(bad == 0, "fmt_u64() and fmt_hex() as printf around every power of two");
