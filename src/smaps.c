@@ -567,11 +567,11 @@ static int store_field(struct parser *p, const char *k, size_t klen, uint64_t va
 		return add_extra(p, k, klen, val, true);
 	}
 	if (klen == 11 && memcmp(k, "THPeligible", 11) == 0) {
-		p->cur->thp_eligible = val > INT32_MAX ? INT32_MAX : (int32_t)val;
+		p->cur->thp_eligible = val > INT8_MAX ? INT8_MAX : (int8_t)val;
 		return 0;
 	}
 	if (klen == 13 && memcmp(k, "ProtectionKey", 13) == 0) {
-		p->cur->protection_key = val > INT32_MAX ? INT32_MAX : (int32_t)val;
+		p->cur->protection_key = val > INT16_MAX ? INT16_MAX : (int16_t)val;
 		return 0;
 	}
 	return add_extra(p, k, klen, val, false);
@@ -738,8 +738,8 @@ int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smap
  * A line cut by the end of a block is carried into the headroom in front of the
  * next block (or, when longer than the headroom, into a buffer of its own). */
 enum {
-	RING_SLOTS = 4,
-	RING_BLOCK = 128 * 1024,	/* bytes read by one read(2) */
+	RING_SLOTS = 3,
+	RING_BLOCK = 512 * 1024,	/* bytes a block holds */
 	RING_HEAD = 4096,		/* room for a carried partial line */
 };
 

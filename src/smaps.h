@@ -89,29 +89,30 @@ enum vma_flag {
 /* The two-letter code of a flag ("gd"), or NULL. */
 const char *vma_flag_name(enum vma_flag f);
 
-/* One VMA: one header line of maps/smaps and the lines that follow it. */
+/* One VMA: one header line of maps/smaps and the lines that follow it.  Laid out
+ * to take 272 bytes: a process can have tens of thousands of VMAs. */
 struct vma {
 	uint64_t start;		/* vm_start, bytes */
 	uint64_t end;		/* vm_end, bytes (exclusive) */
 	uint64_t offset;	/* file offset of start (vm_pgoff << PAGE_SHIFT), bytes */
 	uint64_t inode;
 	uint32_t dev_major, dev_minor;
-	uint32_t perms;		/* VMA_PERM_* */
 	uint64_t vmflags;	/* VMF_BIT(VMF_*); valid when has_vmflags */
 	uint64_t fig[SF_COUNT];	/* bytes; valid when has_figures */
-	int32_t thp_eligible;	/* THPeligible: 0/1, -1 when absent */
-	int32_t protection_key;	/* ProtectionKey, -1 when absent */
 	uint32_t name;		/* offset of the decoded name in vma_list.names; 0 = none */
 	uint32_t name_len;	/* bytes (may contain NUL only if the kernel printed one: it cannot) */
-	uint8_t name_kind;	/* enum vma_name_kind */
-	bool deleted;		/* name ended in " (deleted)" (removed from it) */
-	bool has_figures;	/* at least one "Key: N kB" line followed */
-	bool has_vmflags;
 	/* Filled later by the layout code (layout.h); the parser sets them to 0/-1. */
-	uint8_t role;
-	uint8_t region;
 	int32_t object;		/* index into the layout's objects, or -1 */
 	int32_t tid;		/* thread whose stack this is, or 0 */
+	int16_t protection_key;	/* ProtectionKey (at most 32767), -1 when absent */
+	int8_t thp_eligible;	/* THPeligible: 0/1 (at most 127), -1 when absent */
+	uint8_t perms;		/* VMA_PERM_* */
+	uint8_t name_kind;	/* enum vma_name_kind */
+	bool deleted : 1;	/* name ended in " (deleted)" (removed from it) */
+	bool has_figures : 1;	/* at least one "Key: N kB" line followed */
+	bool has_vmflags : 1;
+	uint8_t role;		/* layout.h */
+	uint8_t region;
 };
 
 /* A "Key: value" line of smaps that this version does not know (a newer kernel's). */
@@ -161,7 +162,7 @@ uint32_t vma_list_intern(struct vma_list *l, const char *s, size_t len);
 
 /* Parse smaps or maps text read from the file descriptor fd until end of file.
  * Appends to l (call vma_list_clear() first for a fresh read).
- * The text is read in blocks of 128 KiB with read(2) by a second thread while this
+ * The text is read in blocks of 512 KiB with read(2) by a second thread while this
  * one parses the blocks already read (the kernel's making of smaps and the parse
  * overlap on two CPUs); without a thread it reads and parses in turn.  Lines of any
  * length are accepted.
