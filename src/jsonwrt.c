@@ -458,29 +458,22 @@ static inline void val_plain(struct jsonwrt *w, const char *s, size_t len)
 	w->len += len + 2;
 }
 
-void jsonwrt_plain(struct jsonwrt *w, const char *key, const char *s, size_t len)
-{
-	begin_value(w, key);
-	val_plain(w, s, len);
-}
+/* The writers of len bytes at s, with a key to quote and with a quoted one. */
+#define STRING_WRITERS(name, val)								\
+	void jsonwrt_##name(struct jsonwrt *w, const char *key, const char *s, size_t len)	\
+	{											\
+		begin_value(w, key);								\
+		val(w, s, len);									\
+	}											\
+	void jsonwrt_##name##_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s,	\
+				size_t len)							\
+	{											\
+		begin_member_q(w, q, qlen);							\
+		val(w, s, len);									\
+	}
 
-void jsonwrt_plain_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len)
-{
-	begin_member_q(w, q, qlen);
-	val_plain(w, s, len);
-}
-
-void jsonwrt_strn(struct jsonwrt *w, const char *key, const char *s, size_t len)
-{
-	begin_value(w, key);
-	val_strn(w, s, len);
-}
-
-void jsonwrt_strn_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s, size_t len)
-{
-	begin_member_q(w, q, qlen);
-	val_strn(w, s, len);
-}
+STRING_WRITERS(plain, val_plain)
+STRING_WRITERS(strn, val_strn)
 
 static const char digit_pairs[200] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
