@@ -37,47 +37,57 @@ struct part {
 	FILE *mem;		/* open_memstream on buf */
 	char *buf;
 	size_t len;		/* bytes rendered; SIZE_MAX when the buffer failed */
+	atomic_size_t chunk;	/* the chunk it holds or is being rendered into it;
+				 * SIZE_MAX: free */
 	atomic_bool ready;	/* rendered, not yet copied */
 };
 
+/* The chunks are claimed in order from next, by the calling thread when it comes
+ * to a chunk nobody has claimed, and by the second thread whenever it has a free
+ * buffer; the calling thread writes every chunk in order, rendering its own and
+ * copying the other's.  Neither waits for the other while there is work it can
+ * take: a second thread that starts late only takes less of it. */
 struct shared {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	const struct parallel_job *job;
 	size_t chunk;		/* rows per chunk */
 	size_t nchunks;
+	atomic_size_t next;	/* the first chunk not claimed */
 	struct part part[2];
 	atomic_bool stop;
 };
 
-/* Wait until p->ready is want (or, for the second thread, until stop).  A chunk
- * takes some hundred microseconds: the wait is first a short spin, since putting a
- * thread to sleep and waking it (an interrupt to the other CPU, costly in a virtual
- * machine) takes longer than most waits. */
-static void wait_part(struct shared *sh, struct part *p, bool want, bool or_stop)
+/* Whether what the waiter waits for has come. */
+static bool waited_for(struct shared *sh, struct part *p, bool worker)
+{
+	if (worker)	/* a free buffer, or the end */
+		return atomic_load_explicit(&p->chunk, memory_order_acquire) == SIZE_MAX ||
+		       atomic_load_explicit(&sh->stop, memory_order_acquire);
+	return atomic_load_explicit(&p->ready, memory_order_acquire);	/* its chunk */
+}
+
+/* Wait for it: first a short spin, since a chunk takes some hundred microseconds
+ * and putting a thread to sleep and waking it (an interrupt to the other CPU,
+ * costly in a virtual machine) takes longer than most waits. */
+static void wait_for(struct shared *sh, struct part *p, bool worker)
 {
 	for (int i = 0; i < 20000; i++) {
-		if (atomic_load_explicit(&p->ready, memory_order_acquire) == want ||
-		    (or_stop && atomic_load_explicit(&sh->stop, memory_order_acquire)))
+		if (waited_for(sh, p, worker))
 			return;
 #if defined(__x86_64__) || defined(__i386__)
 		__builtin_ia32_pause();
 #endif
 	}
 	pthread_mutex_lock(&sh->lock);
-	while (atomic_load(&p->ready) != want && !(or_stop && atomic_load(&sh->stop)))
+	while (!waited_for(sh, p, worker))
 		pthread_cond_wait(&sh->cond, &sh->lock);
 	pthread_mutex_unlock(&sh->lock);
 }
 
-/* Set p->ready (or stop, with p NULL) and wake a thread waiting for it. */
-static void set_and_wake(struct shared *sh, struct part *p, bool ready)
+/* Change what a waiter waits for (under the lock, so that no wake-up is lost). */
+static void wake(struct shared *sh)
 {
-	pthread_mutex_lock(&sh->lock);
-	if (p)
-		atomic_store_explicit(&p->ready, ready, memory_order_release);
-	else
-		atomic_store_explicit(&sh->stop, true, memory_order_release);
 	pthread_cond_broadcast(&sh->cond);
 	pthread_mutex_unlock(&sh->lock);
 }
@@ -89,23 +99,29 @@ static size_t chunk_end(const struct shared *sh, size_t k)
 	return end < sh->job->n ? end : sh->job->n;
 }
 
-/* The second thread: the odd chunks, each into the buffer of its turn. */
+/* The second thread: whenever a buffer is free, the next chunk not claimed. */
 static void *worker(void *arg)
 {
 	struct shared *sh = arg;
 	const struct parallel_job *job = sh->job;
 
-	for (size_t k = 1; k < sh->nchunks; k += 2) {
-		struct part *p = &sh->part[(k / 2) % 2];
+	for (unsigned turn = 0;; turn ^= 1) {
+		struct part *p = &sh->part[turn];
 
-		wait_part(sh, p, false, true);
+		wait_for(sh, p, true);
 		if (atomic_load(&sh->stop))
 			break;
+		size_t k = atomic_fetch_add(&sh->next, 1);
+		if (k >= sh->nchunks)
+			break;
+		atomic_store_explicit(&p->chunk, k, memory_order_release);
 		fseeko(p->mem, 0, SEEK_SET);
 		job->render(job->ctx, false, p->mem, k * sh->chunk, chunk_end(sh, k));
 		fflush(p->mem);
 		p->len = ferror(p->mem) ? SIZE_MAX : (size_t)ftello(p->mem);
-		set_and_wake(sh, p, true);
+		pthread_mutex_lock(&sh->lock);
+		atomic_store_explicit(&p->ready, true, memory_order_release);
+		wake(sh);
 	}
 	return NULL;
 }
@@ -113,14 +129,16 @@ static void *worker(void *arg)
 bool parallel_render(FILE *out, const struct parallel_job *job)
 {
 	struct shared sh = { .job = job };
-
-	atomic_init(&sh.stop, false);
-	for (int i = 0; i < 2; i++)
-		atomic_init(&sh.part[i].ready, false);
 	pthread_t t;
 	bool ok = false;
 	int e = 0;
 
+	atomic_init(&sh.stop, false);
+	atomic_init(&sh.next, 0);
+	for (int i = 0; i < 2; i++) {
+		atomic_init(&sh.part[i].ready, false);
+		atomic_init(&sh.part[i].chunk, SIZE_MAX);
+	}
 	if (job->n < PARALLEL_MIN_ROWS) {
 		errno = EINVAL;
 		return false;
@@ -147,14 +165,25 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 		goto out;
 	}
 	for (size_t k = 0; k < sh.nchunks; k++) {
-		size_t start = k * sh.chunk, end = chunk_end(&sh, k);
+		size_t start = k * sh.chunk, end = chunk_end(&sh, k), mine = k;
 
-		if (k % 2 == 0) {
+		if (atomic_compare_exchange_strong(&sh.next, &mine, k + 1)) {
 			job->render(job->ctx, true, out, start, end);
 			continue;
 		}
-		struct part *p = &sh.part[(k / 2) % 2];
-		wait_part(&sh, p, true, false);
+		/* the second thread has chunk k, in the buffer it took in its turn:
+		 * the one that says so (it may not have said yet) */
+		struct part *p = NULL;
+		while (!p) {
+			for (int i = 0; i < 2 && !p; i++)
+				if (atomic_load_explicit(&sh.part[i].chunk, memory_order_acquire) == k)
+					p = &sh.part[i];
+#if defined(__x86_64__) || defined(__i386__)
+			if (!p)
+				__builtin_ia32_pause();
+#endif
+		}
+		wait_for(&sh, p, false);
 		if (p->len == SIZE_MAX) {
 			/* the buffer could not take it (no memory): render it here */
 			job->render(job->ctx, true, out, start, end);
@@ -162,9 +191,14 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 			job->flush(job->ctx);
 			fwrite_unlocked(p->buf, 1, p->len, out);
 		}
-		set_and_wake(&sh, p, false);
+		pthread_mutex_lock(&sh.lock);
+		atomic_store_explicit(&p->ready, false, memory_order_relaxed);
+		atomic_store_explicit(&p->chunk, SIZE_MAX, memory_order_release);
+		wake(&sh);
 	}
-	set_and_wake(&sh, NULL, false);
+	pthread_mutex_lock(&sh.lock);
+	atomic_store(&sh.stop, true);
+	wake(&sh);
 	pthread_join(t, NULL);
 	pthread_cond_destroy(&sh.cond);
 	pthread_mutex_destroy(&sh.lock);
