@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <libsmartcols.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -106,7 +107,7 @@ struct aligned {
 	char *cell[2];		/* a cell buffer for each thread */
 	struct linebuf *lb;	/* an output buffer for each thread */
 	size_t line_max;	/* bytes a line can take */
-	size_t from, to;	/* the second thread's rows in the first pass */
+	atomic_size_t next;	/* the first pass: the next block of rows to measure */
 };
 
 /* The widths of the cells of rows [from, to) into w (which holds the minimum).  The
@@ -144,11 +145,25 @@ static void measure(const struct aligned *a, size_t *w, char *cell, size_t from,
 	}
 }
 
+/* The first pass in blocks of rows that the two threads claim in turn, so that a
+ * second thread that starts late measures less. */
+enum { MEASURE_BLOCK = 1024 };
+
+static void measure_blocks(struct aligned *a, size_t *w, char *cell)
+{
+	for (;;) {
+		size_t from = atomic_fetch_add(&a->next, MEASURE_BLOCK);
+		if (from >= a->n)
+			return;
+		measure(a, w, cell, from, a->n - from > MEASURE_BLOCK ? from + MEASURE_BLOCK : a->n);
+	}
+}
+
 static void *measure_thread(void *arg)
 {
 	struct aligned *a = arg;
 
-	measure(a, a->w2, a->cell[1], a->from, a->to);
+	measure_blocks(a, a->w2, a->cell[1]);
 	return NULL;
 }
 
@@ -249,16 +264,13 @@ static int print_aligned(FILE *out, const struct layout *L, const size_t *r, siz
 			a.w[c] = strlen(a.col[c]->name);
 	}
 
-	/* widths: the second half of the rows on a second thread, when worth it */
+	/* widths: on two threads, when worth it */
 	pthread_t th;
 	bool two = n >= PARALLEL_MIN_ROWS && parallel_threads();
-	a.from = two ? n / 2 : n;
-	a.to = n;
-	if (two && pthread_create(&th, NULL, measure_thread, &a) != 0) {
+	atomic_init(&a.next, 0);
+	if (two && pthread_create(&th, NULL, measure_thread, &a) != 0)
 		two = false;
-		a.from = n;
-	}
-	measure(&a, a.w, a.cell[0], 0, a.from);
+	measure_blocks(&a, a.w, a.cell[0]);
 	if (two) {
 		pthread_join(th, NULL);
 		for (size_t c = 0; c < t->ncols; c++)
