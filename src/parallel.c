@@ -37,23 +37,27 @@ struct part {
 	FILE *mem;		/* open_memstream on buf */
 	char *buf;
 	size_t len;		/* bytes rendered; SIZE_MAX when the buffer failed */
-	atomic_size_t chunk;	/* the chunk it holds or is being rendered into it;
-				 * SIZE_MAX: free */
+	atomic_size_t chunk;	/* the chunk it holds or that is being rendered into
+				 * it; SIZE_MAX: free */
 	atomic_bool ready;	/* rendered, not yet copied */
 };
 
-/* The chunks are claimed in order from next, by the calling thread when it comes
- * to a chunk nobody has claimed, and by the second thread whenever it has a free
- * buffer; the calling thread writes every chunk in order, rendering its own and
- * copying the other's.  Neither waits for the other while there is work it can
- * take: a second thread that starts late only takes less of it. */
+/* The chunks are dealt: the calling thread has the even ones, the second thread
+ * the odd ones, each of which it claims before it renders it into one of its two
+ * buffers.  The calling thread writes every chunk in order: its own as it renders
+ * them, an odd one copied from the buffer, or, when the second thread has not
+ * claimed it yet (it starts late, or it is slow), rendered by itself after
+ * claiming it first.  So a second thread that starts late does less, and nobody
+ * waits for work nobody does. */
+enum { CHUNK_FREE, CHUNK_OTHER, CHUNK_OWN };
+
 struct shared {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	const struct parallel_job *job;
 	size_t chunk;		/* rows per chunk */
 	size_t nchunks;
-	atomic_size_t next;	/* the first chunk not claimed */
+	atomic_uchar *state;	/* per chunk: CHUNK_* */
 	struct part part[2];
 	atomic_bool stop;
 };
@@ -99,21 +103,23 @@ static size_t chunk_end(const struct shared *sh, size_t k)
 	return end < sh->job->n ? end : sh->job->n;
 }
 
-/* The second thread: whenever a buffer is free, the next chunk not claimed. */
+/* The second thread: the odd chunks that the calling thread has not taken, each
+ * into the buffer of its turn. */
 static void *worker(void *arg)
 {
 	struct shared *sh = arg;
 	const struct parallel_job *job = sh->job;
+	unsigned turn = 0;
 
-	for (unsigned turn = 0;; turn ^= 1) {
+	for (size_t k = 1; k < sh->nchunks; k += 2) {
 		struct part *p = &sh->part[turn];
+		unsigned char free_ = CHUNK_FREE;
 
 		wait_for(sh, p, true);
 		if (atomic_load(&sh->stop))
 			break;
-		size_t k = atomic_fetch_add(&sh->next, 1);
-		if (k >= sh->nchunks)
-			break;
+		if (!atomic_compare_exchange_strong(&sh->state[k], &free_, CHUNK_OTHER))
+			continue;	/* taken: the calling thread got there first */
 		atomic_store_explicit(&p->chunk, k, memory_order_release);
 		fseeko(p->mem, 0, SEEK_SET);
 		job->render(job->ctx, false, p->mem, k * sh->chunk, chunk_end(sh, k));
@@ -122,6 +128,7 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&sh->lock);
 		atomic_store_explicit(&p->ready, true, memory_order_release);
 		wake(sh);
+		turn ^= 1;
 	}
 	return NULL;
 }
@@ -134,7 +141,6 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 	int e = 0;
 
 	atomic_init(&sh.stop, false);
-	atomic_init(&sh.next, 0);
 	for (int i = 0; i < 2; i++) {
 		atomic_init(&sh.part[i].ready, false);
 		atomic_init(&sh.part[i].chunk, SIZE_MAX);
@@ -149,6 +155,13 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 	}
 	sh.chunk = job->n / 256 > 64 ? job->n / 256 : 64;
 	sh.nchunks = (job->n + sh.chunk - 1) / sh.chunk;
+	sh.state = malloc(sh.nchunks * sizeof(*sh.state));
+	if (!sh.state) {
+		e = errno;
+		goto out;
+	}
+	for (size_t k = 0; k < sh.nchunks; k++)
+		atomic_init(&sh.state[k], CHUNK_FREE);
 	for (int i = 0; i < 2; i++) {
 		sh.part[i].mem = open_memstream(&sh.part[i].buf, &sh.part[i].len);
 		if (!sh.part[i].mem) {
@@ -165,9 +178,11 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 		goto out;
 	}
 	for (size_t k = 0; k < sh.nchunks; k++) {
-		size_t start = k * sh.chunk, end = chunk_end(&sh, k), mine = k;
+		size_t start = k * sh.chunk, end = chunk_end(&sh, k);
+		unsigned char free_ = CHUNK_FREE;
 
-		if (atomic_compare_exchange_strong(&sh.next, &mine, k + 1)) {
+		if (k % 2 == 0 ||
+		    atomic_compare_exchange_strong(&sh.state[k], &free_, CHUNK_OWN)) {
 			job->render(job->ctx, true, out, start, end);
 			continue;
 		}
@@ -204,6 +219,7 @@ bool parallel_render(FILE *out, const struct parallel_job *job)
 	pthread_mutex_destroy(&sh.lock);
 	ok = true;
 out:
+	free(sh.state);
 	for (int i = 0; i < 2; i++) {
 		if (sh.part[i].mem)
 			fclose(sh.part[i].mem);

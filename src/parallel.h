@@ -4,8 +4,10 @@
  * --vmas) is most of its cost on a process with many VMAs.  parallel_render() cuts
  * the rows into chunks; the calling thread renders the even chunks straight onto
  * its stream, a second thread renders each odd chunk into one of two memory
- * buffers, which the calling thread then copies to the stream in its turn.  The
- * output is byte for byte what one thread would write.
+ * buffers, which the calling thread then copies to the stream in its turn; an odd
+ * chunk that the second thread has not begun when its turn comes (a thread that
+ * starts late) the calling thread renders itself.  The output is byte for byte
+ * what one thread would write.
  */
 #ifndef VMLAYOUT_PARALLEL_H
 #define VMLAYOUT_PARALLEL_H
