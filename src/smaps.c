@@ -843,7 +843,7 @@ static int parse_ring(struct parser *p, struct ring *r)
 {
 	char *carry = NULL;
 	size_t carry_cap = 0;
-	const char *tail = NULL;	/* the partial line left by the previous block */
+	const char *tail = "";		/* the partial line left by the previous block */
 	size_t tail_len = 0;
 	bool tail_in_carry = false;
 	bool first = true;
@@ -863,11 +863,10 @@ static int parse_ring(struct parser *p, struct ring *r)
 		}
 		len = tail_len + (size_t)s->len;
 		if (tail_len <= RING_HEAD) {
-			if (tail_len)
-				memcpy(s->data - tail_len, tail, tail_len);
+			memcpy(s->data - tail_len, tail, tail_len);
 			b = s->data - tail_len;
 		} else {
-			if (len > carry_cap) {
+			if (len > carry_cap || !carry) {
 				size_t off = tail_in_carry ? (size_t)(tail - carry) : 0;
 				char *n = realloc(carry, len * 2);
 				if (!n) {

@@ -38,28 +38,35 @@ for view in "" --json --vmas "--vmas --output-all" "--vmas --json" "--vmas --byt
 	ok $? "vmlayout $view: one thread and threads write the same $(wc -c <"$tmp/one") bytes"
 done
 
+# the live process: at least the VMAs mkvmas made (a runtime such as ASan's may map
+# more meanwhile), so not cut short at a block of the reader
 for n in 1 2; do
 	VMLAYOUT_THREADS=$n "$VMLAYOUT" --json "$pid" >"$tmp/live" 2>"$tmp/err"
 	r=$?
 	if [ -n "$JQ" ]; then
-		[ $r -eq 0 ] && "$JQ" -e --argjson n "$vmas" '(.vmas | length) == $n and .rollup != null' \
-			"$tmp/live" >/dev/null
+		[ $r -eq 0 ] && "$JQ" -e --argjson n "$vmas" \
+			'(.vmas | length) >= $n and .rollup != null' "$tmp/live" >/dev/null
 	else
 		[ $r -eq 0 ] && [ -s "$tmp/live" ]
 	fi
 	ok $? "VMLAYOUT_THREADS=$n: the live process read whole (exit $r)"
 done
 
+# clone(2)s beyond those of vmlayout --version (a sanitiser's runtime starts
+# threads of its own): none with one thread; with threads the smaps reader, the
+# rollup reader and the second renderer
+clones() {
+	strace -f -qq -e trace=clone,clone3 -o "$tmp/strace" "$@" >/dev/null 2>&1
+	grep -c 'clone' "$tmp/strace"
+}
 if command -v strace >/dev/null 2>&1 &&
 	strace -f -qq -e trace=none true >/dev/null 2>&1; then
+	base=$(clones "$VMLAYOUT" --version)
 	for n in 1 2; do
-		VMLAYOUT_THREADS=$n strace -f -qq -e trace=clone,clone3 -o "$tmp/strace" \
-			"$VMLAYOUT" --json "$pid" >/dev/null 2>&1
-		threads=$(grep -c 'clone' "$tmp/strace")
+		threads=$(( $(VMLAYOUT_THREADS=$n clones "$VMLAYOUT" --json "$pid") - base ))
 		if [ $n -eq 1 ]; then
 			[ "$threads" -eq 0 ]
 		else
-			# the smaps reader, the rollup reader, the second renderer
 			[ "$threads" -eq 3 ]
 		fi
 		ok $? "VMLAYOUT_THREADS=$n: $threads threads started for --json"
