@@ -313,15 +313,6 @@ int addr_lookup(const struct layout *L, const struct addr_query *q, struct addr_
 
 /* ------------------------------------------------------------------ output */
 
-static void perms_str(char *b, uint32_t p)
-{
-	b[0] = p & VMA_PERM_READ ? 'r' : '-';
-	b[1] = p & VMA_PERM_WRITE ? 'w' : '-';
-	b[2] = p & VMA_PERM_EXEC ? 'x' : '-';
-	b[3] = p & VMA_PERM_SHARED ? 's' : 'p';
-	b[4] = '\0';
-}
-
 static void seg_flags_str(char *b, uint32_t f)
 {
 	b[0] = f & PF_R ? 'r' : '-';
@@ -341,7 +332,7 @@ static void vma_line(FILE *out, const struct layout *L, const char *lead, size_t
 	const struct vma *v = &L->vmas.v[i];
 	char p[5], name[1024];
 
-	perms_str(p, v->perms);
+	vma_perms_str(p, v->perms);
 	name_printable(name, sizeof(name), vma_name(&L->vmas, v), v->name_len, 1000, false);
 	fprintf(out, "%s0x%" PRIx64 "-0x%" PRIx64 " %s %-12s %s%s\n", lead, v->start, v->end, p,
 		role_name(v->role), name, v->deleted ? " (deleted)" : "");
@@ -430,7 +421,7 @@ static void vma_json(struct jsonwrt *w, const char *key, const struct layout *L,
 	const struct vma *v = &L->vmas.v[i];
 	char p[5];
 
-	perms_str(p, v->perms);
+	vma_perms_str(p, v->perms);
 	jsonwrt_object_open(w, key);
 	jsonwrt_hex(w, "start", v->start);
 	jsonwrt_hex(w, "end", v->end);

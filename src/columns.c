@@ -186,15 +186,6 @@ int columns_parse_list(const char *list, int *ids, size_t *n, size_t cap, char *
 	return 0;
 }
 
-static void perms_str(char *b, uint32_t p)
-{
-	b[0] = p & VMA_PERM_READ ? 'r' : '-';
-	b[1] = p & VMA_PERM_WRITE ? 'w' : '-';
-	b[2] = p & VMA_PERM_EXEC ? 'x' : '-';
-	b[3] = p & VMA_PERM_SHARED ? 's' : 'p';
-	b[4] = '\0';
-}
-
 static const char *object_or_name(const struct layout *L, const struct vma *v, size_t *len)
 {
 	if (v->object >= 0) {
@@ -286,7 +277,7 @@ bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len
 		goto size;
 	case COL_PERMS:
 		if (len >= 5)
-			perms_str(buf, v->perms);
+			vma_perms_str(buf, v->perms);
 		goto text_in_buf;
 	case COL_ROLE:
 		c->s = role_name(v->role);

@@ -378,16 +378,13 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 {
 	const struct vma_list *l = &L->vmas;
 	const struct vma *v = &l->v[i];
-	char perms[5] = {
-		v->perms & VMA_PERM_READ ? 'r' : '-', v->perms & VMA_PERM_WRITE ? 'w' : '-',
-		v->perms & VMA_PERM_EXEC ? 'x' : '-', v->perms & VMA_PERM_SHARED ? 's' : 'p', 0,
-	};
+	char perms[5];
 
 	jsonwrt_object_open(w, NULL);
 	jsonwrt_hex_k(w, "start", v->start);
 	jsonwrt_hex_k(w, "end", v->end);
 	jsonwrt_hex_k(w, "offset", v->offset);
-	jsonwrt_plain_k(w, "perms", perms, 4);
+	jsonwrt_plain_k(w, "perms", vma_perms_str(perms, v->perms), 4);
 	dev(w, v->dev_major, v->dev_minor);
 	jsonwrt_u64_k(w, "inode", v->inode);
 	if (v->name_kind == VMA_NAME_NONE)

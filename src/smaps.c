@@ -70,6 +70,16 @@ static const char flag_codes[VMF_COUNT][3] = {
 	"gu", "bt", "mt", "lf", "sd", "??",
 };
 
+char *vma_perms_str(char b[5], uint32_t perms)
+{
+	b[0] = perms & VMA_PERM_READ ? 'r' : '-';
+	b[1] = perms & VMA_PERM_WRITE ? 'w' : '-';
+	b[2] = perms & VMA_PERM_EXEC ? 'x' : '-';
+	b[3] = perms & VMA_PERM_SHARED ? 's' : 'p';
+	b[4] = '\0';
+	return b;
+}
+
 const char *vma_flag_name(enum vma_flag f)
 {
 	if ((unsigned)f >= VMF_OTHER)

@@ -75,6 +75,9 @@ enum vma_name_kind {
 	VMA_NAME_OTHER,		/* any other "[...]" name, or a name that is not a path */
 };
 
+/* The maps "rwxp" column of perms (VMA_PERM_*) into b, NUL-terminated; returns b. */
+char *vma_perms_str(char b[5], uint32_t perms);
+
 /* VmFlags two-letter codes (fs/proc/task_mmu.c show_smap_vma_flags()) as bits. */
 enum vma_flag {
 	VMF_RD, VMF_WR, VMF_EX, VMF_SH, VMF_MR, VMF_MW, VMF_ME, VMF_MS,

@@ -589,9 +589,9 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 	for (size_t i = 0; i < c.n; i++) {
 		const struct cvma *v = &c.v[i];
 		const struct cfile *cf = v->file >= 0 ? &c.files[v->file] : NULL;
-		fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %c%c%cp %08" PRIx64 " %02x:%02x %" PRIu64 " ",
-			v->start, v->end, v->perms & VMA_PERM_READ ? 'r' : '-',
-			v->perms & VMA_PERM_WRITE ? 'w' : '-', v->perms & VMA_PERM_EXEC ? 'x' : '-',
+		char perms[5];	/* from p_flags: never shared */
+		fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " %02x:%02x %" PRIu64 " ",
+			v->start, v->end, vma_perms_str(perms, v->perms),
 			cf ? v->offset : 0, cf ? cf->dev_major : 0, cf ? cf->dev_minor : 0,
 			cf ? cf->ino : 0);
 		if (cf)

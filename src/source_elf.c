@@ -116,10 +116,10 @@ static void put_name(FILE *f, const char *s)
 static void maps_line(FILE *f, const struct pending *m, uint32_t maj, uint32_t min,
 		      uint64_t ino, const char *name)
 {
-	fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08" PRIx64 " %02x:%02x %" PRIu64 " ",
-		m->start, m->end, m->perms & VMA_PERM_READ ? 'r' : '-',
-		m->perms & VMA_PERM_WRITE ? 'w' : '-', m->perms & VMA_PERM_EXEC ? 'x' : '-',
-		m->perms & VMA_PERM_SHARED ? 's' : 'p', m->file ? m->offset : 0,
+	char perms[5];
+
+	fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " %02x:%02x %" PRIu64 " ",
+		m->start, m->end, vma_perms_str(perms, m->perms), m->file ? m->offset : 0,
 		m->file ? maj : 0, m->file ? min : 0, m->file ? ino : 0);
 	if (m->file)
 		put_name(f, name);
