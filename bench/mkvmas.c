@@ -44,6 +44,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "max-map-count.h"
+
 #define FILE_PAGES 64
 #define SLACK_VMAS 16	/* what stdio, the file and the guard pages may still add */
 
@@ -83,19 +85,6 @@ static long count_vmas(void)
 			n++;
 	fclose(f);
 	return n;
-}
-
-static long read_max_map_count(void)
-{
-	FILE *f = fopen("/proc/sys/vm/max_map_count", "re");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
 }
 
 /* Reserves LEN bytes of address space plus one page either side, and gives the first

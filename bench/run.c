@@ -53,6 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "max-map-count.h"
+
 #define MAX_CMDS 8
 #define MAX_SIZES 16
 
@@ -182,19 +184,6 @@ static int has_vmas_option(const char *vmlayout)
 		waitpid(pid, &status, 0);
 	found = strstr(buf, "--vmas") != NULL;
 	return found;
-}
-
-static long read_max_map_count(void)
-{
-	FILE *f = fopen("/proc/sys/vm/max_map_count", "re");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
 }
 
 /* Starts MKVMAS N with its stdin and stdout on pipes and reads its "ready PID VMAS"
