@@ -314,14 +314,12 @@ static void begin_member_q_slow(struct jsonwrt *w, const char *q, size_t qlen)
 
 	if (d == 0 || (st & JSONWRT_IN_ARRAY)) {
 		begin_value(w, NULL);
-	} else if (w->pretty) {
-		put_separator(w, d, st);
-		put_bytes(w, q + 1, qlen - 1);
-		put(w, ' ');
-	} else {
-		put_separator(w, d, st);
-		put_bytes(w, q + 1, qlen - 1);
+		return;
 	}
+	put_separator(w, d, st);
+	put_bytes(w, q + 1, qlen - 1);
+	if (w->pretty)
+		put(w, ' ');
 }
 
 static inline void begin_member_q(struct jsonwrt *w, const char *q, size_t qlen)

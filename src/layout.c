@@ -1165,7 +1165,6 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 
 	memset(L, 0, sizeof(*L));
 	L->pid = pid;
-	L->read_flags = flags;
 	L->exe_object = -1;
 	vma_list_init(&L->vmas);
 	msg[0] = '\0';

@@ -118,7 +118,6 @@ struct layout {
 	bool has_kc;
 	struct proc_stat stat;
 	bool snapshot;			/* read from a snapshot directory, not /proc */
-	unsigned read_flags;		/* LAYOUT_READ_* it was read with */
 	char *exe;			/* readlink of /proc/PID/exe, or NULL */
 	bool has_exe_id;		/* the executable's device and inode are known */
 	uint32_t exe_dev_major, exe_dev_minor;

@@ -96,7 +96,6 @@ struct linebuf {
 };
 
 struct aligned {
-	FILE *out;
 	const struct layout *L;
 	const size_t *r;	/* the rows: indexes of VMAs */
 	size_t n;
@@ -248,7 +247,7 @@ static int print_aligned(FILE *out, const struct layout *L, const size_t *r, siz
 			 const struct table_opts *t)
 {
 	size_t ncols = t->ncols ? t->ncols : 1;
-	struct aligned a = { .out = out, .L = L, .r = r, .n = n, .t = t };
+	struct aligned a = { .L = L, .r = r, .n = n, .t = t };
 	int rc = -1;
 
 	a.col = calloc(ncols, sizeof(*a.col));
