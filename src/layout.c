@@ -204,9 +204,10 @@ struct side_read {
 	bool started;
 	char *buf;		/* the rollup text, malloc'd, or NULL when not read */
 	size_t len;
-	struct proc_identity id;	/* from procinfo_read() when id_rc is 0 */
+	bool id_tried;		/* procinfo_read() has been called */
+	int id_rc, id_errno;	/* what it returned, and its errno */
+	struct proc_identity id;	/* when id_rc is 0 (and L has not taken it) */
 	struct proc_counters kc;
-	int id_rc, id_errno;
 };
 
 static void *side_thread(void *arg)
@@ -229,12 +230,11 @@ static void side_identity(void *arg)
 {
 	struct side_read *r = arg;
 
-	if (r->pid && r->id_rc < 0 && !r->id_errno) {
-		r->id_rc = procinfo_read(r->pid, &r->id, &r->kc);
-		r->id_errno = r->id_rc < 0 ? errno : 0;
-		if (r->id_rc < 0 && !r->id_errno)
-			r->id_errno = EIO;
-	}
+	if (!r->pid || r->id_tried)
+		return;
+	r->id_tried = true;
+	r->id_rc = procinfo_read(r->pid, &r->id, &r->kc);
+	r->id_errno = r->id_rc < 0 ? errno : 0;
 }
 
 /* Wait for the thread; without a thread, read now. */
@@ -1158,7 +1158,7 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 {
 	struct procfs pf;
 	struct side_read side = { .pf = &pf, .pid = pid, .rollup = flags & LAYOUT_READ_ROLLUP,
-				  .id_rc = -1, .id_errno = 0 };
+				  .id_rc = -1 };
 	enum layout_status st = LAYOUT_ERROR;
 	char *buf;
 	size_t len;

@@ -762,10 +762,31 @@ struct ring_slot {
 struct ring {
 	int fd;
 	bool fill;		/* a regular file: fill each block */
+	bool threaded;		/* a reader thread fills the blocks */
 	struct ring_slot slot[RING_SLOTS];
 	sem_t free_slots, full_slots;
 	atomic_bool stop;	/* the parser gives up: the reader ends */
 };
+
+/* Read the next block into s: a file's block is filled (a read(2) of seq_file gives
+ * one page of it); from a pipe or terminal each read is handed on at once. */
+static void fill_slot(struct ring *r, struct ring_slot *s)
+{
+	size_t have = 0;
+	ssize_t n;
+
+	do {
+		n = read(r->fd, s->data + have, RING_BLOCK - have);
+		if (n > 0)
+			have += (size_t)n;
+	} while ((n < 0 && errno == EINTR) || (n > 0 && r->fill && have < RING_BLOCK));
+	if (n < 0 && have == 0) {
+		s->len = -1;
+		s->err = errno;
+	} else {
+		s->len = (ssize_t)have;
+	}
+}
 
 static void *ring_reader(void *arg)
 {
@@ -780,21 +801,7 @@ static void *ring_reader(void *arg)
 			sem_post(&r->full_slots);
 			return NULL;
 		}
-		/* a file's block is filled (a read(2) of seq_file gives one page of
-		 * it); from a pipe or terminal each read is handed on at once */
-		size_t have = 0;
-		ssize_t n;
-		do {
-			n = read(r->fd, s->data + have, RING_BLOCK - have);
-			if (n > 0)
-				have += (size_t)n;
-		} while ((n < 0 && errno == EINTR) || (n > 0 && r->fill && have < RING_BLOCK));
-		if (n < 0 && have == 0) {
-			s->len = -1;
-			s->err = errno;
-		} else {
-			s->len = (ssize_t)have;
-		}
+		fill_slot(r, s);
 		bool last = s->len <= 0;
 		sem_post(&r->full_slots);
 		if (last)
@@ -802,53 +809,10 @@ static void *ring_reader(void *arg)
 	}
 }
 
-/* The serial reader: for when no thread can be started. */
-static int parse_fd_serial(struct parser *p, int fd)
-{
-	size_t cap = 256 * 1024, have = 0;
-	char *buf = malloc(cap);
-	int rc = 0;
-
-	if (!buf)
-		return -1;
-	for (;;) {
-		if (have == cap) {
-			/* a line longer than the buffer: grow */
-			char *n = realloc(buf, cap * 2);
-			if (!n) {
-				rc = -1;
-				break;
-			}
-			buf = n;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + have, cap - have);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = -1;
-			break;
-		}
-		if (r == 0) {
-			rc = parse_tail(p, buf, have);
-			break;
-		}
-		have += (size_t)r;
-		ptrdiff_t n = parse_chunk(p, buf, buf + have);
-		if (n < 0) {
-			rc = -1;
-			break;
-		}
-		have -= (size_t)n;
-		memmove(buf, buf + n, have);
-	}
-	free(buf);
-	return rc;
-}
-
-/* Parse the blocks of the ring in order.  A partial line left at the end of a
- * block goes into the headroom in front of the next one, or, when longer than
- * the headroom, with the next block into carry. */
+/* Parse the blocks of the ring in order, as the reader thread hands them on, or,
+ * without one (r->threaded false), as this thread reads them.  A partial line left
+ * at the end of a block goes into the headroom in front of the next one, or, when
+ * longer than the headroom, with the next block into carry. */
 static int parse_ring(struct parser *p, struct ring *r)
 {
 	char *carry = NULL;
@@ -860,11 +824,15 @@ static int parse_ring(struct parser *p, struct ring *r)
 	int rc = 0;
 
 	for (unsigned i = 0;; i = (i + 1) % RING_SLOTS) {
-		while (sem_wait(&r->full_slots) < 0)
-			;
 		struct ring_slot *s = &r->slot[i];
 		const char *b;
 		size_t len;
+
+		if (r->threaded)
+			while (sem_wait(&r->full_slots) < 0)
+				;
+		else
+			fill_slot(r, s);
 
 		if (s->len < 0) {
 			errno = s->err;
@@ -893,7 +861,7 @@ static int parse_ring(struct parser *p, struct ring *r)
 			b = carry;
 		}
 		/* the previous block has been copied from: give it back */
-		if (!first)
+		if (!first && r->threaded)
 			sem_post(&r->free_slots);
 		first = false;
 		if (s->len == 0) {
@@ -943,14 +911,11 @@ int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err
 	}
 	sem_init(&r.free_slots, 0, RING_SLOTS);
 	sem_init(&r.full_slots, 0, 0);
-	if (!parallel_threads() || pthread_create(&reader, NULL, ring_reader, &r) != 0) {
-		if (meanwhile)
-			meanwhile(arg);
-		rc = parse_fd_serial(&p, fd);
-	} else {
-		if (meanwhile)
-			meanwhile(arg);
-		rc = parse_ring(&p, &r);
+	r.threaded = parallel_threads() && pthread_create(&reader, NULL, ring_reader, &r) == 0;
+	if (meanwhile)
+		meanwhile(arg);
+	rc = parse_ring(&p, &r);
+	if (r.threaded) {
 		int saved = errno;
 		if (rc < 0) {
 			/* let a reader waiting for a block see the stop and end, and one

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "parallel.h"
 #include "smaps.h"
 #include "tap.h"
 
@@ -707,7 +708,7 @@ static bool append_long(char **buf, size_t *len, size_t *cap, size_t name_len)
  * each 64 KiB boundary of the first 2 MiB or so, read from a regular file (full
  * blocks, as from /proc) and from a pipe written in odd-sized pieces (short
  * blocks), must give what smaps_parse_buf() gives on the whole text. */
-static void test_blocks(void)
+static void test_blocks(const char *how)
 {
 	char *fixture, *buf = NULL;
 	size_t flen, len = 0, cap = 0;
@@ -767,9 +768,9 @@ static void test_blocks(void)
 		waitpid(pid, NULL, 0);
 	int rc_buf = smaps_parse_buf(buf, len, &b, &err);
 	tap_ok(rc_buf == 0 && same_vmas(&a, &b) && rc_fd == 0 && a.n > 1000,
-	       "%zu bytes through a pipe, long lines across block boundaries: "
+	       "%s: %zu bytes through a pipe, long lines across block boundaries: "
 	       "smaps_parse_fd() gives what smaps_parse_buf() gives (%zu and %zu VMAs)",
-	       len, a.n, b.n);
+	       how, len, a.n, b.n);
 
 	/* the same from a regular file: full blocks */
 	const char *tmp = getenv("TMPDIR");
@@ -786,12 +787,12 @@ static void test_blocks(void)
 		rc_fd = -1;
 	}
 	tap_ok(rc_fd == 0 && same_vmas(&a, &b),
-	       "the same from a regular file in full blocks (%zu VMAs)", a.n);
+	       "%s: the same from a regular file in full blocks (%zu VMAs)", how, a.n);
 	size_t longest = 0;
 	for (size_t i = 0; i < a.n; i++)
 		if (a.v[i].name_len > longest)
 			longest = a.v[i].name_len;
-	tap_ok(longest == 200000, "the 200 000-byte name read whole (%zu)", longest);
+	tap_ok(longest == 200000, "%s: the 200 000-byte name read whole (%zu)", how, longest);
 
 	/* a cut last line is an error, also when read in blocks */
 	vma_list_clear(&a);
@@ -808,7 +809,8 @@ static void test_blocks(void)
 		if (pid > 0)
 			waitpid(pid, NULL, 0);
 		tap_ok(rc_fd == -1 && e == ENOEXEC && strstr(err.msg, "no newline") != NULL,
-		       "input cut in a line after a block boundary: ENOEXEC (%s)", err.msg);
+		       "%s: input cut in a line after a block boundary: ENOEXEC (%s)", how,
+		       err.msg);
 	}
 	free(buf);
 	vma_list_free(&a);
@@ -941,6 +943,8 @@ int main(void)
 	test_target();
 	test_malformed();
 	test_built();
-	test_blocks();
+	test_blocks("a reader thread");
+	parallel_set_threads(1);
+	test_blocks("one thread");
 	return tap_done();
 }
