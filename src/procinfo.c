@@ -25,6 +25,7 @@
 
 #include <libproc2/pids.h>
 
+#include "array.h"
 #include "procfs.h"
 
 #ifndef PF_KTHREAD
@@ -399,17 +400,11 @@ int procinfo_find_by_name(const char *name, pid_t **pids, size_t *n)
 		close(dirfd);
 		if (!match)
 			continue;
-		if (count == cap) {
-			size_t ncap = cap ? 2 * cap : 8;
-			pid_t *p = realloc(found, ncap * sizeof *found);
-			if (!p) {
-				free(found);
-				procps_pids_unref(&info);
-				errno = ENOMEM;
-				return -1;
-			}
-			found = p;
-			cap = ncap;
+		if (ARRAY_GROW(found, cap, count, 8) < 0) {
+			free(found);
+			procps_pids_unref(&info);
+			errno = ENOMEM;
+			return -1;
 		}
 		found[count++] = pid;
 	}

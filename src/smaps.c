@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "parallel.h"
 #include "smaps.h"
 
@@ -192,14 +193,8 @@ uint32_t vma_list_intern(struct vma_list *l, const char *s, size_t len)
 
 static struct vma *vma_list_push(struct vma_list *l)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct vma *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (ARRAY_GROW(l->v, l->cap, l->n, 256) < 0)
+		return NULL;
 	return &l->v[l->n++];
 }
 
@@ -545,14 +540,8 @@ static int add_extra(struct parser *p, const char *k, size_t klen, uint64_t valu
 
 	if (key == UINT32_MAX)
 		return -1;
-	if (l->n_extra == l->cap_extra) {
-		size_t cap = l->cap_extra ? l->cap_extra * 2 : 16;
-		struct smaps_extra *x = realloc(l->extra, cap * sizeof(*x));
-		if (!x)
-			return -1;
-		l->extra = x;
-		l->cap_extra = cap;
-	}
+	if (ARRAY_GROW(l->extra, l->cap_extra, l->n_extra, 16) < 0)
+		return -1;
 	l->extra[l->n_extra++] = (struct smaps_extra){
 		.vma = (uint32_t)(p->cur - l->v), .key = key, .value = value, .is_kb = is_kb,
 	};

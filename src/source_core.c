@@ -24,6 +24,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "elfinfo.h"
 #include "sources.h"
 
@@ -86,14 +87,8 @@ static uint64_t rd(const unsigned char *p, int width)
 
 static int push(struct core *c, struct cvma v)
 {
-	if (c->n == c->cap) {
-		size_t nc = c->cap ? 2 * c->cap : 64;
-		struct cvma *nv = realloc(c->v, nc * sizeof(*nv));
-		if (!nv)
-			return -1;
-		c->v = nv;
-		c->cap = nc;
-	}
+	if (ARRAY_GROW(c->v, c->cap, c->n, 64) < 0)
+		return -1;
 	c->v[c->n++] = v;
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "elfinfo.h"
 #include "sources.h"
 
@@ -83,14 +84,8 @@ static int plist_map(struct plist *p, struct pending m)
 		if (p->v[i].start < p->v[i].end)
 			p->v[k++] = p->v[i];
 	p->n = k;
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? 2 * p->cap : 16;
-		struct pending *nv = realloc(p->v, nc * sizeof(*nv));
-		if (!nv)
-			return -1;
-		p->v = nv;
-		p->cap = nc;
-	}
+	if (ARRAY_GROW(p->v, p->cap, p->n, 16) < 0)
+		return -1;
 	p->v[p->n++] = m;
 	return 0;
 }
