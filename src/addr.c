@@ -246,12 +246,7 @@ static void read_elf(const struct layout *L, const struct vma *v, struct addr_in
 			elf_info_segment_for_vaddr(&ei, ai->file_addr, L->page_size);
 		if (seg) {
 			ai->has_segment = true;
-			ai->seg_index = seg->phdr_index;
-			ai->seg_flags = seg->flags;
-			ai->seg_vaddr = seg->vaddr;
-			ai->seg_offset = seg->offset;
-			ai->seg_filesz = seg->filesz;
-			ai->seg_memsz = seg->memsz;
+			ai->seg = *seg;
 		}
 	} else {
 		set_error(ai, "%s: %s", layout_object_path(L, o),
@@ -382,10 +377,10 @@ void addr_render_text(FILE *out, const struct layout *L, const struct addr_info 
 			fprintf(out, "  elf      file address 0x%" PRIx64 "\n", ai->file_addr);
 		if (ai->has_segment) {
 			char f[4];
-			seg_flags_str(f, ai->seg_flags);
+			seg_flags_str(f, ai->seg.flags);
 			fprintf(out, "  segment  PT_LOAD [%u] %s  p_vaddr 0x%" PRIx64 "  p_offset 0x%" PRIx64
-				"  p_filesz 0x%" PRIx64 "  p_memsz 0x%" PRIx64 "\n", ai->seg_index, f,
-				ai->seg_vaddr, ai->seg_offset, ai->seg_filesz, ai->seg_memsz);
+				"  p_filesz 0x%" PRIx64 "  p_memsz 0x%" PRIx64 "\n", ai->seg.phdr_index, f,
+				ai->seg.vaddr, ai->seg.offset, ai->seg.filesz, ai->seg.memsz);
 		}
 		if (ai->section)
 			fprintf(out, "  section  %s\n", printable(name, sizeof(name), ai->section));
@@ -468,14 +463,14 @@ void addr_render_json(struct jsonwrt *w, const struct layout *L, const struct ad
 		jsonwrt_hex(w, "file_address", ai->file_addr);
 		if (ai->has_segment) {
 			char f[4];
-			seg_flags_str(f, ai->seg_flags);
+			seg_flags_str(f, ai->seg.flags);
 			jsonwrt_object_open(w, "segment");
-			jsonwrt_u64(w, "index", ai->seg_index);
+			jsonwrt_u64(w, "index", ai->seg.phdr_index);
 			jsonwrt_str(w, "flags", f);
-			jsonwrt_hex(w, "p_vaddr", ai->seg_vaddr);
-			jsonwrt_hex(w, "p_offset", ai->seg_offset);
-			jsonwrt_u64(w, "p_filesz", ai->seg_filesz);
-			jsonwrt_u64(w, "p_memsz", ai->seg_memsz);
+			jsonwrt_hex(w, "p_vaddr", ai->seg.vaddr);
+			jsonwrt_hex(w, "p_offset", ai->seg.offset);
+			jsonwrt_u64(w, "p_filesz", ai->seg.filesz);
+			jsonwrt_u64(w, "p_memsz", ai->seg.memsz);
 			jsonwrt_object_close(w);
 		} else {
 			jsonwrt_null(w, "segment");

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "elfinfo.h"
 #include "jsonwrt.h"
 #include "layout.h"
 
@@ -45,9 +46,7 @@ struct addr_info {
 	char *elf_error;	/* malloc'd: why the file could not be read, or NULL */
 	uint64_t file_addr;	/* q.addr - load bias */
 	bool has_segment;
-	unsigned seg_index;	/* index in the program header table */
-	uint32_t seg_flags;	/* PF_R | PF_W | PF_X */
-	uint64_t seg_vaddr, seg_offset, seg_filesz, seg_memsz;
+	struct elf_segment seg;	/* the PT_LOAD entry holding it, when has_segment */
 	char *section;		/* malloc'd name of the SHF_ALLOC section, or NULL */
 	char *symbol;		/* malloc'd name of the nearest symbol at or below, or NULL */
 	const char *sym_table;	/* ".symtab" or ".dynsym" (static) */
