@@ -14,27 +14,6 @@
 . "$top_srcdir/tests/target.sh"
 target_setup addr
 
-declare -A addr len extra
-start_target() {
-	local line name a l x
-	addr=() len=() extra=()
-	coproc TGT { TMPDIR=$tmp exec "$1"; }
-	target_pid=$TGT_PID
-	target_in=${TGT[1]}
-	# a bounded wait for the lines, not a synchronisation by time
-	while IFS= read -r -t 60 -u "${TGT[0]}" line; do
-		[ "$line" = ready ] && return 0
-		read -r name a l x <<<"$line"
-		addr[$name]=$a len[$name]=$l extra[$name]=$x
-	done
-	return 1
-}
-stop_target() {
-	eval "exec $target_in>&-"
-	wait "$target_pid"
-	target_pid=
-}
-
 # jqok DESC EXPR [jq options]: the last JSON output satisfies EXPR.
 jqok() {
 	local desc=$1 expr=$2

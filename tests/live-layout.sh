@@ -62,39 +62,6 @@ decode_hex() {
 	printf '%s' "$out"
 }
 
-# start_target PROGRAM: start it as a coprocess and read its lines until "ready".
-# Sets target_pid, and addr[NAME], len[NAME], extra[NAME].  Returns 1 on failure.
-declare -A addr len extra
-start_target() {
-	local line name a l x
-	addr=() len=() extra=()
-	coproc TGT { TMPDIR=$tmp exec "$1"; }
-	target_pid=$TGT_PID
-	target_in=${TGT[1]}
-	target_out=${TGT[0]}
-	# a bounded wait for the lines, not a synchronisation by time
-	while IFS= read -r -t 60 -u "$target_out" line; do
-		[ "$line" = ready ] && return 0
-		read -r name a l x <<<"$line"
-		case $name in
-		pid) [ "$a" = "$target_pid" ] || diag "target says pid $a, coproc is $target_pid" ;;
-		exe) exe=${line#exe } ;;
-		thread_stack) addr[$name]=$a len[$name]=1 extra[$name]=$l ;;	# ADDR TID
-		*) addr[$name]=$a len[$name]=$l extra[$name]=$x ;;
-		esac
-	done
-	return 1
-}
-
-stop_target() {
-	# end of file on its stdin makes it exit (it removes its files)
-	eval "exec $target_in>&-"
-	wait "$target_pid"
-	local rc=$?
-	target_pid=
-	return $rc
-}
-
 # expected role and region of each line of the target
 declare -A want_role want_region
 set_expected() {

@@ -34,27 +34,6 @@ jqok() {
 	return $rc
 }
 
-# start_target PROGRAM: start it as a coprocess, wait (bounded) for "ready".
-start_target() {
-	local line
-	coproc TGT { TMPDIR=$tmp exec "$1"; }
-	target_pid=$TGT_PID
-	target_in=${TGT[1]}
-	target_out=${TGT[0]}
-	while IFS= read -r -t 60 -u "$target_out" line; do
-		[ "$line" = ready ] && return 0
-	done
-	return 1
-}
-
-stop_target() {
-	eval "exec $target_in>&-"
-	wait "$target_pid"
-	local rc=$?
-	target_pid=
-	return $rc
-}
-
 # read_kb FILE: the "Key: N kB" lines of FILE into K[Key] (in kB), read by the shell
 # itself (no new process that could map shared pages meanwhile).
 declare -A K

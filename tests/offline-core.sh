@@ -9,9 +9,8 @@
 [ -n "$JQ" ] || skip_all "jq not found"
 command -v gdb >/dev/null || skip_all "gdb not found"
 T=$top_builddir/tests/test-offline
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-core.XXXXXX") || bail_out "mktemp failed"
-target_pid=
-trap '[ -n "$target_pid" ] && kill "$target_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/target.sh"
+target_setup core
 DEFS=$(cat "$top_srcdir/tests/offline.jq")
 
 # gdb attaches with ptrace: under Yama ptrace_scope 1 only a parent may, unless root
@@ -19,26 +18,19 @@ if [ "$(id -u)" != 0 ] && [ "$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/nul
 	skip_all "gdb cannot attach (kernel.yama.ptrace_scope is not 0)"
 fi
 
-declare -A addr
 for v in pie m32; do
 	prog=$top_builddir/tests/target-$v
 	if [ ! -x "$prog" ]; then
 		skip "$v: core" "target-$v not built"
 		continue
 	fi
-	addr=()
-	coproc TGT { TMPDIR=$tmp exec "$prog"; }
-	target_pid=$TGT_PID
-	while IFS= read -r -t 60 -u "${TGT[0]}" line; do
-		[ "$line" = ready ] && break
-		read -r name a x <<<"$line"
-		addr[$name]=$a
-		[ "$name" = thread_stack ] && tid=$x
-	done
+	if ! start_target "$prog"; then
+		skip "$v: core" "target-$v did not start"
+		continue
+	fi
+	tid=${extra[thread_stack]}
 	gdb -q -batch -nx -p "$target_pid" -ex "gcore $tmp/core.$v" >"$tmp/gdb.$v" 2>&1
-	kill "$target_pid"
-	wait "$target_pid" 2>/dev/null
-	target_pid=
+	stop_target
 	if [ ! -s "$tmp/core.$v" ]; then
 		skip "$v: core" "gcore wrote no core: $(tail -1 "$tmp/gdb.$v")"
 		continue

@@ -10,20 +10,11 @@
 T=$top_builddir/tests/test-offline
 prog=$top_builddir/tests/target-pie
 [ -x "$prog" ] || skip_all "target-pie not built"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-text.XXXXXX") || bail_out "mktemp failed"
-target_pid=
-trap '[ -n "$target_pid" ] && kill "$target_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/target.sh"
+target_setup text
 DEFS=$(cat "$top_srcdir/tests/offline.jq")
 
-declare -A addr
-coproc TGT { TMPDIR=$tmp exec "$prog"; }
-target_pid=$TGT_PID
-while IFS= read -r -t 60 -u "${TGT[0]}" line; do
-	[ "$line" = ready ] && break
-	read -r name a _ <<<"$line"
-	addr[$name]=$a
-done
-[ "$line" = ready ] || bail_out "target not ready"
+start_target "$prog" || bail_out "target not ready"
 cat "/proc/$target_pid/smaps" >"$tmp/smaps"
 cat "/proc/$target_pid/maps" >"$tmp/maps"
 "$T" pid "$target_pid" >"$tmp/live.json" 2>/dev/null
@@ -32,9 +23,7 @@ cat "/proc/$target_pid/maps" >"$tmp/maps"
 ok $? "smaps text read"
 "$T" maps "$tmp/maps" >"$tmp/m.json" 2>"$tmp/m.err"
 ok $? "maps text read"
-kill "$target_pid"
-wait "$target_pid" 2>/dev/null
-target_pid=
+stop_target
 
 declare -A role=([data]=data [rodata]=rodata [text]=text [bss]=bss [relro]=relro [heap]=heap
 	[anon]=anon [shm]=shm [file]=file [deleted]=file [memfd]=shm [thread_stack]=anon

@@ -43,16 +43,7 @@ golden list-columns.noheadings -H -n
 golden list-columns.json --list-columns --json
 
 # ------------------------------------------------------------ the target
-declare -A addr len extra
-coproc TGT { TMPDIR=$tmp exec "$target"; }
-target_pid=$TGT_PID
-ready=0
-while IFS= read -r -t 60 -u "${TGT[0]}" line; do
-	[ "$line" = ready ] && ready=1 && break
-	read -r name a l x <<<"$line"
-	addr[$name]=$a len[$name]=$l extra[$name]=$x
-done
-[ $ready = 1 ] || bail_out "the layout target did not start"
+start_target "$target" || bail_out "the layout target did not start"
 pid=$target_pid
 
 run() {

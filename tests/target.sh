@@ -4,14 +4,17 @@
 # target_setup NAME      $tmp: a new temporary directory; on exit the target is
 #                        stopped and $tmp removed
 # start_target PROGRAM   start PROGRAM (TMPDIR=$tmp) as a coprocess and read its lines
-#                        until "ready" (60 s at most): "NAME ADDR REST" lines fill
-#                        addr[NAME]=ADDR and rest[NAME]=REST; sets target_pid.
-#                        Returns 1 when no "ready" came.
-# stop_target            stop it (SIGTERM) and wait for it
+#                        until "ready" (60 s at most): "NAME ADDR LEN EXTRA" lines
+#                        fill addr[NAME], len[NAME] and extra[NAME];
+#                        "thread_stack ADDR TID" gives len 1 and extra
+#                        TID; "exe PATH" sets exe.  Sets target_pid.  Returns 1 when
+#                        no "ready" came.
+# stop_target            end of file on its stdin, on which the target exits 0 (it
+#                        removes its files); waits, and returns its exit status
 # wait_blocked PID       wait (10 s at most) until every thread of PID is blocked, so
 #                        that two reads of it see the same stack pointers (a running
 #                        thread has none to read); 1 when they never were
-declare -A addr rest
+declare -A addr len extra
 target_pid=
 
 target_setup() {
@@ -26,23 +29,33 @@ target_cleanup() {
 }
 
 start_target() {
-	local name a more
-	addr=()
-	rest=()
+	local line name a more l x
+	addr=() len=() extra=()
 	coproc TGT { TMPDIR=$tmp exec "$1"; }
 	target_pid=$TGT_PID
-	while read -r -t 60 -u "${TGT[0]}" name a more; do
-		[ "$name" = ready ] && return 0
+	target_in=${TGT[1]}
+	# a bounded wait for the lines, not a synchronisation by time
+	while IFS= read -r -t 60 -u "${TGT[0]}" line; do
+		[ "$line" = ready ] && return 0
+		read -r name a more <<<"$line"
+		read -r l x <<<"$more"
 		addr[$name]=$a
-		rest[$name]=$more
+		case $name in
+		pid) [ "$a" = "$target_pid" ] || diag "target says pid $a, coproc is $target_pid" ;;
+		exe) exe=${line#exe } ;;
+		thread_stack) len[$name]=1 extra[$name]=$l ;;	# ADDR TID
+		*) len[$name]=$l extra[$name]=$x ;;
+		esac
 	done
 	return 1
 }
 
 stop_target() {
-	kill -TERM "$target_pid" 2>/dev/null
+	eval "exec $target_in>&-"
 	wait "$target_pid" 2>/dev/null
+	local rc=$?
 	target_pid=
+	return $rc
 }
 
 wait_blocked() {

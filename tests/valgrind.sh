@@ -23,10 +23,7 @@ ran=0
 for variant in pie nopie m32 static-pie; do
 	prog=$top_builddir/tests/target-$variant
 	[ -x "$prog" ] || continue
-	coproc TGT { TMPDIR=$tmp exec "$prog"; }
-	target_pid=$TGT_PID
-	while IFS= read -r line <&"${TGT[0]}"; do [ "$line" = ready ] && break; done
-	if [ "$line" != ready ]; then
+	if ! start_target "$prog"; then
 		ok 1 "$variant: the target started"
 		continue
 	fi
@@ -39,9 +36,7 @@ for variant in pie nopie m32 static-pie; do
 		[ $rc -ne 0 ] && diag "$(head -n 40 "$tmp/err")"
 		ok $([ -s "$tmp/out" ]; echo $?) "$variant, $view view: the report was written"
 	done
-	exec {TGT[1]}>&-
-	wait "$target_pid"
-	target_pid=
+	stop_target
 	ran=1
 done
 [ $ran -eq 1 ] || skip_all "no layout target built"
