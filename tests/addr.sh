@@ -14,19 +14,6 @@
 . "$top_srcdir/tests/target.sh"
 target_setup addr
 
-# jqok DESC EXPR [jq options]: the last JSON output satisfies EXPR.
-jqok() {
-	local desc=$1 expr=$2
-	shift 2
-	"$JQ" -e "$@" "$expr" "$tmp/out" > /dev/null 2> "$tmp/jq.err"
-	local st=$?
-	ok $st "$desc"
-	if [ $st -ne 0 ]; then
-		diag "$(head -c 600 "$tmp/out")"
-		[ -s "$tmp/jq.err" ] && diag "$(cat "$tmp/jq.err")"
-	fi
-}
-
 for variant in pie nopie; do
 	prog=${top_builddir:-.}/tests/target-$variant
 	if [ ! -x "$prog" ] || ! start_target "$prog"; then
@@ -40,41 +27,41 @@ for variant in pie nopie; do
 		--addr "${addr[rodata]}" --addr "$(hex "${addr[bss]}" 4096)" \
 		--addr "${addr[anon]}" --addr 0x1000 "$pid" > "$tmp/out" 2> "$tmp/err"
 	ok $? "$variant: --json --addr six times exits 0"
-	jqok "$variant: main is in .text, role text, the executable, symbol main+0 of .symtab" '
+	jqok "$variant: main is in .text, role text, the executable, symbol main+0 of .symtab" "$tmp/out" '
 		.addresses[0] | .mapped and .role == "text" and .region == "code" and
 		(.object | endswith("/target-'$variant'")) and
 		.elf.section == ".text" and .elf.symbol.name == "main" and
 		.elf.symbol.offset == 0 and .elf.symbol.table == ".symtab" and .elf.symbol.inside and
 		(.elf.segment.flags | test("x")) and .elf.error == null'
-	jqok "$variant: the file offset is the VMA's offset plus the offset in it" '
+	jqok "$variant: the file offset is the VMA's offset plus the offset in it" "$tmp/out" '
 		def n: ltrimstr("0x") | explode | reduce .[] as $c (0;
 			. * 16 + (if $c >= 97 then $c - 87 else $c - 48 end));
 		.addresses[0] | (.file_offset | n) - .vma_offset >= 0 and
 		((.address | n) - (.vma.start | n)) == .vma_offset'
-	jqok "$variant: target_data+16 is in .data, role data, symbol target_data+16" '
+	jqok "$variant: target_data+16 is in .data, role data, symbol target_data+16" "$tmp/out" '
 		.addresses[1] | .role == "data" and .elf.section == ".data" and
 		.elf.symbol.name == "target_data" and .elf.symbol.offset == 16 and
 		.elf.segment.flags == "rw-"'
-	jqok "$variant: target_rodata is in .rodata, role rodata" '
+	jqok "$variant: target_rodata is in .rodata, role rodata" "$tmp/out" '
 		.addresses[2] | .role == "rodata" and .elf.section == ".rodata" and
 		.elf.symbol.name == "target_rodata"'
-	jqok "$variant: target_bss+4096 is in .bss, role bss, no file offset" '
+	jqok "$variant: target_bss+4096 is in .bss, role bss, no file offset" "$tmp/out" '
 		.addresses[3] | .role == "bss" and .elf.section == ".bss" and
 		.elf.symbol.name == "target_bss" and .elf.symbol.offset == 4096 and
 		.file_offset == null and (.object | endswith("/target-'$variant'"))'
-	jqok "$variant: the anonymous mapping: role anon, no object, no ELF" '
+	jqok "$variant: the anonymous mapping: role anon, no object, no ELF" "$tmp/out" '
 		.addresses[4] | .role == "anon" and .object == null and .elf == null and
 		.file_offset == null and .vma_offset == 0'
-	jqok "$variant: 0x1000 is not mapped; the lowest VMA is above it" '
+	jqok "$variant: 0x1000 is not mapped; the lowest VMA is above it" "$tmp/out" '
 		.addresses[5] | .mapped == false and .vma == null and .below == null and
 		.above != null and .role == null'
 
 	page=4096
 	"$VMLAYOUT" --json --addr "$(hex "${addr[anon]}" -$page),$((len[anon] + 2 * page))" \
 		--addr "${addr[anon]},3M" "$pid" > "$tmp/out" 2> "$tmp/err"
-	jqok "$variant: a range over the anonymous mapping and its two PROT_NONE pages" '
+	jqok "$variant: a range over the anonymous mapping and its two PROT_NONE pages" "$tmp/out" '
 		.addresses[0].range | .unmapped == 0 and (.vmas | map(.role)) == ["guard", "anon", "guard"]'
-	jqok "$variant: ADDR,3M: one VMA, nothing unmapped" '
+	jqok "$variant: ADDR,3M: one VMA, nothing unmapped" "$tmp/out" '
 		.addresses[1] | .length == 3145728 and .range.unmapped == 0 and
 		(.range.vmas | length) == 1'
 

@@ -28,20 +28,6 @@ def pad: ltrimstr("0x") | ("0000000000000000"[0:(16 - length)]) + .;
 def vma_at($a): ($a | pad) as $x | [.vmas[] | select((.start | pad) <= $x and $x < (.end | pad))];
 '
 
-# jqok DESCRIPTION FILE EXPR [jq options...]: one TAP line, ok when EXPR is true.
-jqok() {
-	local desc=$1 file=$2 expr=$3
-	shift 3
-	"$JQ" -e "$@" "$JQDEFS $expr" "$file" >/dev/null 2>"$tmp/jq.err"
-	local rc=$?
-	ok $rc "$desc"
-	if [ $rc -ne 0 ]; then
-		[ -s "$tmp/jq.err" ] && diag "$(cat "$tmp/jq.err")"
-		return 1
-	fi
-	return 0
-}
-
 # hex ADDR PLUS: ADDR + PLUS as 0x-hex (bash arithmetic is 64-bit; user addresses
 # are below 2^63).
 hex() { printf '0x%x' $(($1 + $2)); }

@@ -23,17 +23,6 @@
 . "$top_srcdir/tests/target.sh"
 target_setup totals
 
-# jqok DESCRIPTION FILE EXPR [jq options...]: one TAP line, ok when EXPR is true.
-jqok() {
-	local desc=$1 file=$2 expr=$3
-	shift 3
-	"$JQ" -e "$@" "$expr" "$file" >/dev/null 2>"$tmp/jq.err"
-	local rc=$?
-	ok $rc "$desc"
-	[ $rc -ne 0 ] && [ -s "$tmp/jq.err" ] && diag "$(cat "$tmp/jq.err")"
-	return $rc
-}
-
 # read_kb FILE: the "Key: N kB" lines of FILE into K[Key] (in kB), read by the shell
 # itself (no new process that could map shared pages meanwhile).
 declare -A K

@@ -11,6 +11,9 @@
 #                        no "ready" came.
 # stop_target            end of file on its stdin, on which the target exits 0 (it
 #                        removes its files); waits, and returns its exit status
+# jqok DESC FILE EXPR [jq options...]
+#                        one TAP line, ok when jq -e "$JQDEFS EXPR" holds on FILE;
+#                        on failure jq's message and the start of FILE as diagnostics
 # wait_blocked PID       wait (10 s at most) until every thread of PID is blocked, so
 #                        that two reads of it see the same stack pointers (a running
 #                        thread has none to read); 1 when they never were
@@ -55,6 +58,19 @@ stop_target() {
 	wait "$target_pid" 2>/dev/null
 	local rc=$?
 	target_pid=
+	return $rc
+}
+
+jqok() {
+	local desc=$1 file=$2 expr=$3
+	shift 3
+	"$JQ" -e "$@" "${JQDEFS:-} $expr" "$file" >/dev/null 2>"$tmp/jq.err"
+	local rc=$?
+	ok $rc "$desc"
+	if [ $rc -ne 0 ]; then
+		[ -s "$tmp/jq.err" ] && diag "$(cat "$tmp/jq.err")"
+		diag "$(head -c 600 "$file")"
+	fi
 	return $rc
 }
 
