@@ -712,6 +712,16 @@ static int parse_tail(struct parser *p, const char *s, size_t len)
 	return bad(p, "the last line has no newline (truncated input)");
 }
 
+void maps_put_name(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\012", f);
+		else
+			fputc(*s, f);
+	}
+}
+
 int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smaps_error *err)
 {
 	struct parser p;

@@ -183,6 +183,10 @@ int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err);
 int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err,
 			     void (*meanwhile)(void *), void *arg);
 
+/* Write the name s to f as the kernel writes it in maps, a newline as the four
+ * bytes "\012" (what the parser decodes), for the sources that make maps text. */
+void maps_put_name(FILE *f, const char *s);
+
 /* The same on a buffer of len bytes (for tests and fuzzing). */
 int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smaps_error *err);
 

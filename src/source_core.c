@@ -405,16 +405,6 @@ static int core_open(void *ctx, const struct layout *L, const struct vma *v)
 	return -1;
 }
 
-static void put_name(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			fputs("\\012", f);
-		else
-			fputc(*s, f);
-	}
-}
-
 static void core_free(struct core *c)
 {
 	for (size_t i = 0; i < c->n_files; i++) {
@@ -590,7 +580,7 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 			cf ? v->offset : 0, cf ? cf->dev_major : 0, cf ? cf->dev_minor : 0,
 			cf ? cf->ino : 0);
 		if (cf)
-			put_name(f, cf->path);
+			maps_put_name(f, cf->path);
 		else if (v->special)
 			fputs(v->special, f);
 		fputc('\n', f);

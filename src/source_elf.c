@@ -97,17 +97,6 @@ static int cmp_pending(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Write name the way the kernel does in maps (a newline as \012). */
-static void put_name(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			fputs("\\012", f);
-		else
-			fputc(*s, f);
-	}
-}
-
 static void maps_line(FILE *f, const struct pending *m, uint32_t maj, uint32_t min,
 		      uint64_t ino, const char *name)
 {
@@ -117,7 +106,7 @@ static void maps_line(FILE *f, const struct pending *m, uint32_t maj, uint32_t m
 		m->start, m->end, vma_perms_str(perms, m->perms), m->file ? m->offset : 0,
 		m->file ? maj : 0, m->file ? min : 0, m->file ? ino : 0);
 	if (m->file)
-		put_name(f, name);
+		maps_put_name(f, name);
 	fputc('\n', f);
 }
 
