@@ -910,11 +910,15 @@ int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err
 	}
 	sem_init(&r.free_slots, 0, RING_SLOTS);
 	sem_init(&r.full_slots, 0, 0);
-	r.threaded = parallel_threads() && pthread_create(&reader, NULL, ring_reader, &r) == 0;
+	/* a local copy: parse_ring() gets &r, and what it may do to r must
+	 * not decide whether there is a thread to join */
+	const bool threaded = parallel_threads() &&
+		pthread_create(&reader, NULL, ring_reader, &r) == 0;
+	r.threaded = threaded;
 	if (meanwhile)
 		meanwhile(arg);
 	rc = parse_ring(&p, &r);
-	if (r.threaded) {
+	if (threaded) {
 		int saved = errno;
 		if (rc < 0) {
 			/* let a reader waiting for a block see the stop and end, and one
