@@ -522,6 +522,11 @@ static inline unsigned decimal_at(char *o, uint64_t v)
 	return n;
 }
 
+char *jsonwrt_put_u64(char *o, uint64_t v)
+{
+	return o + decimal_at(o, v);
+}
+
 static void put_decimal(struct jsonwrt *w, uint64_t v)
 {
 	char *o = reserve(w, 20);
@@ -540,20 +545,26 @@ static inline void val_i64(struct jsonwrt *w, int64_t v)
 	}
 }
 
-static inline void val_hex(struct jsonwrt *w, uint64_t v)
+char *jsonwrt_put_hex(char *o, uint64_t v)
 {
 	/* Hex digits: one per started nibble, at least one. */
 	unsigned n = v ? (unsigned)(67 - __builtin_clzll(v)) / 4 : 1;
-	char *o = reserve(w, n + 4), *p;
+	char *p = o + 3 + n;
 
 	memcpy(o, "\"0x", 3);
-	p = o + 3 + n;
 	*p = '"';
 	do {
 		*--p = hexdigits[v & 0xf];
 		v >>= 4;
 	} while (v);
-	w->len += n + 4;
+	return o + n + 4;
+}
+
+static inline void val_hex(struct jsonwrt *w, uint64_t v)
+{
+	char *o = reserve(w, 20);
+
+	w->len += (size_t)(jsonwrt_put_hex(o, v) - o);
 }
 
 static inline void val_bool(struct jsonwrt *w, bool v)
@@ -642,6 +653,30 @@ void jsonwrt_u64_keyset(struct jsonwrt *w, const struct jsonwrt_keyset *ks, cons
 		o += decimal_at(o, v[i]);
 	}
 	w->len += (size_t)(o - start);
+}
+
+char *jsonwrt_raw_begin(struct jsonwrt *w, size_t n)
+{
+	int d = w->depth;
+
+	if (w->pretty || d == 0 || n > JSONWRT_RAW_MAX)
+		abort();
+	char *o = reserve(w, n + 1);
+	if (w->state[d] & JSONWRT_HAS_MEMBER)
+		*o++ = ',';
+	else
+		w->state[d] |= JSONWRT_HAS_MEMBER;
+	return o;
+}
+
+void jsonwrt_raw_end(struct jsonwrt *w, const char *end)
+{
+	w->len = (size_t)(end - w->buf);
+}
+
+bool json_plain(const char *s, size_t len)
+{
+	return plain_prefix((const unsigned char *)s, len) == len;
 }
 
 void jsonwrt_null(struct jsonwrt *w, const char *key)

@@ -53,6 +53,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Deepest nesting of objects and arrays.  Opening a container deeper than this is a
  * programming error: the writer calls abort(). */
@@ -185,6 +186,37 @@ void jsonwrt_flush(struct jsonwrt *w);
  * jsonwrt_flush()).  Containers still open are a programming error: the writer calls
  * abort(). */
 void jsonwrt_finish(struct jsonwrt *w);
+
+/* Members written by the caller as JSON text, for the object per VMA that the --json
+ * view writes tens of thousands of times: nothing is measured, quoted or looked up
+ * per member.  Compact writers only.
+ *
+ *	char *o = jsonwrt_raw_begin(&w, 64);
+ *	o = JSONWRT_PUT(o, "\"start\":");		"start":"0x1000",
+ *	o = jsonwrt_put_hex(o, 0x1000);		"rss":4096
+ *	o = JSONWRT_PUT(o, ",\"rss\":");
+ *	o = jsonwrt_put_u64(o, 4096);
+ *	jsonwrt_raw_end(&w, o);
+ *
+ * jsonwrt_raw_begin() returns room for n bytes (n at most JSONWRT_RAW_MAX) in the
+ * innermost open container, after the comma when the container already holds
+ * something, and counts what comes as its member.  The caller writes there one or
+ * more members of the object ("KEY":VALUE, separated by commas) or elements of the
+ * array: valid JSON, any container it opens closed again, at most n bytes; then
+ * hands the end of what it wrote to jsonwrt_raw_end().  No other call on the writer
+ * may come between the two.  On a pretty writer, or with no container open, it is
+ * a programming error: the writer calls abort(). */
+#define JSONWRT_RAW_MAX (JSONWRT_BUFSIZE / 2)
+char *jsonwrt_raw_begin(struct jsonwrt *w, size_t n);
+void jsonwrt_raw_end(struct jsonwrt *w, const char *end);
+/* Writers into that room; each returns the end of what it wrote.  LIT must be a
+ * string literal (o is evaluated twice). */
+#define JSONWRT_PUT(o, lit) (memcpy((o), "" lit, sizeof(lit) - 1), (o) + sizeof(lit) - 1)
+char *jsonwrt_put_u64(char *o, uint64_t v);	/* decimal, at most 20 bytes */
+char *jsonwrt_put_hex(char *o, uint64_t v);	/* "0x..." with its quotes, at most 20 bytes */
+/* Whether len bytes at s can go between quotes as they are: printable ASCII without
+ * '"' or '\\' (such bytes are also valid UTF-8). */
+bool json_plain(const char *s, size_t len);
 
 /* Whether len bytes at s are well-formed UTF-8 (Unicode Table 3-7): no overlong forms,
  * no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequence.  NUL

@@ -45,21 +45,49 @@ static void figures(struct jsonwrt *w, const struct layout *L, const struct figu
 		jsonwrt_u64_k(w, "vmas", f->vmas);
 }
 
+/* Names at most this long that need no escaping go into a VMA's object as they are
+ * (jsonwrt_raw_begin()); the others through the string writer. */
+enum { RAW_NAME_MAX = 1024 };
+
+static bool raw_name(const char *s, size_t len)
+{
+	return len <= RAW_NAME_MAX && json_plain(s, len);
+}
+
+/* The members of a VMA written per VMA are written as text (jsonwrt_raw_begin()):
+ * they are most of the document. */
 void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v)
 {
-	const char *region = region_name(v->region), *role = role_name(v->role);
+	const char *obj = v->object >= 0 ? layout_object_path(L, &L->objects[v->object]) : NULL;
+	size_t olen = obj ? strlen(obj) : 0;
+	char *o = jsonwrt_raw_begin(w, 96 + RAW_NAME_MAX);
 
 	/* the names of the layout's own tables: nothing to escape */
-	jsonwrt_plain_k(w, "region", region, strlen(region));
-	jsonwrt_plain_k(w, "role", role, strlen(role));
-	if (v->object >= 0)
-		jsonwrt_str_k(w, "object", layout_object_path(L, &L->objects[v->object]));
-	else
-		jsonwrt_null_k(w, "object");
-	if (v->tid)
-		jsonwrt_i64_k(w, "tid", v->tid);
-	else
-		jsonwrt_null_k(w, "tid");
+	o = JSONWRT_PUT(o, "\"region\":\"");
+	o = stpcpy(o, region_name(v->region));
+	o = JSONWRT_PUT(o, "\",\"role\":\"");
+	o = stpcpy(o, role_name(v->role));
+	o = JSONWRT_PUT(o, "\"");
+	if (!obj) {
+		o = JSONWRT_PUT(o, ",\"object\":null,\"tid\":");
+	} else if (raw_name(obj, olen)) {
+		o = JSONWRT_PUT(o, ",\"object\":\"");
+		memcpy(o, obj, olen);
+		o = JSONWRT_PUT(o + olen, "\",\"tid\":");
+	} else {
+		jsonwrt_raw_end(w, o);
+		jsonwrt_str_k(w, "object", obj);
+		o = jsonwrt_raw_begin(w, 32);
+		o = JSONWRT_PUT(o, "\"tid\":");
+	}
+	if (v->tid) {
+		if (v->tid < 0)
+			*o++ = '-';
+		o = jsonwrt_put_u64(o, v->tid < 0 ? -(uint64_t)v->tid : (uint64_t)v->tid);
+	} else {
+		o = JSONWRT_PUT(o, "null");
+	}
+	jsonwrt_raw_end(w, o);
 }
 
 /* Where the model came from: {"kind", "path", "figures"}; for a core, what it
@@ -146,25 +174,31 @@ static void path(struct jsonwrt *w, const char *key, const char *bytes_key, cons
 		jsonwrt_hexbytes(w, bytes_key, s, len);
 }
 
+/* "fe:00" with its quotes at o (room for 20 bytes); returns the end. */
+static char *put_dev(char *o, uint32_t major, uint32_t minor)
+{
+	if (major < 256 && minor < 256) {
+		/* the common case, without printf */
+		static const char hex[] = "0123456789abcdef";
+		o[0] = '"';
+		o[1] = hex[major >> 4];
+		o[2] = hex[major & 15];
+		o[3] = ':';
+		o[4] = hex[minor >> 4];
+		o[5] = hex[minor & 15];
+		o[6] = '"';
+		return o + 7;
+	}
+	return o + sprintf(o, "\"%02x:%02x\"", major, minor);
+}
+
 static void dev(struct jsonwrt *w, uint32_t major, uint32_t minor)
 {
-	char b[32];
-	int n = 5;
+	char b[24];
+	size_t n = (size_t)(put_dev(b, major, minor) - b);
 
-	if (major < 256 && minor < 256) {
-		/* the common case, without printf: "fe:00" */
-		static const char hex[] = "0123456789abcdef";
-		b[0] = hex[major >> 4];
-		b[1] = hex[major & 15];
-		b[2] = ':';
-		b[3] = hex[minor >> 4];
-		b[4] = hex[minor & 15];
-		b[5] = '\0';
-	} else {
-		n = snprintf(b, sizeof(b), "%02x:%02x", major, minor);
-	}
 	/* hex digits and ':' */
-	jsonwrt_plain_k(w, "dev", b, (size_t)n);
+	jsonwrt_plain_k(w, "dev", b + 1, n - 2);
 }
 
 static void process(struct jsonwrt *w, const struct layout *L)
@@ -378,26 +412,65 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 {
 	const struct vma_list *l = &L->vmas;
 	const struct vma *v = &l->v[i];
-	char perms[5];
+	const char *name = vma_name(l, v);
+	char perms[5], *o;
 
+	/* the members that need no escaping as text (jsonwrt_raw_begin()) */
 	jsonwrt_object_open(w, NULL);
-	jsonwrt_hex_k(w, "start", v->start);
-	jsonwrt_hex_k(w, "end", v->end);
-	jsonwrt_hex_k(w, "offset", v->offset);
-	jsonwrt_plain_k(w, "perms", vma_perms_str(perms, v->perms), 4);
-	dev(w, v->dev_major, v->dev_minor);
-	jsonwrt_u64_k(w, "inode", v->inode);
-	if (v->name_kind == VMA_NAME_NONE)
-		jsonwrt_null_k(w, "path");
-	else
-		path(w, "path", "path_bytes", vma_name(l, v), v->name_len);
-	jsonwrt_bool_k(w, "deleted", v->deleted);
+	o = jsonwrt_raw_begin(w, 160 + RAW_NAME_MAX);
+	o = JSONWRT_PUT(o, "\"start\":");
+	o = jsonwrt_put_hex(o, v->start);
+	o = JSONWRT_PUT(o, ",\"end\":");
+	o = jsonwrt_put_hex(o, v->end);
+	o = JSONWRT_PUT(o, ",\"offset\":");
+	o = jsonwrt_put_hex(o, v->offset);
+	o = JSONWRT_PUT(o, ",\"perms\":\"");
+	memcpy(o, vma_perms_str(perms, v->perms), 4);
+	o = JSONWRT_PUT(o + 4, "\",\"dev\":");
+	o = put_dev(o, v->dev_major, v->dev_minor);
+	o = JSONWRT_PUT(o, ",\"inode\":");
+	o = jsonwrt_put_u64(o, v->inode);
+	if (v->name_kind == VMA_NAME_NONE) {
+		o = JSONWRT_PUT(o, ",\"path\":null,\"deleted\":");
+	} else if (raw_name(name, v->name_len)) {
+		o = JSONWRT_PUT(o, ",\"path\":\"");
+		memcpy(o, name, v->name_len);
+		o = JSONWRT_PUT(o + v->name_len, "\",\"deleted\":");
+	} else {
+		jsonwrt_raw_end(w, o);
+		path(w, "path", "path_bytes", name, v->name_len);
+		o = jsonwrt_raw_begin(w, 32);
+		o = JSONWRT_PUT(o, "\"deleted\":");
+	}
+	o = v->deleted ? JSONWRT_PUT(o, "true") : JSONWRT_PUT(o, "false");
+	jsonwrt_raw_end(w, o);
 	render_json_vma_role(w, L, v);
-	struct figures f = { 0 };
-	figures_add_vma(&f, v);
-	figures(w, L, &f, false);
-	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped)
-		jsonwrt_u64_k(w, "dumped", L->offline->dumped[i]);
+	o = jsonwrt_raw_begin(w, 256);
+	o = JSONWRT_PUT(o, "\"size\":");
+	o = jsonwrt_put_u64(o, v->end - v->start);
+	if (L->figures_unknown) {
+		o = JSONWRT_PUT(o, ",\"rss\":null,\"pss\":null,\"shared\":null,\"private\":null"
+				   ",\"swap\":null,\"dirty\":null");
+	} else {
+		const uint64_t *fig = v->fig;
+		o = JSONWRT_PUT(o, ",\"rss\":");
+		o = jsonwrt_put_u64(o, fig[SF_RSS]);
+		o = JSONWRT_PUT(o, ",\"pss\":");
+		o = jsonwrt_put_u64(o, fig[SF_PSS]);
+		o = JSONWRT_PUT(o, ",\"shared\":");
+		o = jsonwrt_put_u64(o, fig[SF_SHARED_CLEAN] + fig[SF_SHARED_DIRTY]);
+		o = JSONWRT_PUT(o, ",\"private\":");
+		o = jsonwrt_put_u64(o, fig[SF_PRIVATE_CLEAN] + fig[SF_PRIVATE_DIRTY]);
+		o = JSONWRT_PUT(o, ",\"swap\":");
+		o = jsonwrt_put_u64(o, fig[SF_SWAP]);
+		o = JSONWRT_PUT(o, ",\"dirty\":");
+		o = jsonwrt_put_u64(o, fig[SF_SHARED_DIRTY] + fig[SF_PRIVATE_DIRTY]);
+	}
+	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped) {
+		o = JSONWRT_PUT(o, ",\"dumped\":");
+		o = jsonwrt_put_u64(o, L->offline->dumped[i]);
+	}
+	jsonwrt_raw_end(w, o);
 	jsonwrt_object_open_k(w, "smaps");
 	if (v->has_figures && smaps_keys.n == SF_COUNT)
 		jsonwrt_u64_keyset(w, &smaps_keys, v->fig);
@@ -410,13 +483,17 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 		jsonwrt_u64(w, l->names + l->extra[x].key, l->extra[x].value);
 	jsonwrt_object_close(w);
 	jsonwrt_array_open_k(w, "vmflags");
-	if (v->has_vmflags)
-		for (int k = 0; k < VMF_OTHER; k++)
-			if (v->vmflags & VMF_BIT(k)) {
-				/* the kernel's two-letter codes: nothing to escape */
-				const char *code = vma_flag_name(k);
-				jsonwrt_plain(w, NULL, code, strlen(code));
-			}
+	uint64_t flags = v->has_vmflags ? v->vmflags & (VMF_BIT(VMF_OTHER) - 1) : 0;
+	if (flags) {
+		/* the kernel's two-letter codes: nothing to escape */
+		o = jsonwrt_raw_begin(w, 5 * VMF_OTHER);
+		for (; flags; flags &= flags - 1) {
+			o = JSONWRT_PUT(o, "\"");
+			memcpy(o, vma_flag_name(__builtin_ctzll(flags)), 2);
+			o = JSONWRT_PUT(o + 2, "\",");
+		}
+		jsonwrt_raw_end(w, o - 1);	/* without the last comma */
+	}
 	jsonwrt_array_close(w);
 	jsonwrt_object_close(w);
 }

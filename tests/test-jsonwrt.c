@@ -291,6 +291,71 @@ static void test_quoted_keys(void)
 	free(m.data);
 }
 
+/* Members written as text (jsonwrt_raw_begin()), between members of the other
+ * writers, in an object and in an array, and across a flush of the buffer. */
+static void test_raw(void)
+{
+	struct membuf m;
+	struct jsonwrt w;
+	char *o;
+
+	mem_open(&m);
+	jsonwrt_init(&w, m.f, false);
+	jsonwrt_object_open(&w, NULL);
+	o = jsonwrt_raw_begin(&w, 64);
+	o = JSONWRT_PUT(o, "\"a\":");
+	o = jsonwrt_put_hex(o, 0);
+	o = JSONWRT_PUT(o, ",\"b\":");
+	o = jsonwrt_put_u64(o, UINT64_MAX);
+	jsonwrt_raw_end(&w, o);
+	jsonwrt_u64(&w, "c", 7);
+	o = jsonwrt_raw_begin(&w, 64);
+	o = JSONWRT_PUT(o, "\"d\":");
+	o = jsonwrt_put_hex(o, UINT64_MAX);
+	jsonwrt_raw_end(&w, o);
+	jsonwrt_array_open(&w, "e");
+	o = jsonwrt_raw_begin(&w, 8);
+	jsonwrt_raw_end(&w, JSONWRT_PUT(o, "1,2"));
+	o = jsonwrt_raw_begin(&w, 8);
+	jsonwrt_raw_end(&w, JSONWRT_PUT(o, "3"));
+	jsonwrt_array_close(&w);
+	jsonwrt_object_close(&w);
+	jsonwrt_finish(&w);
+	mem_close(&m);
+	check_bytes(m.data, m.len,
+		    S("{\"a\":\"0x0\",\"b\":18446744073709551615,\"c\":7,"
+		      "\"d\":\"0xffffffffffffffff\",\"e\":[1,2,3]}\n"),
+		    "raw members: commas between blocks and other members, none before the first");
+	free(m.data);
+
+	/* enough blocks to fill the buffer many times: each block whole, in order */
+	mem_open(&m);
+	jsonwrt_init(&w, m.f, false);
+	jsonwrt_array_open(&w, NULL);
+	for (uint64_t i = 0; i < 3000; i++) {
+		o = jsonwrt_raw_begin(&w, JSONWRT_RAW_MAX);
+		jsonwrt_raw_end(&w, jsonwrt_put_u64(o, i * 1000003));
+	}
+	jsonwrt_array_close(&w);
+	jsonwrt_finish(&w);
+	mem_close(&m);
+	bool same = m.len > 2 && m.data[0] == '[';
+	const char *p = m.data + 1;
+	for (uint64_t i = 0; same && i < 3000; i++) {
+		char *end;
+		same = strtoull(p, &end, 10) == i * 1000003 && *end == (i < 2999 ? ',' : ']');
+		p = end + 1;
+	}
+	tap_ok(same && (size_t)(p - m.data) == m.len - 1, "raw elements across buffer flushes");
+	free(m.data);
+
+	tap_ok(json_plain("/usr/lib/x86_64-linux-gnu/libc.so.6", 35) && json_plain("", 0) &&
+	       !json_plain("/tmp/a\"b", 8) && !json_plain("/tmp/a\\b", 8) &&
+	       !json_plain("/tmp/\x7f", 6) && !json_plain("/tmp/\n", 6) &&
+	       !json_plain("/tmp/\xc3\xa9", 7) && !json_plain("12345678\x01", 9),
+	       "json_plain(): printable ASCII only, without quote or backslash");
+}
+
 static void test_exact(void)
 {
 	struct membuf m;
@@ -1046,6 +1111,7 @@ int main(void)
 {
 	test_exact();
 	test_quoted_keys();
+	test_raw();
 	test_utf8_valid();
 	test_jq();
 	return tap_done();
