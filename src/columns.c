@@ -578,6 +578,19 @@ int vma_selection_init(struct vma_selection *s, const struct layout *L,
 		errno = ENOMEM;
 		return -1;
 	}
+	if (!s->filtered) {
+		/* every VMA: the layout's own roll-ups, summed the same way */
+		memset(s->sel, true, n * sizeof(*s->sel));
+		s->n = n;
+		s->totals = L->totals;
+		memcpy(s->regions, L->regions, sizeof(s->regions));
+		memcpy(s->roles, L->roles, sizeof(s->roles));
+		for (size_t o = 0; o < L->n_objects; o++) {
+			s->obj_total[o] = L->objects[o].total;
+			memcpy(s->obj_part[o], L->objects[o].part, sizeof(s->obj_part[o]));
+		}
+		return 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct vma *v = &L->vmas.v[i];
 		if (s->filtered && !vma_filter_match(f, L, i))
