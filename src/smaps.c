@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -740,41 +741,128 @@ int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smap
 	return rc;
 }
 
-/* Reading and parsing overlap: a reader thread fills a ring of blocks with read(2)
- * while the calling thread parses the blocks already read.  On a live process the
- * kernel's cost of producing smaps (a page-table walk and the formatting of some
- * twenty lines per VMA) is most of the run, and the parse then costs no wall time.
+/* Reading and parsing overlap: a reader thread reads smaps into blocks with read(2)
+ * and queues them while the calling thread parses the blocks already read.  On a
+ * live process the kernel's cost of producing smaps (a page-table walk and the
+ * formatting of some twenty lines per VMA) is most of the run, and the parse then
+ * costs no wall time.
+ *
+ * RING_SLOTS blocks go round between the two threads.  When the parser falls behind
+ * (at the start it shares its CPU with the smaps_rollup reader; the machine may be
+ * busy), the reader does not wait: it maps more blocks, up to RING_MAX at a time,
+ * and the parser unmaps each extra one when done with it.  The kernel's production
+ * of smaps sets the pace of the run and goes on; the extra memory is back before the
+ * VMAs, which become the largest part of the memory used, have grown.
  *
  * A line cut by the end of a block is carried into the headroom in front of the
  * next block (or, when longer than the headroom, into a buffer of its own). */
 enum {
-	RING_SLOTS = 3,
+	RING_SLOTS = 3,			/* blocks kept */
+	RING_MAX = 8,			/* blocks at one time at most */
 	RING_BLOCK = 512 * 1024,	/* bytes a block holds */
 	RING_HEAD = 4096,		/* room for a carried partial line */
+	RING_MAP = RING_HEAD + RING_BLOCK,	/* bytes mapped per block */
 };
 
+/* A place in the queue: RING_MAX of them, used in turn, so that the reader never
+ * reaches the one the parser is at (it holds at most RING_MAX blocks). */
 struct ring_slot {
-	char *data;		/* RING_BLOCK bytes, RING_HEAD bytes of headroom before */
+	char *data;		/* the block: RING_BLOCK bytes, RING_HEAD bytes of headroom before */
 	ssize_t len;		/* bytes read; 0 at end of file; -1 on error */
-	int err;		/* errno of a failed read */
+	int err;		/* errno of a failed read, or ENOMEM */
 };
 
 struct ring {
 	int fd;
 	bool fill;		/* a regular file: fill each block */
 	bool threaded;		/* a reader thread fills the blocks */
-	struct ring_slot slot[RING_SLOTS];
-	sem_t free_slots, full_slots;
+	struct ring_slot slot[RING_MAX];
+	sem_t full_slots;	/* blocks queued */
+	sem_t free_blocks;	/* blocks on free[] */
+	pthread_mutex_t lock;	/* over free[], n_free, mapped[], n_mapped */
+	char *free[RING_MAX];	/* blocks read and parsed (data pointers) */
+	unsigned n_free;
+	char *mapped[RING_MAX];	/* every block mapped (its mapping; NULL: a free entry) */
+	unsigned n_mapped;
 	atomic_bool stop;	/* the parser gives up: the reader ends */
 };
 
-/* Read the next block into s: a file's block is filled (a read(2) of seq_file gives
- * one page of it); from a pipe or terminal each read is handed on at once. */
+/* A block to read into: one given back, a new one while fewer than RING_MAX are
+ * mapped, else the next one given back.  NULL when the parser has stopped, or with
+ * errno ENOMEM when not even one block could be mapped. */
+static char *block_get(struct ring *r)
+{
+	if (atomic_load_explicit(&r->stop, memory_order_relaxed))
+		return NULL;
+	bool wait = sem_trywait(&r->free_blocks) < 0;
+
+	if (wait) {
+		pthread_mutex_lock(&r->lock);
+		if (r->n_mapped < RING_MAX) {
+			char *m = mmap(NULL, RING_MAP, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (m != MAP_FAILED) {
+				unsigned k = 0;
+				while (r->mapped[k])
+					k++;
+				r->mapped[k] = m;
+				r->n_mapped++;
+				pthread_mutex_unlock(&r->lock);
+				return m + RING_HEAD;
+			}
+			if (r->n_mapped == 0) {
+				pthread_mutex_unlock(&r->lock);
+				errno = ENOMEM;
+				return NULL;
+			}
+		}
+		pthread_mutex_unlock(&r->lock);
+		while (sem_wait(&r->free_blocks) < 0)
+			;
+	}
+	if (atomic_load_explicit(&r->stop, memory_order_relaxed))
+		return NULL;
+	pthread_mutex_lock(&r->lock);
+	char *b = r->free[--r->n_free];
+	pthread_mutex_unlock(&r->lock);
+	return b;
+}
+
+/* Give block b back when done with it: kept while no more than RING_SLOTS are
+ * mapped, else unmapped. */
+static void block_put(struct ring *r, char *b)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->n_mapped > RING_SLOTS) {
+		unsigned k = 0;
+		while (r->mapped[k] != b - RING_HEAD)
+			k++;
+		r->mapped[k] = NULL;
+		r->n_mapped--;
+		pthread_mutex_unlock(&r->lock);
+		munmap(b - RING_HEAD, RING_MAP);
+		return;
+	}
+	r->free[r->n_free++] = b;
+	pthread_mutex_unlock(&r->lock);
+	sem_post(&r->free_blocks);
+}
+
+/* Read the next block into s (s->data, from block_get()): a file's block is filled
+ * (a read(2) of seq_file gives one page of it); from a pipe or terminal each read is
+ * handed on at once.  Without a block, s says end of file (the parser has stopped)
+ * or the error. */
 static void fill_slot(struct ring *r, struct ring_slot *s)
 {
 	size_t have = 0;
 	ssize_t n;
 
+	s->data = block_get(r);
+	if (!s->data) {
+		s->len = atomic_load_explicit(&r->stop, memory_order_relaxed) ? 0 : -1;
+		s->err = ENOMEM;
+		return;
+	}
 	do {
 		n = read(r->fd, s->data + have, RING_BLOCK - have);
 		if (n > 0)
@@ -792,15 +880,8 @@ static void *ring_reader(void *arg)
 {
 	struct ring *r = arg;
 
-	for (unsigned i = 0;; i = (i + 1) % RING_SLOTS) {
-		while (sem_wait(&r->free_slots) < 0)
-			;
+	for (unsigned i = 0;; i = (i + 1) % RING_MAX) {
 		struct ring_slot *s = &r->slot[i];
-		if (atomic_load_explicit(&r->stop, memory_order_relaxed)) {
-			s->len = 0;
-			sem_post(&r->full_slots);
-			return NULL;
-		}
 		fill_slot(r, s);
 		bool last = s->len <= 0;
 		sem_post(&r->full_slots);
@@ -846,10 +927,10 @@ static int parse_ring(struct parser *p, struct ring *r)
 	const char *tail = "";		/* the partial line left by the previous block */
 	size_t tail_len = 0;
 	bool tail_in_carry = false;
-	bool first = true;
+	char *prev = NULL;		/* the previous block, until its tail is copied */
 	int rc = 0;
 
-	for (unsigned i = 0;; i = (i + 1) % RING_SLOTS) {
+	for (unsigned i = 0;; i = (i + 1) % RING_MAX) {
 		struct ring_slot *s = &r->slot[i];
 		const char *b;
 		size_t len;
@@ -886,9 +967,9 @@ static int parse_ring(struct parser *p, struct ring *r)
 			b = carry;
 		}
 		/* the previous block has been copied from: give it back */
-		if (!first && r->threaded)
-			sem_post(&r->free_slots);
-		first = false;
+		if (prev)
+			block_put(r, prev);
+		prev = s->data;
 		if (s->len == 0) {
 			rc = parse_tail(p, b, len);
 			break;
@@ -915,27 +996,19 @@ int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err
 			     void (*meanwhile)(void *), void *arg)
 {
 	struct parser p;
-	struct ring r;
+	struct ring r = { .fd = fd };
 	pthread_t reader;
-	char *mem;
 	int rc;
 
 	parser_init(&p, l, err);
 	if (vma_list_intern(l, "", 0) == UINT32_MAX)
 		return -1;
-	mem = malloc(RING_SLOTS * (size_t)(RING_HEAD + RING_BLOCK));
-	if (!mem)
-		return -1;
 	struct stat st;
-	r.fd = fd;
 	r.fill = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	atomic_init(&r.stop, false);
-	for (unsigned i = 0; i < RING_SLOTS; i++) {
-		r.slot[i].data = mem + i * (size_t)(RING_HEAD + RING_BLOCK) + RING_HEAD;
-		r.slot[i].len = 0;
-	}
-	sem_init(&r.free_slots, 0, RING_SLOTS);
+	sem_init(&r.free_blocks, 0, 0);
 	sem_init(&r.full_slots, 0, 0);
+	pthread_mutex_init(&r.lock, NULL);
 	/* a local copy: parse_ring() gets &r, and what it may do to r must
 	 * not decide whether there is a thread to join */
 	const bool threaded = parallel_threads() &&
@@ -950,16 +1023,18 @@ int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err
 			/* let a reader waiting for a block see the stop and end, and one
 			 * waiting in read(2) on a pipe or terminal not wait for more */
 			atomic_store(&r.stop, true);
-			for (unsigned i = 0; i < RING_SLOTS; i++)
-				sem_post(&r.free_slots);
+			sem_post(&r.free_blocks);
 			pthread_cancel(reader);
 		}
 		pthread_join(reader, NULL);
 		errno = saved;
 	}
-	sem_destroy(&r.free_slots);
+	sem_destroy(&r.free_blocks);
 	sem_destroy(&r.full_slots);
-	free(mem);
+	pthread_mutex_destroy(&r.lock);
+	for (unsigned k = 0; k < RING_MAX; k++)
+		if (r.mapped[k])
+			munmap(r.mapped[k], RING_MAP);
 	free(p.scratch);
 	return rc;
 }

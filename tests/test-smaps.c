@@ -794,6 +794,31 @@ static void test_blocks(const char *how)
 			longest = a.v[i].name_len;
 	tap_ok(longest == 200000, "%s: the 200 000-byte name read whole (%zu)", how, longest);
 
+	/* a file many times the blocks the reader keeps (a reader ahead of the parser
+	 * takes further blocks and the parser gives them back) */
+	size_t big_len = 0, big_cap = 0;
+	char *big = NULL;
+	ok = true;
+	while (ok && big_len < 24 * 1024 * 1024)
+		ok = append(&big, &big_len, &big_cap, buf, len);
+	snprintf(path, sizeof(path), "%s/vmlayout-test-smaps.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	fd = ok ? mkstemp(path) : -1;
+	vma_list_clear(&a);
+	vma_list_clear(&b);
+	if (fd >= 0) {
+		unlink(path);
+		rc_fd = write(fd, big, big_len) == (ssize_t)big_len && lseek(fd, 0, SEEK_SET) == 0
+				? smaps_parse_fd(fd, &a, &err) : -1;
+		close(fd);
+	} else {
+		rc_fd = -1;
+	}
+	rc_buf = ok ? smaps_parse_buf(big, big_len, &b, &err) : -1;
+	tap_ok(rc_fd == 0 && rc_buf == 0 && same_vmas(&a, &b) && a.n > 10000,
+	       "%s: a %zu-byte file gives what smaps_parse_buf() gives (%zu VMAs)", how, big_len,
+	       a.n);
+	free(big);
+
 	/* a cut last line is an error, also when read in blocks */
 	vma_list_clear(&a);
 	if (pipe(fds) == 0) {
