@@ -17,10 +17,23 @@
 #include "jsonwrt.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char hexdigits[16] = "0123456789abcdef";
+
+/* The decimal forms of the multiples of 1024 below 1 MiB, what most figures of a
+ * VMA are (smaps gives kB): 8 bytes each, copied whole; filled by the first
+ * jsonwrt_init(). */
+enum { KIB_FORMS = 1024 };
+static char kib_form[KIB_FORMS][8];
+static unsigned char kib_form_len[KIB_FORMS];
+static pthread_once_t kib_forms_once = PTHREAD_ONCE_INIT;
+static atomic_bool kib_forms_ready;
+static void kib_forms_init(void);
+
 
 /* ------------------------------------------------------------------ UTF-8 */
 
@@ -389,6 +402,7 @@ static void close_container(struct jsonwrt *w, bool array)
 
 void jsonwrt_init(struct jsonwrt *w, FILE *out, bool pretty)
 {
+	pthread_once(&kib_forms_once, kib_forms_init);
 	w->out = out;
 	w->len = 0;
 	w->depth = 0;
@@ -497,15 +511,9 @@ static inline unsigned decimal_digits(uint64_t v)
 }
 
 /* v in decimal, straight into the buffer, two digits at a time from the end. */
-/* v in decimal at o (room for 20 bytes); returns the digit count. */
-static inline unsigned decimal_at(char *o, uint64_t v)
+/* v in decimal at o (room for 20 bytes), digit by digit; returns the digit count. */
+static inline unsigned decimal_digits_at(char *o, uint64_t v)
 {
-	if (v < 10) {
-		/* most figures of a small VMA are 0 */
-		*o = (char)('0' + v);
-		return 1;
-	}
-
 	unsigned n = decimal_digits(v);
 	char *p = o + n;
 
@@ -520,6 +528,33 @@ static inline unsigned decimal_at(char *o, uint64_t v)
 	else
 		p[-1] = (char)('0' + v);
 	return n;
+}
+
+static void kib_forms_init(void)
+{
+	char b[24];
+
+	for (unsigned k = 0; k < KIB_FORMS; k++) {
+		kib_form_len[k] = (unsigned char)decimal_digits_at(b, (uint64_t)k * 1024);
+		memcpy(kib_form[k], b, sizeof(kib_form[k]));
+	}
+	atomic_store_explicit(&kib_forms_ready, true, memory_order_release);
+}
+
+/* v in decimal at o (room for 20 bytes); returns the digit count. */
+static inline unsigned decimal_at(char *o, uint64_t v)
+{
+	if (v < 10) {
+		/* most figures of a small VMA are 0 */
+		*o = (char)('0' + v);
+		return 1;
+	}
+	if (v % 1024 == 0 && v / 1024 < KIB_FORMS &&
+	    atomic_load_explicit(&kib_forms_ready, memory_order_acquire)) {
+		memcpy(o, kib_form[v / 1024], 8);
+		return kib_form_len[v / 1024];
+	}
+	return decimal_digits_at(o, v);
 }
 
 char *jsonwrt_put_u64(char *o, uint64_t v)
