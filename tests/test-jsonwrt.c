@@ -493,6 +493,38 @@ static void test_exact(void)
 		tap_ok(bad == 0, "u64, i64 and hex agree with printf on %lu values", tried);
 	}
 
+	/* The multiples of 1024 (smaps figures), whose forms below 1 MiB are prepared
+	 * once, and their neighbours, past that limit, written both ways. */
+	{
+		unsigned long bad = 0, tried = 0;
+		mem_open(&m);
+		jsonwrt_init(&w, m.f, false);
+		jsonwrt_array_open(&w, NULL);
+		for (uint64_t v = 0; v <= 2048 * 1024 + 1; v += (v % 1024 == 0 ? 1 : v % 1024 == 1 ? 1022 : 1)) {
+			char want[32], got[32];
+			jsonwrt_u64(&w, NULL, v);
+			size_t n = (size_t)(jsonwrt_put_u64(got, v) - got);
+			int wl = snprintf(want, sizeof want, "%" PRIu64, v);
+			tried++;
+			if (n != (size_t)wl || memcmp(got, want, n) != 0)
+				bad++;
+		}
+		jsonwrt_array_close(&w);
+		jsonwrt_flush(&w);
+		mem_close(&m);
+		/* the document is the same numbers again */
+		const char *p = m.data + 1;
+		for (uint64_t v = 0; v <= 2048 * 1024 + 1; v += (v % 1024 == 0 ? 1 : v % 1024 == 1 ? 1022 : 1)) {
+			char *end;
+			if (strtoull(p, &end, 10) != v || (*end != ',' && *end != ']'))
+				bad++;
+			p = end + 1;
+		}
+		free(m.data);
+		tap_ok(bad == 0, "multiples of 1024 and their neighbours up to 2 MiB: %lu values as printf writes them",
+		       tried);
+	}
+
 	/* Escapes. */
 	check_string(S(""), S("\"\""), "empty string");
 	check_string(S("\""), S("\"\\\"\""), "quote");
