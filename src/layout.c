@@ -81,30 +81,6 @@ const char *vm_counter_name(int i)
 	return i >= 0 && i < VMC_COUNT ? n[i] : "?";
 }
 
-void figures_add_vma(struct figures *f, const struct vma *v)
-{
-	f->size += v->end - v->start;
-	f->rss += v->fig[SF_RSS];
-	f->pss += v->fig[SF_PSS];
-	f->shared += v->fig[SF_SHARED_CLEAN] + v->fig[SF_SHARED_DIRTY];
-	f->priv += v->fig[SF_PRIVATE_CLEAN] + v->fig[SF_PRIVATE_DIRTY];
-	f->swap += v->fig[SF_SWAP];
-	f->dirty += v->fig[SF_SHARED_DIRTY] + v->fig[SF_PRIVATE_DIRTY];
-	f->vmas++;
-}
-
-void figures_add(struct figures *f, const struct figures *g)
-{
-	f->size += g->size;
-	f->rss += g->rss;
-	f->pss += g->pss;
-	f->shared += g->shared;
-	f->priv += g->priv;
-	f->swap += g->swap;
-	f->dirty += g->dirty;
-	f->vmas += g->vmas;
-}
-
 const char *layout_object_path(const struct layout *L, const struct object *o)
 {
 	return L->vmas.names + o->path;
@@ -795,32 +771,33 @@ static void roll_up(struct layout *L)
 
 	for (size_t i = 0; i < l->n; i++) {
 		struct vma *v = &l->v[i];
+		struct figures fv = vma_figures(v);	/* read once, added where it counts */
 		v->region = (uint8_t)role_region(v->role);
-		figures_add_vma(&L->totals, v);
-		figures_add_vma(&L->regions[v->region], v);
-		figures_add_vma(&L->roles[v->role], v);
+		figures_add(&L->totals, &fv);
+		figures_add(&L->regions[v->region], &fv);
+		figures_add(&L->roles[v->role], &fv);
 		if (v->object >= 0) {
 			struct object *o = &L->objects[v->object];
-			figures_add_vma(&o->total, v);
+			figures_add(&o->total, &fv);
 			if (v->start < o->low)
 				o->low = v->start;
 			if (v->end > o->high)
 				o->high = v->end;
 			switch (v->role) {
 			case ROLE_TEXT:
-				figures_add_vma(&o->part[PART_TEXT], v);
+				figures_add(&o->part[PART_TEXT], &fv);
 				break;
 			case ROLE_RODATA:
-				figures_add_vma(&o->part[PART_RODATA], v);
+				figures_add(&o->part[PART_RODATA], &fv);
 				break;
 			case ROLE_RELRO:
-				figures_add_vma(&o->part[PART_RELRO], v);
+				figures_add(&o->part[PART_RELRO], &fv);
 				break;
 			case ROLE_DATA:
-				figures_add_vma(&o->part[PART_DATA], v);
+				figures_add(&o->part[PART_DATA], &fv);
 				break;
 			case ROLE_BSS:
-				figures_add_vma(&o->part[PART_BSS], v);
+				figures_add(&o->part[PART_BSS], &fv);
 				break;
 			default:
 				break;

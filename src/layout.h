@@ -46,8 +46,39 @@ struct figures {
 	uint64_t vmas;
 };
 
-void figures_add_vma(struct figures *f, const struct vma *v);
-void figures_add(struct figures *f, const struct figures *g);
+/* The figures of VMA v alone (vmas 1), from its smaps fields. */
+static inline struct figures vma_figures(const struct vma *v)
+{
+	const uint64_t *k = v->fig;
+
+	return (struct figures){
+		.size = v->end - v->start, .rss = k[SF_RSS], .pss = k[SF_PSS],
+		.shared = k[SF_SHARED_CLEAN] + k[SF_SHARED_DIRTY],
+		.priv = k[SF_PRIVATE_CLEAN] + k[SF_PRIVATE_DIRTY], .swap = k[SF_SWAP],
+		.dirty = k[SF_SHARED_DIRTY] + k[SF_PRIVATE_DIRTY], .vmas = 1,
+	};
+}
+
+/* f += g, figure by figure. */
+static inline void figures_add(struct figures *f, const struct figures *g)
+{
+	f->size += g->size;
+	f->rss += g->rss;
+	f->pss += g->pss;
+	f->shared += g->shared;
+	f->priv += g->priv;
+	f->swap += g->swap;
+	f->dirty += g->dirty;
+	f->vmas += g->vmas;
+}
+
+/* f += the figures of v. */
+static inline void figures_add_vma(struct figures *f, const struct vma *v)
+{
+	struct figures g = vma_figures(v);
+
+	figures_add(f, &g);
+}
 
 /* The parts of an ELF object in memory. */
 enum object_part { PART_TEXT, PART_RODATA, PART_RELRO, PART_DATA, PART_BSS, PART_COUNT };
