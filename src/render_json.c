@@ -445,26 +445,26 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	o = v->deleted ? JSONWRT_PUT(o, "true") : JSONWRT_PUT(o, "false");
 	jsonwrt_raw_end(w, o);
 	render_json_vma_role(w, L, v);
+	struct figures f = vma_figures(v);
 	o = jsonwrt_raw_begin(w, 256);
 	o = JSONWRT_PUT(o, "\"size\":");
-	o = jsonwrt_put_u64(o, v->end - v->start);
+	o = jsonwrt_put_u64(o, f.size);
 	if (L->figures_unknown) {
 		o = JSONWRT_PUT(o, ",\"rss\":null,\"pss\":null,\"shared\":null,\"private\":null"
 				   ",\"swap\":null,\"dirty\":null");
 	} else {
-		const uint64_t *fig = v->fig;
 		o = JSONWRT_PUT(o, ",\"rss\":");
-		o = jsonwrt_put_u64(o, fig[SF_RSS]);
+		o = jsonwrt_put_u64(o, f.rss);
 		o = JSONWRT_PUT(o, ",\"pss\":");
-		o = jsonwrt_put_u64(o, fig[SF_PSS]);
+		o = jsonwrt_put_u64(o, f.pss);
 		o = JSONWRT_PUT(o, ",\"shared\":");
-		o = jsonwrt_put_u64(o, fig[SF_SHARED_CLEAN] + fig[SF_SHARED_DIRTY]);
+		o = jsonwrt_put_u64(o, f.shared);
 		o = JSONWRT_PUT(o, ",\"private\":");
-		o = jsonwrt_put_u64(o, fig[SF_PRIVATE_CLEAN] + fig[SF_PRIVATE_DIRTY]);
+		o = jsonwrt_put_u64(o, f.priv);
 		o = JSONWRT_PUT(o, ",\"swap\":");
-		o = jsonwrt_put_u64(o, fig[SF_SWAP]);
+		o = jsonwrt_put_u64(o, f.swap);
 		o = JSONWRT_PUT(o, ",\"dirty\":");
-		o = jsonwrt_put_u64(o, fig[SF_SHARED_DIRTY] + fig[SF_PRIVATE_DIRTY]);
+		o = jsonwrt_put_u64(o, f.dirty);
 	}
 	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped) {
 		o = JSONWRT_PUT(o, ",\"dumped\":");
