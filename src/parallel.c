@@ -79,7 +79,9 @@ static void wait_for(struct shared *sh, struct part *p, bool worker)
 	for (int i = 0; i < 20000; i++) {
 		if (waited_for(sh, p, worker))
 			return;
-		parallel_pause();
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
 	}
 	pthread_mutex_lock(&sh->lock);
 	while (!waited_for(sh, p, worker))

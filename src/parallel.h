@@ -50,13 +50,4 @@ struct parallel_job {
  * Write errors are left in out's error indicator. */
 bool parallel_render(FILE *out, const struct parallel_job *job);
 
-/* A pause in a spin-wait loop (the x86 PAUSE instruction: lets the other
- * hyperthread run and saves power; nothing elsewhere). */
-static inline void parallel_pause(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
-}
-
 #endif

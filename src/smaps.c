@@ -891,27 +891,21 @@ static void *ring_reader(void *arg)
 }
 
 /* Wait for the reader's next block.  The parser is faster than the kernel, so it
- * waits for most blocks; were it asleep, the reader's sem_post() would have to
- * wake it, a system call and an interrupt to the other CPU (costly in a virtual
- * machine) on the path that sets the pace.  So it spins first, for about the time
- * the kernel takes to fill a block, and sleeps only when the reader is slower
- * still (a pipe, a process that exits). */
+ * waits for most blocks; were it asleep in sem_wait(), the reader's sem_post()
+ * would have to wake it, a system call and an interrupt to the other CPU (costly
+ * in a virtual machine) on the path that sets the pace.  So it looks every 100 us
+ * (sem_trywait(), nanosleep(): the cost is on its own CPU, and the queue holds what
+ * comes meanwhile), and sleeps in sem_wait() only after 50 ms (a pipe, a terminal). */
 static void wait_full(struct ring *r)
 {
-	enum { SPIN_NS = 4000000, CHECK_EVERY = 256 };
-	struct timespec t0, t;
+	enum { POLL_NS = 100000, POLL_FOR_NS = 50000000 };
+	const struct timespec nap = { 0, POLL_NS };
 
-	if (clock_gettime(CLOCK_MONOTONIC, &t0) == 0)
-		for (unsigned i = 1;; i++) {
-			if (sem_trywait(&r->full_slots) == 0)
-				return;
-			if (i % CHECK_EVERY == 0) {
-				if (clock_gettime(CLOCK_MONOTONIC, &t) < 0 ||
-				    (t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) > SPIN_NS)
-					break;
-			}
-			parallel_pause();
-		}
+	for (long waited = 0; waited < POLL_FOR_NS; waited += POLL_NS) {
+		if (sem_trywait(&r->full_slots) == 0)
+			return;
+		nanosleep(&nap, NULL);
+	}
 	while (sem_wait(&r->full_slots) < 0)
 		;
 }
