@@ -248,32 +248,32 @@ bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len
 	case COL_RSS:
 		if (L->figures_unknown)
 			return false;
-		c->x = v->fig[SF_RSS];
+		c->x = vma_figures(v).rss;
 		goto size;
 	case COL_PSS:
 		if (L->figures_unknown)
 			return false;
-		c->x = v->fig[SF_PSS];
+		c->x = vma_figures(v).pss;
 		goto size;
 	case COL_SHARE:
 		if (L->figures_unknown)
 			return false;
-		c->x = v->fig[SF_SHARED_CLEAN] + v->fig[SF_SHARED_DIRTY];
+		c->x = vma_figures(v).shared;
 		goto size;
 	case COL_PRIVATE:
 		if (L->figures_unknown)
 			return false;
-		c->x = v->fig[SF_PRIVATE_CLEAN] + v->fig[SF_PRIVATE_DIRTY];
+		c->x = vma_figures(v).priv;
 		goto size;
 	case COL_SWAP:
 		if (L->figures_unknown)
 			return false;
-		c->x = v->fig[SF_SWAP];
+		c->x = vma_figures(v).swap;
 		goto size;
 	case COL_DIRTY:
 		if (L->figures_unknown)
 			return false;
-		c->x = v->fig[SF_SHARED_DIRTY] + v->fig[SF_PRIVATE_DIRTY];
+		c->x = vma_figures(v).dirty;
 		goto size;
 	case COL_PERMS:
 		if (len >= 5)
