@@ -15,6 +15,7 @@
 #endif
 
 #include "jsonwrt.h"
+#include "util.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -580,35 +581,13 @@ static inline void val_i64(struct jsonwrt *w, int64_t v)
 	}
 }
 
-/* The two hex digits of each byte value. */
-static const char hex_pairs[512] =
-	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-
 char *jsonwrt_put_hex(char *o, uint64_t v)
 {
-	/* Hex digits: one per started nibble, at least one; written from the end, a
-	 * byte at a time. */
-	unsigned n = v ? (unsigned)(67 - __builtin_clzll(v)) / 4 : 1;
-	char *p = o + 3 + n;
+	size_t n = fmt_hex_n(o + 1, v);	/* 0x... and a NUL, which the quote replaces */
 
-	memcpy(o, "\"0x", 3);
-	*p = '"';
-	for (; v >= 0x100; v >>= 8) {
-		p -= 2;
-		memcpy(p, hex_pairs + 2 * (v & 0xff), 2);
-	}
-	if (v >= 0x10)
-		memcpy(p - 2, hex_pairs + 2 * v, 2);
-	else
-		p[-1] = hexdigits[v];
-	return o + n + 4;
+	o[0] = '"';
+	o[n + 1] = '"';
+	return o + n + 2;
 }
 
 static inline void val_hex(struct jsonwrt *w, uint64_t v)
