@@ -656,7 +656,6 @@ int jsonwrt_keyset_init(struct jsonwrt_keyset *ks, const char *const *keys, size
 
 void jsonwrt_u64_keyset(struct jsonwrt *w, const struct jsonwrt_keyset *ks, const uint64_t *v)
 {
-	enum { ROW = JSONWRT_ROW };
 	int d = w->depth;
 
 	if (ks->n == 0)
@@ -666,23 +665,26 @@ void jsonwrt_u64_keyset(struct jsonwrt *w, const struct jsonwrt_keyset *ks, cons
 			jsonwrt_u64_q(w, ks->key[i].q, ks->key[i].len, v[i]);
 		return;
 	}
+	jsonwrt_raw_end(w, jsonwrt_put_keyset(jsonwrt_raw_begin(w, JSONWRT_KEYSET_TEXT(ks)), ks, v));
+}
+
+char *jsonwrt_put_keyset(char *o, const struct jsonwrt_keyset *ks, const uint64_t *v)
+{
+	enum { ROW = JSONWRT_ROW };
+
+	if (ks->n == 0)
+		return o;
 	/* each member: the whole row of its key (a copy of fixed size), then the
-	 * number; the first without its comma when the object holds nothing yet */
-	char *o = reserve(w, ks->n * (ROW + 20)), *start = o;
-	size_t i = 0;
-	if (!(w->state[d] & JSONWRT_HAS_MEMBER)) {
-		w->state[d] |= JSONWRT_HAS_MEMBER;
-		memcpy(o, ks->key[0].q + 1, ROW - 1);
-		o += ks->key[0].len - 1u;
-		o += decimal_at(o, v[0]);
-		i = 1;
-	}
-	for (; i < ks->n; i++) {
+	 * number; the first without its comma */
+	memcpy(o, ks->key[0].q + 1, ROW - 1);
+	o += ks->key[0].len - 1u;
+	o += decimal_at(o, v[0]);
+	for (size_t i = 1; i < ks->n; i++) {
 		memcpy(o, ks->key[i].q, ROW);
 		o += ks->key[i].len;
 		o += decimal_at(o, v[i]);
 	}
-	w->len += (size_t)(o - start);
+	return o;
 }
 
 char *jsonwrt_raw_begin(struct jsonwrt *w, size_t n)

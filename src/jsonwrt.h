@@ -177,6 +177,10 @@ int jsonwrt_keyset_init(struct jsonwrt_keyset *ks, const char *const *keys, size
 /* The members ks->key[i]: v[i] for each i, as jsonwrt_u64() would write them one by
  * one. */
 void jsonwrt_u64_keyset(struct jsonwrt *w, const struct jsonwrt_keyset *ks, const uint64_t *v);
+/* The same members as text at o (see jsonwrt_raw_begin()), the first without a
+ * comma: at most JSONWRT_KEYSET_TEXT(ks) bytes.  Returns the end. */
+#define JSONWRT_KEYSET_TEXT(ks) ((ks)->n * (JSONWRT_ROW + 20))
+char *jsonwrt_put_keyset(char *o, const struct jsonwrt_keyset *ks, const uint64_t *v);
 
 /* Hand every byte written so far to the stream (fwrite, not fflush).  Only needed to
  * interleave other output or to show a partial document; jsonwrt_finish() does it. */

@@ -407,6 +407,37 @@ static void smaps_keys_init(void)
 		smaps_keys.n = 0;
 }
 
+/* The "smaps" members of the VMAs last written by this thread, by their figures:
+ * many VMAs of a large process have the same (guard pages, small anonymous areas
+ * of one size), and a copy is cheaper than 25 numbers formatted again. */
+enum { SMAPS_MEMOS = 4, SMAPS_TEXT = SF_COUNT * (JSONWRT_ROW + 20) };
+struct smaps_memo {
+	uint64_t fig[SF_COUNT];
+	size_t len;		/* 0: empty */
+	char text[SMAPS_TEXT];
+};
+static _Thread_local struct smaps_memo smaps_memo[SMAPS_MEMOS];
+static _Thread_local unsigned smaps_memo_next;
+
+/* The members of v's "smaps" object at o (at most SMAPS_TEXT bytes); returns the
+ * end.  smaps_keys must be prepared. */
+static char *put_smaps(char *o, const struct vma *v)
+{
+	for (unsigned k = 0; k < SMAPS_MEMOS; k++) {
+		const struct smaps_memo *m = &smaps_memo[k];
+		if (m->len && memcmp(m->fig, v->fig, sizeof(m->fig)) == 0) {
+			memcpy(o, m->text, m->len);
+			return o + m->len;
+		}
+	}
+	char *end = jsonwrt_put_keyset(o, &smaps_keys, v->fig);
+	struct smaps_memo *m = &smaps_memo[smaps_memo_next++ % SMAPS_MEMOS];
+	memcpy(m->fig, v->fig, sizeof(m->fig));
+	m->len = (size_t)(end - o);
+	memcpy(m->text, o, m->len);
+	return end;
+}
+
 /* VMA i as an element of "vmas"; smaps_keys_init() must have run. */
 static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 {
@@ -473,7 +504,7 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	jsonwrt_raw_end(w, o);
 	jsonwrt_object_open_k(w, "smaps");
 	if (v->has_figures && smaps_keys.n == SF_COUNT)
-		jsonwrt_u64_keyset(w, &smaps_keys, v->fig);
+		jsonwrt_raw_end(w, put_smaps(jsonwrt_raw_begin(w, SMAPS_TEXT), v));
 	else if (v->has_figures)
 		for (int k = 0; k < SF_COUNT; k++)
 			jsonwrt_u64(w, smaps_field_name(k), v->fig[k]);
