@@ -789,37 +789,37 @@ struct ring {
 
 /* A block to read into: one given back, a new one while fewer than RING_MAX are
  * mapped, else the next one given back.  NULL when the parser has stopped, or with
- * errno ENOMEM when not even one block could be mapped. */
-static char *block_get(struct ring *r)
+ * errno ENOMEM when no block could be mapped and none is sure to come back: may_wait
+ * is false (the parser reads for itself), or fewer than two are mapped (the parser
+ * holds one until it has the next). */
+static char *block_get(struct ring *r, bool may_wait)
 {
 	if (atomic_load_explicit(&r->stop, memory_order_relaxed))
 		return NULL;
-	bool wait = sem_trywait(&r->free_blocks) < 0;
-
-	if (wait) {
+	if (sem_trywait(&r->free_blocks) < 0) {
 		pthread_mutex_lock(&r->lock);
-		if (r->n_mapped < RING_MAX) {
-			char *m = mmap(NULL, RING_MAP, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (m != MAP_FAILED) {
-				unsigned k = 0;
-				while (r->mapped[k])
-					k++;
-				r->mapped[k] = m;
-				r->n_mapped++;
-				pthread_mutex_unlock(&r->lock);
-				return m + RING_HEAD;
-			}
-			if (r->n_mapped == 0) {
-				pthread_mutex_unlock(&r->lock);
-				errno = ENOMEM;
-				return NULL;
-			}
+		char *m = r->n_mapped < RING_MAX ? mmap(NULL, RING_MAP, PROT_READ | PROT_WRITE,
+							MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+						 : MAP_FAILED;
+		if (m != MAP_FAILED) {
+			unsigned k = 0;
+			while (r->mapped[k])
+				k++;
+			r->mapped[k] = m;
+			r->n_mapped++;
+			pthread_mutex_unlock(&r->lock);
+			return m + RING_HEAD;
 		}
+		bool wait = may_wait && r->n_mapped >= 2;
 		pthread_mutex_unlock(&r->lock);
+		if (!wait) {
+			errno = ENOMEM;
+			return NULL;
+		}
 		while (sem_wait(&r->free_blocks) < 0)
 			;
 	}
+	/* a block given back, or the parser's wake-up when it stops */
 	if (atomic_load_explicit(&r->stop, memory_order_relaxed))
 		return NULL;
 	pthread_mutex_lock(&r->lock);
@@ -848,16 +848,16 @@ static void block_put(struct ring *r, char *b)
 	sem_post(&r->free_blocks);
 }
 
-/* Read the next block into s (s->data, from block_get()): a file's block is filled
- * (a read(2) of seq_file gives one page of it); from a pipe or terminal each read is
- * handed on at once.  Without a block, s says end of file (the parser has stopped)
- * or the error. */
-static void fill_slot(struct ring *r, struct ring_slot *s)
+/* Read the next block into s (s->data, from block_get(r, reader)): a file's block is
+ * filled (a read(2) of seq_file gives one page of it); from a pipe or terminal each
+ * read is handed on at once.  Without a block, s says end of file (the parser has
+ * stopped) or the error. */
+static void fill_slot(struct ring *r, struct ring_slot *s, bool reader)
 {
 	size_t have = 0;
 	ssize_t n;
 
-	s->data = block_get(r);
+	s->data = block_get(r, reader);
 	if (!s->data) {
 		s->len = atomic_load_explicit(&r->stop, memory_order_relaxed) ? 0 : -1;
 		s->err = ENOMEM;
@@ -882,7 +882,7 @@ static void *ring_reader(void *arg)
 
 	for (unsigned i = 0;; i = (i + 1) % RING_MAX) {
 		struct ring_slot *s = &r->slot[i];
-		fill_slot(r, s);
+		fill_slot(r, s, true);
 		bool last = s->len <= 0;
 		sem_post(&r->full_slots);
 		if (last)
@@ -932,7 +932,7 @@ static int parse_ring(struct parser *p, struct ring *r)
 		if (r->threaded)
 			wait_full(r);
 		else
-			fill_slot(r, s);
+			fill_slot(r, s, false);
 
 		if (s->len < 0) {
 			errno = s->err;

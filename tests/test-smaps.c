@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -708,6 +709,77 @@ static bool append_long(char **buf, size_t *len, size_t *cap, size_t name_len)
  * each 64 KiB boundary of the first 2 MiB or so, read from a regular file (full
  * blocks, as from /proc) and from a pipe written in odd-sized pieces (short
  * blocks), must give what smaps_parse_buf() gives on the whole text. */
+/* AddressSanitizer reports a failed allocation and ends the process. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+/* Out of memory for the blocks (RLIMIT_AS just above what the process maps): the
+ * parse fails with ENOMEM, with or without threads allowed (the reader thread's
+ * stack cannot be had either), and does not hang (alarm). */
+static void test_no_memory(void)
+{
+#ifdef UNDER_ASAN
+	tap_ok(1, "one thread allowed, no memory for the blocks # SKIP AddressSanitizer");
+	tap_ok(1, "threads allowed, no memory for the blocks # SKIP AddressSanitizer");
+	return;
+#endif
+	char *fixture, *buf = NULL;
+	size_t flen, len = 0, cap = 0;
+	bool ok = true;
+
+	fixture = load("target.smaps", &flen);
+	while (fixture && ok && len < 2 * 1024 * 1024)
+		ok = append(&buf, &len, &cap, fixture, flen);
+	free(fixture);
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/vmlayout-test-smaps.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = ok && buf ? mkstemp(path) : -1;
+	if (fd >= 0) {
+		unlink(path);
+		ok = write(fd, buf, len) == (ssize_t)len;
+	}
+	free(buf);
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		pid_t pid = fd >= 0 && ok ? fork() : -1;
+		if (pid == 0) {
+			struct vma_list l;
+			struct smaps_error err = { 0, "" };
+			unsigned long vm_kb = 0;
+			char line[256];
+			FILE *st = fopen("/proc/self/status", "r");
+			while (st && fgets(line, sizeof(line), st))
+				if (sscanf(line, "VmSize: %lu kB", &vm_kb) == 1)
+					break;
+			if (st)
+				fclose(st);
+			alarm(20);
+			parallel_set_threads(threads);
+			vma_list_init(&l);
+			if (lseek(fd, 0, SEEK_SET) != 0 || vm_kb == 0)
+				_exit(3);
+			struct rlimit rl = { (vm_kb + 256) * 1024, (vm_kb + 256) * 1024 };
+			if (setrlimit(RLIMIT_AS, &rl) < 0)
+				_exit(3);
+			int rc = smaps_parse_fd(fd, &l, &err);
+			_exit(rc == -1 && errno == ENOMEM ? 0 : rc == 0 ? 1 : 2);
+		}
+		int status = -1;
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+		tap_ok(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		       "%s allowed, no memory for the blocks: ENOMEM, no hang (status %#x)",
+		       threads == 1 ? "one thread" : "threads", (unsigned)status);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 static void test_blocks(const char *how)
 {
 	char *fixture, *buf = NULL;
@@ -968,6 +1040,7 @@ int main(void)
 	test_target();
 	test_malformed();
 	test_built();
+	test_no_memory();
 	test_blocks("a reader thread");
 	parallel_set_threads(1);
 	test_blocks("one thread");
