@@ -20,29 +20,61 @@ static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
 		jsonwrt_null(w, key);
 }
 
-/* The figures; all but size are null when the source has none (L->figures_unknown:
- * maps text, an ELF file, a core). */
+/* The keys written again and again, prepared once (keys_ready()): the smaps fields
+ * of each VMA (n is 0 when they could not be: then written one by one), and the
+ * figures after "size". */
+static struct jsonwrt_keyset smaps_keys, figure_keys;
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+static void keys_init(void)
+{
+	static const char *const figure_names[] = { "rss", "pss", "shared", "private", "swap",
+						    "dirty" };
+	const char *names[SF_COUNT];
+
+	for (int k = 0; k < SF_COUNT; k++)
+		names[k] = smaps_field_name(k);
+	if (jsonwrt_keyset_init(&smaps_keys, names, SF_COUNT) < 0)
+		smaps_keys.n = 0;
+	/* short plain keys: cannot be refused */
+	if (jsonwrt_keyset_init(&figure_keys, figure_names, 6) < 0)
+		abort();
+}
+
+static void keys_ready(void)
+{
+	pthread_once(&keys_once, keys_init);
+}
+
+/* The members of figures f as text at o (at most FIGURES_TEXT bytes): size, rss,
+ * pss, shared, private, swap, dirty, and vmas when with_count; all but size and vmas
+ * null when the source has none (L->figures_unknown: maps text, an ELF file, a
+ * core).  keys_ready() must have run.  Returns the end. */
+enum { FIGURES_TEXT = 8 * (JSONWRT_ROW + 20) };
+static char *put_figures(char *o, const struct layout *L, const struct figures *f,
+			 bool with_count)
+{
+	o = JSONWRT_PUT(o, "\"size\":");
+	o = jsonwrt_put_u64(o, f->size);
+	if (L->figures_unknown) {
+		o = JSONWRT_PUT(o, ",\"rss\":null,\"pss\":null,\"shared\":null,\"private\":null"
+				   ",\"swap\":null,\"dirty\":null");
+	} else {
+		const uint64_t v[] = { f->rss, f->pss, f->shared, f->priv, f->swap, f->dirty };
+		o = jsonwrt_put_keyset(JSONWRT_PUT(o, ","), &figure_keys, v);
+	}
+	if (with_count) {
+		o = JSONWRT_PUT(o, ",\"vmas\":");
+		o = jsonwrt_put_u64(o, f->vmas);
+	}
+	return o;
+}
+
 static void figures(struct jsonwrt *w, const struct layout *L, const struct figures *f,
 		    bool with_count)
 {
-	jsonwrt_u64_k(w, "size", f->size);
-	if (L->figures_unknown) {
-		jsonwrt_null_k(w, "rss");
-		jsonwrt_null_k(w, "pss");
-		jsonwrt_null_k(w, "shared");
-		jsonwrt_null_k(w, "private");
-		jsonwrt_null_k(w, "swap");
-		jsonwrt_null_k(w, "dirty");
-	} else {
-		jsonwrt_u64_k(w, "rss", f->rss);
-		jsonwrt_u64_k(w, "pss", f->pss);
-		jsonwrt_u64_k(w, "shared", f->shared);
-		jsonwrt_u64_k(w, "private", f->priv);
-		jsonwrt_u64_k(w, "swap", f->swap);
-		jsonwrt_u64_k(w, "dirty", f->dirty);
-	}
-	if (with_count)
-		jsonwrt_u64_k(w, "vmas", f->vmas);
+	keys_ready();
+	jsonwrt_raw_end(w, put_figures(jsonwrt_raw_begin(w, FIGURES_TEXT), L, f, with_count));
 }
 
 /* Names at most this long that need no escaping go into a VMA's object as they are
@@ -194,11 +226,9 @@ static char *put_dev(char *o, uint32_t major, uint32_t minor)
 
 static void dev(struct jsonwrt *w, uint32_t major, uint32_t minor)
 {
-	char b[24];
-	size_t n = (size_t)(put_dev(b, major, minor) - b);
+	char *o = jsonwrt_raw_begin(w, 32);
 
-	/* hex digits and ':' */
-	jsonwrt_plain_k(w, "dev", b + 1, n - 2);
+	jsonwrt_raw_end(w, put_dev(JSONWRT_PUT(o, "\"dev\":"), major, minor));
 }
 
 static void process(struct jsonwrt *w, const struct layout *L)
@@ -393,20 +423,6 @@ static size_t first_extra(const struct vma_list *l, size_t i)
 	return lo;
 }
 
-/* The smaps keys, prepared once for jsonwrt_u64_keyset(); n is 0 when they could
- * not be (then written one by one). */
-static struct jsonwrt_keyset smaps_keys;
-
-static void smaps_keys_init(void)
-{
-	const char *names[SF_COUNT];
-
-	for (int k = 0; k < SF_COUNT; k++)
-		names[k] = smaps_field_name(k);
-	if (jsonwrt_keyset_init(&smaps_keys, names, SF_COUNT) < 0)
-		smaps_keys.n = 0;
-}
-
 /* The "smaps" members of the VMAs last written by this thread, by their figures:
  * many VMAs of a large process have the same (guard pages, small anonymous areas
  * of one size), and a copy is cheaper than 25 numbers formatted again. */
@@ -420,7 +436,7 @@ static _Thread_local struct smaps_memo smaps_memo[SMAPS_MEMOS];
 static _Thread_local unsigned smaps_memo_next;
 
 /* The members of v's "smaps" object at o (at most SMAPS_TEXT bytes); returns the
- * end.  smaps_keys must be prepared. */
+ * end.  keys_ready() must have run. */
 static char *put_smaps(char *o, const struct vma *v)
 {
 	for (unsigned k = 0; k < SMAPS_MEMOS; k++) {
@@ -438,7 +454,7 @@ static char *put_smaps(char *o, const struct vma *v)
 	return end;
 }
 
-/* VMA i as an element of "vmas"; smaps_keys_init() must have run. */
+/* VMA i as an element of "vmas"; keys_ready() must have run. */
 static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 {
 	const struct vma_list *l = &L->vmas;
@@ -477,26 +493,7 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	jsonwrt_raw_end(w, o);
 	render_json_vma_role(w, L, v);
 	struct figures f = vma_figures(v);
-	o = jsonwrt_raw_begin(w, 256);
-	o = JSONWRT_PUT(o, "\"size\":");
-	o = jsonwrt_put_u64(o, f.size);
-	if (L->figures_unknown) {
-		o = JSONWRT_PUT(o, ",\"rss\":null,\"pss\":null,\"shared\":null,\"private\":null"
-				   ",\"swap\":null,\"dirty\":null");
-	} else {
-		o = JSONWRT_PUT(o, ",\"rss\":");
-		o = jsonwrt_put_u64(o, f.rss);
-		o = JSONWRT_PUT(o, ",\"pss\":");
-		o = jsonwrt_put_u64(o, f.pss);
-		o = JSONWRT_PUT(o, ",\"shared\":");
-		o = jsonwrt_put_u64(o, f.shared);
-		o = JSONWRT_PUT(o, ",\"private\":");
-		o = jsonwrt_put_u64(o, f.priv);
-		o = JSONWRT_PUT(o, ",\"swap\":");
-		o = jsonwrt_put_u64(o, f.swap);
-		o = JSONWRT_PUT(o, ",\"dirty\":");
-		o = jsonwrt_put_u64(o, f.dirty);
-	}
+	o = put_figures(jsonwrt_raw_begin(w, FIGURES_TEXT + 32), L, &f, false);
 	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped) {
 		o = JSONWRT_PUT(o, ",\"dumped\":");
 		o = jsonwrt_put_u64(o, L->offline->dumped[i]);
@@ -586,9 +583,7 @@ static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_sel
 {
 	const struct vma_list *l = &L->vmas;
 	size_t n = 0, *rows = malloc((l->n ? l->n : 1) * sizeof(*rows));
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, smaps_keys_init);
+	keys_ready();
 	jsonwrt_array_open(w, "vmas");
 	if (rows)
 		for (size_t i = 0; i < l->n; i++)
