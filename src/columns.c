@@ -593,7 +593,7 @@ int vma_selection_init(struct vma_selection *s, const struct layout *L,
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct vma *v = &L->vmas.v[i];
-		if (s->filtered && !vma_filter_match(f, L, i))
+		if (!vma_filter_match(f, L, i))
 			continue;
 		s->sel[i] = true;
 		s->n++;

@@ -35,7 +35,6 @@ static pthread_once_t kib_forms_once = PTHREAD_ONCE_INIT;
 static atomic_bool kib_forms_ready;
 static void kib_forms_init(void);
 
-
 /* ------------------------------------------------------------------ UTF-8 */
 
 /* What the escaper does with each byte value. */
@@ -511,8 +510,8 @@ static inline unsigned decimal_digits(uint64_t v)
 	return n + 1 - (v1 < pow10[n]);
 }
 
-/* v in decimal, straight into the buffer, two digits at a time from the end. */
-/* v in decimal at o (room for 20 bytes), digit by digit; returns the digit count. */
+/* v in decimal at o (room for 20 bytes), two digits at a time from the end; returns
+ * the digit count. */
 static inline unsigned decimal_digits_at(char *o, uint64_t v)
 {
 	unsigned n = decimal_digits(v);
