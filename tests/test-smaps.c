@@ -709,6 +709,37 @@ static bool append_long(char **buf, size_t *len, size_t *cap, size_t name_len)
  * each 64 KiB boundary of the first 2 MiB or so, read from a regular file (full
  * blocks, as from /proc) and from a pipe written in odd-sized pieces (short
  * blocks), must give what smaps_parse_buf() gives on the whole text. */
+/* An unlinked temporary file holding len bytes at buf, at offset 0; -1 on error. */
+static int temp_file_with(const char *buf, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/vmlayout-test-smaps.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (write(fd, buf, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* smaps_parse_fd() on a temporary file of len bytes at buf; -1 when the file cannot
+ * be made. */
+static int parse_via_file(const char *buf, size_t len, struct vma_list *l,
+			  struct smaps_error *err)
+{
+	int fd = temp_file_with(buf, len);
+	if (fd < 0)
+		return -1;
+	int rc = smaps_parse_fd(fd, l, err);
+	close(fd);
+	return rc;
+}
+
 /* AddressSanitizer reports a failed allocation and ends the process. */
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -736,14 +767,7 @@ static void test_no_memory(void)
 	while (fixture && ok && len < 2 * 1024 * 1024)
 		ok = append(&buf, &len, &cap, fixture, flen);
 	free(fixture);
-	const char *tmp = getenv("TMPDIR");
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/vmlayout-test-smaps.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = ok && buf ? mkstemp(path) : -1;
-	if (fd >= 0) {
-		unlink(path);
-		ok = write(fd, buf, len) == (ssize_t)len;
-	}
+	int fd = ok && buf ? temp_file_with(buf, len) : -1;
 	free(buf);
 	for (unsigned threads = 1; threads <= 2; threads++) {
 		pid_t pid = fd >= 0 && ok ? fork() : -1;
@@ -845,19 +869,8 @@ static void test_blocks(const char *how)
 	       how, len, a.n, b.n);
 
 	/* the same from a regular file: full blocks */
-	const char *tmp = getenv("TMPDIR");
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/vmlayout-test-smaps.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	int fd = mkstemp(path);
 	vma_list_clear(&a);
-	if (fd >= 0) {
-		unlink(path);
-		rc_fd = write(fd, buf, len) == (ssize_t)len && lseek(fd, 0, SEEK_SET) == 0
-				? smaps_parse_fd(fd, &a, &err) : -1;
-		close(fd);
-	} else {
-		rc_fd = -1;
-	}
+	rc_fd = parse_via_file(buf, len, &a, &err);
 	tap_ok(rc_fd == 0 && same_vmas(&a, &b),
 	       "%s: the same from a regular file in full blocks (%zu VMAs)", how, a.n);
 	size_t longest = 0;
@@ -873,18 +886,9 @@ static void test_blocks(const char *how)
 	ok = true;
 	while (ok && big_len < 24 * 1024 * 1024)
 		ok = append(&big, &big_len, &big_cap, buf, len);
-	snprintf(path, sizeof(path), "%s/vmlayout-test-smaps.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	fd = ok ? mkstemp(path) : -1;
 	vma_list_clear(&a);
 	vma_list_clear(&b);
-	if (fd >= 0) {
-		unlink(path);
-		rc_fd = write(fd, big, big_len) == (ssize_t)big_len && lseek(fd, 0, SEEK_SET) == 0
-				? smaps_parse_fd(fd, &a, &err) : -1;
-		close(fd);
-	} else {
-		rc_fd = -1;
-	}
+	rc_fd = ok ? parse_via_file(big, big_len, &a, &err) : -1;
 	rc_buf = ok ? smaps_parse_buf(big, big_len, &b, &err) : -1;
 	tap_ok(rc_fd == 0 && rc_buf == 0 && same_vmas(&a, &b) && a.n > 10000,
 	       "%s: a %zu-byte file gives what smaps_parse_buf() gives (%zu VMAs)", how, big_len,
