@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +16,6 @@
 
 #include "elfinfo.h"
 #include "layout.h"
-#include "parallel.h"
 #include "snapshot.h"
 #include "sources.h"
 
@@ -123,8 +121,7 @@ static inline uint64_t page_up(uint64_t a, uint64_t page)
 /* ------------------------------------------------------------------ reading */
 
 /* Read smaps until it is consistent (bounded), or resolve it. */
-static int read_smaps(struct layout *L, struct procfs *pf, void (*meanwhile)(void *), void *arg,
-		      char *msg, size_t msglen)
+static int read_smaps(struct layout *L, struct procfs *pf, char *msg, size_t msglen)
 {
 	enum { MAX_READS = 5 };
 	struct smaps_error perr;
@@ -134,7 +131,7 @@ static int read_smaps(struct layout *L, struct procfs *pf, void (*meanwhile)(voi
 		if (fd < 0)
 			return -1;
 		vma_list_clear(&L->vmas);
-		int rc = smaps_parse_fd_meanwhile(fd, &L->vmas, &perr, meanwhile, arg);
+		int rc = smaps_parse_fd(fd, &L->vmas, &perr);
 		int e = errno;
 		close(fd);
 		if (rc < 0) {
@@ -166,78 +163,23 @@ static int read_smaps(struct layout *L, struct procfs *pf, void (*meanwhile)(voi
 	return 0;
 }
 
-/* What is read beside smaps.  For a live process, while smaps is read, a thread of
- * its own reads smaps_rollup when asked (the kernel's own sums over all VMAs, a
- * second walk of the page tables), and the calling thread, while the first blocks
- * of smaps come, reads the identity and counters (libproc2: status, stat; on this
- * thread, since libproc2 keeps buffers per thread that it never frees).  For a
- * snapshot its smaps_rollup file is read when needed. */
-struct side_read {
-	const struct procfs *pf;
-	pid_t pid;		/* 0: no identity to read (a snapshot) */
-	bool rollup;		/* read smaps_rollup */
-	pthread_t thread;
-	bool started;
-	char *buf;		/* the rollup text, malloc'd, or NULL when not read */
-	size_t len;
-	bool id_tried;		/* procinfo_read() has been called */
-	int id_rc, id_errno;	/* what it returned, and its errno */
-	struct proc_identity id;	/* when id_rc is 0 (and L has not taken it) */
-	struct proc_counters kc;
-};
-
-static void *side_thread(void *arg)
-{
-	struct side_read *r = arg;
-
-	if (r->rollup && procfs_read_file(r->pf, "smaps_rollup", &r->buf, &r->len) < 0)
-		r->buf = NULL;
-	return NULL;
-}
-
-static void side_start(struct side_read *r)
-{
-	r->started = r->rollup && parallel_threads() &&
-		     pthread_create(&r->thread, NULL, side_thread, r) == 0;
-}
-
-/* smaps_parse_fd_meanwhile()'s work: the identity, once. */
-static void side_identity(void *arg)
-{
-	struct side_read *r = arg;
-
-	if (!r->pid || r->id_tried)
-		return;
-	r->id_tried = true;
-	r->id_rc = procinfo_read(r->pid, &r->id, &r->kc);
-	r->id_errno = r->id_rc < 0 ? errno : 0;
-}
-
-/* Wait for the thread; without a thread, read now. */
-static void side_finish(struct side_read *r)
-{
-	if (r->started)
-		pthread_join(r->thread, NULL);
-	else
-		side_thread(r);
-	r->started = false;
-}
-
-/* The rollup text of r into L (r has finished). */
-static void read_rollup(struct layout *L, struct side_read *r)
+/* The kernel's own sums over all VMAs (/proc/PID/smaps_rollup, a second walk of
+ * the page tables) into L->rollup; nothing when it cannot be read or parsed. */
+static void read_rollup(struct layout *L, const struct procfs *pf)
 {
 	struct vma_list l;
+	char *buf;
+	size_t len;
 
-	if (!r->buf)
+	if (procfs_read_file(pf, "smaps_rollup", &buf, &len) < 0)
 		return;
 	vma_list_init(&l);
-	if (smaps_parse_buf(r->buf, r->len, &l, NULL) == 0 && l.n == 1) {
+	if (smaps_parse_buf(buf, len, &l, NULL) == 0 && l.n == 1) {
 		L->rollup = l.v[0];
 		L->has_rollup = true;
 	}
 	vma_list_free(&l);
-	free(r->buf);
-	r->buf = NULL;
+	free(buf);
 }
 
 static void read_auxv(struct layout *L, struct procfs *pf)
@@ -886,7 +828,7 @@ static void set_task_size(struct layout *L, struct procfs *pf)
 
 /* Everything after smaps and the identity: the same for a live process and a
  * snapshot. */
-static enum layout_status read_rest(struct layout *L, struct procfs *pf, struct side_read *rr,
+static enum layout_status read_rest(struct layout *L, struct procfs *pf, bool rollup,
 				    char *msg, size_t msglen)
 {
 	struct elf_cache *cache = elf_cache_new();
@@ -911,8 +853,8 @@ static enum layout_status read_rest(struct layout *L, struct procfs *pf, struct 
 	if (!L->elf_class)
 		L->elf_class = sizeof(void *) == 8 ? 64 : 32;
 	read_auxv(L, pf);
-	if (rr)
-		read_rollup(L, rr);
+	if (rollup)
+		read_rollup(L, pf);
 	if (!L->page_size)
 		L->page_size = L->auxv.page_size ? L->auxv.page_size
 						 : (uint64_t)sysconf(_SC_PAGESIZE);
@@ -1041,7 +983,6 @@ static int read_snapshot_info(struct layout *L, struct procfs *pf, char **user, 
 enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char *msg,
 					size_t msglen)
 {
-	struct side_read rr = { .rollup = true };
 	struct procfs pf;
 	char *buf, *user = NULL;
 	size_t len;
@@ -1067,7 +1008,7 @@ enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char 
 		goto out;
 	}
 	free(buf);
-	if (read_smaps(L, &pf, NULL, NULL, msg, msglen) < 0) {
+	if (read_smaps(L, &pf, msg, msglen) < 0) {
 		if (!msg[0])
 			snprintf(msg, msglen, "smaps: %s", strerror(errno));
 		goto out;
@@ -1113,12 +1054,9 @@ enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char 
 		free(buf);
 	}
 	L->has_id = true;
-	rr.pf = &pf;
-	side_finish(&rr);
-	st = read_rest(L, &pf, &rr, msg, msglen);
+	st = read_rest(L, &pf, true, msg, msglen);
 out:
 	free(user);
-	free(rr.buf);
 	procfs_close(&pf);
 	if (st != LAYOUT_OK)
 		layout_free(L);
@@ -1134,8 +1072,6 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 					 size_t msglen)
 {
 	struct procfs pf;
-	struct side_read side = { .pf = &pf, .pid = pid, .rollup = flags & LAYOUT_READ_ROLLUP,
-				  .id_rc = -1 };
 	enum layout_status st = LAYOUT_ERROR;
 	char *buf;
 	size_t len;
@@ -1167,10 +1103,7 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 		st = LAYOUT_EXITED;
 		goto out;
 	}
-	/* the identity, the counters and smaps_rollup (a second walk of the page
-	 * tables) are read on another CPU while smaps is */
-	side_start(&side);
-	if (read_smaps(L, &pf, side_identity, &side, msg, msglen) < 0) {
+	if (read_smaps(L, &pf, msg, msglen) < 0) {
 		if (errno == EACCES || errno == EPERM)
 			st = LAYOUT_PERMISSION;
 		else if (errno == ESRCH)
@@ -1184,25 +1117,19 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 		st = LAYOUT_EXITED;
 		goto out;
 	}
-	side_identity(&side);	/* when smaps was read without it */
-	if (side.rollup)
-		side_finish(&side);	/* without a thread, reads it now */
-	if (side.id_rc == 0) {
-		if (side.id.start_time != L->stat.start_time) {
+	if (procinfo_read(pid, &L->id, &L->kc) == 0) {
+		L->has_id = true;
+		L->has_kc = true;
+		if (L->id.start_time != L->stat.start_time) {
 			st = LAYOUT_EXITED;	/* the PID was reused */
 			goto out;
 		}
-		L->id = side.id;
-		L->kc = side.kc;
-		side.id_rc = -1;	/* L has it now */
-		L->has_id = true;
-		L->has_kc = true;
-	} else if (side.id_errno == ESRCH) {
+	} else if (errno == ESRCH) {
 		st = LAYOUT_EXITED;
 		goto out;
 	}
 
-	st = read_rest(L, &pf, side.rollup ? &side : NULL, msg, msglen);
+	st = read_rest(L, &pf, flags & LAYOUT_READ_ROLLUP, msg, msglen);
 	if (st != LAYOUT_OK)
 		goto out;
 
@@ -1213,11 +1140,6 @@ enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned f
 	}
 	st = LAYOUT_OK;
 out:
-	if (side.started)
-		side_finish(&side);
-	if (side.id_rc == 0)
-		proc_identity_free(&side.id);
-	free(side.buf);
 	procfs_close(&pf);
 	if (st != LAYOUT_OK)
 		layout_free(L);

@@ -53,8 +53,8 @@ for n in 1 2; do
 done
 
 # clone(2)s beyond those of vmlayout --version (a sanitiser's runtime starts
-# threads of its own): none with one thread; with threads the smaps reader, the
-# rollup reader and the second renderer
+# threads of its own): none with one thread; with threads the smaps reader and the
+# second renderer
 clones() {
 	strace -f -qq -e trace=clone,clone3 -o "$tmp/strace" "$@" >/dev/null 2>&1
 	grep -c 'clone' "$tmp/strace"
@@ -67,7 +67,7 @@ if command -v strace >/dev/null 2>&1 &&
 		if [ $n -eq 1 ]; then
 			[ "$threads" -eq 0 ]
 		else
-			[ "$threads" -eq 3 ]
+			[ "$threads" -eq 2 ]
 		fi
 		ok $? "VMLAYOUT_THREADS=$n: $threads threads started for --json"
 	done
