@@ -13,7 +13,7 @@
 
 #include "addr.h"
 #include "elfinfo.h"
-#include "procfs.h"
+#include "source.h"
 #include "util.h"
 #include "views.h"
 
@@ -196,13 +196,12 @@ static bool find_symbol(Elf *e, struct addr_info *ai, Elf64_Word type)
 	return found_table && best;
 }
 
-static void read_elf(const struct layout *L, const struct vma *v, struct addr_info *ai)
+static void read_elf(const struct layout *L, struct source *src, const struct vma *v,
+		     struct addr_info *ai)
 {
 	const struct object *o = &L->objects[v->object];
 	const struct vma *fv = object_vma(L, v->object);
-	struct procfs pf;
 	struct elf_info ei;
-	off_t size;
 
 	if (!o->has_bias) {
 		set_error(ai, "the load bias of the object is not known");
@@ -214,31 +213,10 @@ static void read_elf(const struct layout *L, const struct vma *v, struct addr_in
 		set_error(ai, "no VMA maps the object's file");
 		return;
 	}
-	if (procfs_open(&pf, L->pid) < 0) {
-		set_error(ai, "PID %d: %s", (int)L->pid, strerror(errno));
-		return;
-	}
-	char *buf;
-	size_t blen;
-	struct proc_stat st;
-	if (procfs_read_file(&pf, "stat", &buf, &blen) < 0) {
-		set_error(ai, "PID %d: %s", (int)L->pid, strerror(errno));
-		procfs_close(&pf);
-		return;
-	}
-	int prc = proc_stat_parse(buf, blen, &st);
-	free(buf);
-	if (prc < 0 || st.start_time != L->stat.start_time) {
-		set_error(ai, "PID %d has exited", (int)L->pid);
-		procfs_close(&pf);
-		return;
-	}
-	int fd = procfs_open_mapped(&pf, vma_name(&L->vmas, fv), fv->deleted, fv->start, fv->end,
-				    fv->dev_major, fv->dev_minor, fv->inode, &size);
-	int e = errno;
-	procfs_close(&pf);
+	int fd = src->ops->open_elf(src->priv, L, fv);
 	if (fd < 0) {
-		set_error(ai, "%s: %s", layout_object_path(L, o), strerror(e));
+		set_error(ai, "%s: %s", layout_object_path(L, o),
+			  errno == ESRCH ? "the process has exited" : strerror(errno));
 		return;
 	}
 	if (elf_info_read(fd, &ei) == 0) {
@@ -268,7 +246,8 @@ static void read_elf(const struct layout *L, const struct vma *v, struct addr_in
 	close(fd);
 }
 
-int addr_lookup(const struct layout *L, const struct addr_query *q, struct addr_info *ai)
+int addr_lookup(const struct layout *L, struct source *src, const struct addr_query *q,
+		struct addr_info *ai)
 {
 	const struct vma_list *l = &L->vmas;
 
@@ -288,7 +267,7 @@ int addr_lookup(const struct layout *L, const struct addr_query *q, struct addr_
 			ai->file_offset = v->offset + ai->vma_offset;
 		}
 		if (v->object >= 0 && (size_t)v->object < L->n_objects)
-			read_elf(L, v, ai);
+			read_elf(L, src, v, ai);
 	}
 	if (q->len) {
 		uint64_t end = q->addr + (q->len - 1);	/* last byte */

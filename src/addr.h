@@ -57,11 +57,17 @@ struct addr_info {
 	uint64_t range_unmapped;	/* bytes of it in no VMA */
 };
 
-/* Look q up in L.  The ELF file is read again from the process (L->pid, which must
- * still be the process L was read from: its start time is compared; a changed or
- * unreadable file is not an error but sets elf_error).  Returns 0, or -1 with
- * errno ENOMEM; addr_info_free() either way. */
-int addr_lookup(const struct layout *L, const struct addr_query *q, struct addr_info *ai);
+struct source;
+
+/* Look q up in L.  The segment, section and symbol come from the object's ELF file,
+ * opened again through src (source.h), the source L was read from and which is
+ * still open: for a live process its /proc/PID (a process that has exited since
+ * gives "the process has exited"), for a snapshot its recorded headers, for text
+ * or a core the file under the sysroot, for an ELF file the file.  A changed or
+ * unreadable file is not an error but sets elf_error.  Returns 0, or -1 with errno
+ * ENOMEM; addr_info_free() either way. */
+int addr_lookup(const struct layout *L, struct source *src, const struct addr_query *q,
+		struct addr_info *ai);
 void addr_info_free(struct addr_info *ai);
 
 /* The report as text lines (sizes in human units unless bytes). */

@@ -1,8 +1,9 @@
 /* layout.h - the model of one process's address space
  *
- * layout_read_pid() reads /proc/PID (through procfs.h), parses smaps (smaps.h), reads
- * the ELF program headers of every mapped object (elfinfo.h), and attributes each
- * VMA to a role, a region and an ELF object.  The renderers (render.h) read the
+ * A struct layout is filled by a source (source.h) through the constructor calls
+ * below (layout_init(), layout_add_vma(), layout_warn(), and the plain fields),
+ * then attributed (roles, regions, objects: attribute.c) and rolled up (the figures
+ * summed: rollup.c); layout_build() runs the whole pipeline.  The views read the
  * model and nothing else.
  *
  * Units: every address, size and figure in this file is in bytes.
@@ -141,6 +142,69 @@ struct vm_counter {
 enum { VMC_TOTAL, VMC_DATA, VMC_EXEC, VMC_STACK, VMC_COUNT };
 const char *vm_counter_name(int i);		/* "total_vm" */
 
+/* Which source made a struct layout (L->source). */
+enum layout_source {
+	LAYOUT_SOURCE_PID = 0,		/* a live process: /proc/PID */
+	LAYOUT_SOURCE_SNAPSHOT,		/* a snapshot directory (snapshot.h) */
+	LAYOUT_SOURCE_SMAPS_TEXT,	/* smaps text: figures known */
+	LAYOUT_SOURCE_MAPS_TEXT,	/* maps text: no figures (figures_unknown) */
+	LAYOUT_SOURCE_ELF_FILE,		/* what the kernel's ELF loader would map */
+	LAYOUT_SOURCE_CORE,		/* an ELF core dump: SIZE and dumped bytes */
+	LAYOUT_SOURCE_COUNT
+};
+
+/* "pid", "snapshot", "smaps", "maps", "elf", "core" (JSON "source.kind"). */
+const char *layout_source_name(int source);
+
+/* One PT_LOAD segment of an ELF file, as the kernel's loader maps it
+ * (fs/binfmt_elf.c elf_map(), set_brk()/padzero()).  Addresses are run-time
+ * addresses (file address + load bias), page-rounded where they say so. */
+struct layout_segment {
+	unsigned phdr_index;	/* index in the program header table */
+	uint32_t flags;		/* p_flags: PF_R | PF_W | PF_X */
+	uint64_t vaddr;		/* p_vaddr + bias (not rounded) */
+	uint64_t offset;	/* p_offset */
+	uint64_t filesz, memsz;	/* p_filesz, p_memsz */
+	uint64_t align;		/* p_align */
+	uint64_t map_start;	/* page_down(vaddr): the file-backed VMA's vm_start */
+	uint64_t map_end;	/* page_up(vaddr + filesz): its vm_end (== map_start
+				 * when filesz is 0: no file-backed VMA) */
+	uint64_t bss_start;	/* page_up(vaddr + filesz): the anonymous VMA's start */
+	uint64_t bss_end;	/* page_up(vaddr + memsz): its end (== bss_start: none) */
+	bool relro;		/* PT_GNU_RELRO lies in it */
+	uint64_t relro_start, relro_end;	/* the page-rounded RELRO part */
+	char *sections;		/* malloc'd, the SHF_ALLOC sections inside
+				 * [vaddr, vaddr + memsz), space-separated in address
+				 * order (".text .fini"), "" when none or no section headers */
+};
+
+/* What only an offline source knows (L->offline). */
+struct layout_offline {
+	char *path;		/* the file or directory read (malloc'd) */
+
+	/* core: per VMA (index as L->vmas.v), the bytes of it that the core holds
+	 * (its PT_LOAD p_filesz): 0 for a VMA the kernel did not dump (file-backed
+	 * text, guard pages; see coredump_filter).  NULL for other sources. */
+	uint64_t *dumped;
+	uint64_t dumped_total;
+	int signal;		/* core: the signal that killed it (NT_PRSTATUS pr_cursig), or 0 */
+	bool files_checked;	/* core, text: each mapped file was checked (size,
+				 * inode or build-id) before it was used */
+
+	/* ELF file: the segments, in program header order, and the rest of the
+	 * program headers. */
+	struct layout_segment *segments;
+	size_t n_segments;
+	uint16_t elf_type;	/* e_type: ET_EXEC, ET_DYN */
+	uint64_t bias;		/* the load bias used (0 for ET_EXEC) */
+	uint64_t entry;		/* e_entry + bias */
+	char *interp;		/* PT_INTERP (malloc'd), or NULL */
+	bool has_gnu_stack;	/* a PT_GNU_STACK header is present */
+	bool exec_stack;	/* the stack would be executable (PF_X, or no PT_GNU_STACK) */
+	bool has_tls;		/* PT_TLS */
+	uint64_t tls_vaddr, tls_filesz, tls_memsz, tls_align;	/* PT_TLS (vaddr + bias) */
+};
+
 struct layout {
 	pid_t pid;
 	struct proc_identity id;	/* libproc2 */
@@ -148,7 +212,6 @@ struct layout {
 	struct proc_counters kc;	/* status counters (libproc2) */
 	bool has_kc;
 	struct proc_stat stat;
-	bool snapshot;			/* read from a snapshot directory, not /proc */
 	char *exe;			/* readlink of /proc/PID/exe, or NULL */
 	bool has_exe_id;		/* the executable's device and inode are known */
 	uint32_t exe_dev_major, exe_dev_minor;
@@ -184,16 +247,19 @@ struct layout {
 	char **warnings;
 	size_t n_warnings;
 
-	/* The offline sources (sources.h). */
-	int source;			/* enum layout_source; 0 for /proc/PID (and for a
-					 * snapshot, which sets snapshot instead) */
+	/* What made it (source.h). */
+	int source;			/* enum layout_source */
 	bool figures_unknown;		/* only SIZE is known: RSS, PSS, SHARE, private,
 					 * swap and dirty are unknown (maps text, ELF file,
 					 * core); print them as unknown, never as 0 */
-	struct layout_offline *offline;	/* malloc'd, or NULL (sources.h) */
+	struct layout_offline *offline;	/* malloc'd, or NULL */
 };
 
-/* What layout_read_pid() found. */
+/* The model's part that only an offline source fills (L->offline), allocated
+ * (zeroed) when missing; NULL with errno ENOMEM. */
+struct layout_offline *layout_offline_get(struct layout *L);
+
+/* What reading a source found. */
 enum layout_status {
 	LAYOUT_OK,
 	LAYOUT_NO_PROCESS,	/* no /proc/PID */
@@ -203,37 +269,6 @@ enum layout_status {
 	LAYOUT_ERROR,		/* anything else: errno and the message say */
 };
 
-/* Read and attribute process pid.  On LAYOUT_OK, L is filled and must be freed
- * with layout_free(); otherwise L holds nothing to free and msg (msglen bytes)
- * holds the cause for LAYOUT_ERROR (errno set). */
-enum layout_status layout_read_pid(struct layout *L, pid_t pid, char *msg, size_t msglen);
-
-/* What layout_read_pid_flags() reads beyond what every view needs. */
-enum {
-	LAYOUT_READ_ROLLUP = 1 << 0,	/* /proc/PID/smaps_rollup (a second walk of the
-					 * page tables in the kernel, read by a thread of
-					 * its own while smaps is): rollup, has_rollup */
-};
-
-/* layout_read_pid() reads with LAYOUT_READ_ROLLUP; this one reads what flags say. */
-enum layout_status layout_read_pid_flags(struct layout *L, pid_t pid, unsigned flags, char *msg,
-					 size_t msglen);
-
-/* The same from a snapshot directory DIR: the files of /proc/PID under the same
- * names (smaps, smaps_rollup, stat, status, auxv, comm, cmdline, personality, exe as
- * the executable's path (the bytes of a
- * regular file "exe", or a symbolic link to it), task/TID/stat, task/TID/syscall), the
- * ELF headers of each mapped file as elf/MAJ:MIN:INODE (MAJ, MIN in hex as in
- * maps: a sparse file of the original size holding the ELF header, program
- * headers, section headers and .shstrtab at their offsets, or the same pieces in
- * the packed form of snapshot.h, snapshot_pack(), opened through
- * snapshot_open_elf_file()), and a file "snapshot" of
- * "key value" lines: "vmlayout-snapshot 1", "pid PID", "user NAME",
- * "page-size BYTES", "exe MAJ:MIN:INODE".  Returns LAYOUT_OK, or LAYOUT_ERROR with
- * msg saying what is missing or malformed. */
-enum layout_status layout_read_snapshot(struct layout *L, const char *dir, char *msg,
-					size_t msglen);
-
 void layout_free(struct layout *L);
 
 struct elf_cache;
@@ -242,22 +277,43 @@ struct elf_cache;
 __attribute__((format(printf, 2, 3)))
 void layout_warn(struct layout *L, const char *fmt, ...);
 
-/* How attribution opens the file a VMA maps, to read its ELF headers: open()
- * returns a read-only fd of a regular file that is the mapped file (the caller
- * closes it), or -1 with errno. */
-struct layout_elf_opener {
-	int (*open)(void *ctx, const struct layout *L, const struct vma *v);
-	void *ctx;
-};
+struct source;
 
-/* The source-independent half of reading: given L with its VMAs (L->vmas, in
- * address order), page_size, and whatever else the source knew (mm, auxv, threads
- * with their stack pointers, the executable's identity), attribute every VMA to a
- * role, region and object, mark thread stacks, and roll the figures up.  ELF files
- * are read through op, each once (cache, from elf_cache_new(), kept by the
- * caller).  Problems go to L->warnings. */
-void layout_attribute(struct layout *L, struct elf_cache *cache,
-		      const struct layout_elf_opener *op);
+/* A fresh, empty model: no VMA, no object, nothing known (exe_object -1).  Free it
+ * with layout_free(). */
+void layout_init(struct layout *L);
+
+/* Constructor: append a VMA above the last one.  start, end: vm_start, vm_end;
+ * perms: VMA_PERM_*; offset: the file offset of start; dev_major, dev_minor, inode:
+ * the mapped file's (0 for anonymous memory); name: the name as the kernel shows it
+ * in maps, decoded, without " (deleted)" (NULL or "" for none); its kind
+ * (VMA_NAME_*) comes from it as the kernel names mappings.  The figures are zero
+ * (has_figures false): the source sets v->fig[] and has_figures when it knows them.
+ * Returns the new VMA (valid until the next append), or NULL with errno ENOMEM, or
+ * EINVAL when start >= end or start is below the previous VMA's end. */
+struct vma *layout_add_vma(struct layout *L, uint64_t start, uint64_t end, uint32_t perms,
+			   uint64_t offset, uint32_t dev_major, uint32_t dev_minor,
+			   uint64_t inode, const char *name, bool deleted);
+
+/* The pipeline: a fresh model from src (source.h) read, attributed and rolled up.
+ * ELF files are read through cache (elf_cache_new(); the caller keeps it: a
+ * machine-wide run shares one).  Returns LAYOUT_OK with L filled (free it with
+ * layout_free()), or another status with L holding nothing to free, msg (msglen
+ * bytes) saying why for LAYOUT_ERROR, and errno set. */
+enum layout_status layout_build(struct layout *L, struct source *src, struct elf_cache *cache,
+				char *msg, size_t msglen);
+
+/* Attribution (attribute.c): given L with its VMAs in address order, page_size,
+ * and whatever else the source knew (mm, auxv, threads with their stack pointers,
+ * the executable's identity), give every VMA a role and an object, and mark thread
+ * stacks.  ELF files are read through src's open_elf, each once (cache).  Problems
+ * go to L->warnings. */
+void layout_attribute(struct layout *L, struct elf_cache *cache, struct source *src);
+
+/* Roll-up (rollup.c): every VMA's region from its role; the totals, regions, roles,
+ * and each object's parts and total, as plain sums of the VMAs' figures; the
+ * kernel's VM counters recomputed from VmFlags. */
+void layout_roll_up(struct layout *L);
 
 /* The name of the object of VMA v ("" when none). */
 const char *layout_object_path(const struct layout *L, const struct object *o);

@@ -20,6 +20,7 @@ int procfs_open(struct procfs *p, pid_t pid)
 	char path[32];
 
 	p->pid = pid;
+	p->live = true;
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	p->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (p->dirfd < 0) {
@@ -41,7 +42,7 @@ int procfs_open_file(const struct procfs *p, const char *name)
 {
 	int fd = openat(p->dirfd, name, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 && errno == ENOENT)
+	if (fd < 0 && errno == ENOENT && p->live)
 		errno = ESRCH;
 	return fd;
 }
@@ -355,4 +356,76 @@ int procfs_open_mapped(const struct procfs *p, const char *path, bool deleted,
 	if (err != ENOENT && errno != ESTALE && errno != EINVAL)
 		errno = err;
 	return -1;
+}
+
+void proc_identity_free(struct proc_identity *id)
+{
+	if (!id)
+		return;
+	free(id->comm);
+	if (id->cmdline)
+		for (size_t i = 0; i < id->cmdline_n; i++)
+			free(id->cmdline[i]);
+	free(id->cmdline);
+	free(id->euser);
+	memset(id, 0, sizeof *id);
+}
+
+int proc_status_parse(const char *buf, struct proc_counters *c, uid_t *euid, pid_t *tgid,
+		      int *threads)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} k[] = {
+		{ "VmSize", offsetof(struct proc_counters, vm_size) },
+		{ "VmRSS", offsetof(struct proc_counters, vm_rss) },
+		{ "VmData", offsetof(struct proc_counters, vm_data) },
+		{ "VmStk", offsetof(struct proc_counters, vm_stk) },
+		{ "VmExe", offsetof(struct proc_counters, vm_exe) },
+		{ "VmLib", offsetof(struct proc_counters, vm_lib) },
+		{ "VmSwap", offsetof(struct proc_counters, vm_swap) },
+		{ "RssAnon", offsetof(struct proc_counters, rss_anon) },
+		{ "RssFile", offsetof(struct proc_counters, rss_file) },
+		{ "RssShmem", offsetof(struct proc_counters, rss_shmem) },
+	};
+	uint64_t unknown = PROC_COUNTER_UNKNOWN;
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		memcpy((char *)c + k[i].off, &unknown, sizeof(unknown));
+	for (const char *line = buf; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *colon = strchr(line, ':');
+		const char *nl = strchr(line, '\n');
+		if (!colon || (nl && colon > nl))
+			continue;
+		size_t klen = (size_t)(colon - line);
+		if (klen == 3 && memcmp(line, "Uid", 3) == 0) {
+			unsigned long r, e;
+			if (sscanf(colon + 1, "%lu %lu", &r, &e) == 2)
+				*euid = (uid_t)e;
+			continue;
+		}
+		if (klen == 4 && memcmp(line, "Tgid", 4) == 0) {
+			*tgid = (pid_t)atoi(colon + 1);
+			continue;
+		}
+		if (klen == 7 && memcmp(line, "Threads", 7) == 0) {
+			*threads = atoi(colon + 1);
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+			unsigned long long v;
+			if (strlen(k[i].key) == klen && memcmp(line, k[i].key, klen) == 0 &&
+			    sscanf(colon + 1, " %llu kB", &v) == 1) {
+				uint64_t b = (uint64_t)v * 1024;
+				memcpy((char *)c + k[i].off, &b, sizeof(b));
+			}
+		}
+	}
+	if (c->vm_size == PROC_COUNTER_UNKNOWN) {
+		errno = ENOEXEC;
+		return -1;
+	}
+	return 0;
 }

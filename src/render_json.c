@@ -9,7 +9,6 @@
 #include "jsonwrt.h"
 #include "parallel.h"
 #include "render.h"
-#include "sources.h"
 #include "views.h"
 
 static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
@@ -129,7 +128,7 @@ static void source(struct jsonwrt *w, const struct layout *L)
 	const struct layout_offline *o = L->offline;
 
 	jsonwrt_object_open(w, "source");
-	jsonwrt_str(w, "kind", L->snapshot ? "snapshot" : layout_source_name(L->source));
+	jsonwrt_str(w, "kind", layout_source_name(L->source));
 	if (o && o->path)
 		jsonwrt_str(w, "path", o->path);
 	else

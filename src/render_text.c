@@ -16,7 +16,6 @@
 
 #include "elfinfo.h"
 #include "render.h"
-#include "sources.h"
 #include "views.h"
 #include "util.h"
 
@@ -548,7 +547,7 @@ static void header(const struct ctx *c)
 	} else {
 		snprintf(what, sizeof(what), "%spid %d",
 			 L->source == LAYOUT_SOURCE_CORE ? "core of " :
-			 L->snapshot ? "snapshot of " : "", (int)L->pid);
+			 L->source == LAYOUT_SOURCE_SNAPSHOT ? "snapshot of " : "", (int)L->pid);
 		fprintf(c->out, "%s%s%s  %.36s   %s  ELF%d %s  %s pages  %d thread%s\n",
 			c->c_bold, what, c->c_off, cmd,
 			L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page,

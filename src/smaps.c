@@ -200,6 +200,42 @@ static struct vma *vma_list_push(struct vma_list *l)
 	return &l->v[l->n++];
 }
 
+static enum vma_name_kind classify_name(const char *s, size_t len);
+
+struct vma *vma_list_add(struct vma_list *l, uint64_t start, uint64_t end, uint32_t perms,
+			 uint64_t offset, uint32_t dev_major, uint32_t dev_minor, uint64_t inode,
+			 const char *name, bool deleted)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	if (start >= end || (l->n && start < l->v[l->n - 1].end)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	uint32_t noff = vma_list_intern(l, name ? name : "", len);
+	if (noff == UINT32_MAX)
+		return NULL;
+	struct vma *v = vma_list_push(l);
+	if (!v)
+		return NULL;
+	memset(v, 0, sizeof(*v));
+	v->start = start;
+	v->end = end;
+	v->offset = offset;
+	v->inode = inode;
+	v->dev_major = dev_major;
+	v->dev_minor = dev_minor;
+	v->perms = (uint8_t)perms;
+	v->thp_eligible = -1;
+	v->protection_key = -1;
+	v->name = noff;
+	v->name_len = (uint32_t)len;
+	v->name_kind = (uint8_t)classify_name(name ? name : "", len);
+	v->deleted = deleted && v->name_kind == VMA_NAME_PATH;
+	v->object = -1;
+	return v;
+}
+
 /* ------------------------------------------------------------------ the parser */
 
 struct parser {

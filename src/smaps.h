@@ -163,6 +163,13 @@ static inline const char *vma_name(const struct vma_list *l, const struct vma *v
  * Returns UINT32_MAX on allocation failure (errno ENOMEM). */
 uint32_t vma_list_intern(struct vma_list *l, const char *s, size_t len);
 
+/* Append a VMA above the last one of l (the constructor behind layout_add_vma(),
+ * layout.h, which says what each argument is).  Returns the VMA or NULL with errno
+ * ENOMEM, or EINVAL when start >= end or start is below the last VMA's end. */
+struct vma *vma_list_add(struct vma_list *l, uint64_t start, uint64_t end, uint32_t perms,
+			 uint64_t offset, uint32_t dev_major, uint32_t dev_minor, uint64_t inode,
+			 const char *name, bool deleted);
+
 /* Parse smaps or maps text read from the file descriptor fd until end of file.
  * Appends to l (call vma_list_clear() first for a fresh read).
  * The text is read in blocks of 512 KiB with read(2) by a second thread while this

@@ -1,4 +1,4 @@
-/* snapshot.c - save a snapshot directory (see snapshot.h) */
+/* snapshot.c - a snapshot directory: saved, and read as a source (see snapshot.h) */
 #include "config.h"
 
 #include <dirent.h>
@@ -16,10 +16,10 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "procfs.h"
-#include "procinfo.h"
+#include "procdir.h"
 #include "smaps.h"
 #include "snapshot.h"
+#include "source.h"
 
 #define PACK_MAGIC "VMLAYOUT-ELF-PIECES 1\n"
 #define MAX_PIECE (16u << 20)		/* bytes: a bigger header table is not copied */
@@ -359,7 +359,7 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 	size_t smaps_len;
 	int reads, dirfd = -1, rc = -1;
 	bool consistent;
-	struct proc_identity id = { 0 };
+	char *user = NULL;
 	struct stat st;
 
 	msg[0] = '\0';
@@ -434,8 +434,18 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 
 	/* the description, last: a directory without it is not a snapshot */
 	int n = snprintf(info, sizeof(info), "vmlayout-snapshot 1\npid %d\n", (int)pid);
-	if (procinfo_read(pid, &id, NULL) == 0 && id.euser)
-		n += snprintf(info + n, sizeof(info) - (size_t)n, "user %s\n", id.euser);
+	char *status;
+	size_t status_len;
+	if (procfs_read_file(&pf, "status", &status, &status_len) == 0) {
+		struct proc_counters c;
+		uid_t euid = (uid_t)-1;
+		pid_t tgid;
+		int threads;
+		proc_status_parse(status, &c, &euid, &tgid, &threads);
+		free(status);
+		if (euid != (uid_t)-1 && procdir_user_name(euid, &user) == 0 && user)
+			n += snprintf(info + n, sizeof(info) - (size_t)n, "user %s\n", user);
+	}
 	n += snprintf(info + n, sizeof(info) - (size_t)n, "page-size %ld\n",
 		      sysconf(_SC_PAGESIZE));
 	if (fstatat(pf.dirfd, "exe", &st, 0) == 0 && S_ISREG(st.st_mode))
@@ -458,7 +468,7 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 	rc = 0;
 out:;
 	int e = errno;
-	proc_identity_free(&id);
+	free(user);
 	free(smaps);
 	free(exe);
 	if (dirfd >= 0)
@@ -620,4 +630,171 @@ int snapshot_open_elf_file(int dirfd, const char *name)
 	close(fd);
 	errno = e;
 	return mfd;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+struct snapshot_source {
+	struct procfs pf;	/* the directory; pf.pid is the recorded PID */
+	char *dir;
+};
+
+/* The ELF headers the snapshot recorded for the file dev:ino (elf/MAJ:MIN:INO). */
+static int open_recorded(const struct snapshot_source *ss, uint32_t major, uint32_t minor,
+			 uint64_t ino)
+{
+	char name[80];
+
+	snprintf(name, sizeof(name), "%02x:%02x:%" PRIu64, major, minor, ino);
+	return snapshot_open_elf_file(ss->pf.dirfd, name);
+}
+
+/* "key value" lines of the snapshot's description (the file "snapshot"). */
+static int read_snapshot_info(struct layout *L, const struct procfs *pf, char **user, char *msg,
+			      size_t msglen)
+{
+	char *buf;
+	size_t len;
+
+	if (procfs_read_file(pf, "snapshot", &buf, &len) < 0) {
+		snprintf(msg, msglen, "not a vmlayout snapshot (no file 'snapshot'): %s",
+			 strerror(errno));
+		return -1;
+	}
+	int version = 0;
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		char *sp = strchr(line, ' ');
+		if (!sp)
+			continue;
+		*sp++ = '\0';
+		if (strcmp(line, "vmlayout-snapshot") == 0)
+			version = atoi(sp);
+		else if (strcmp(line, "pid") == 0)
+			L->pid = (pid_t)atoi(sp);
+		else if (strcmp(line, "user") == 0) {
+			free(*user);	/* a repeated line: the last one counts */
+			*user = strdup(sp);
+		}
+		else if (strcmp(line, "page-size") == 0)
+			L->page_size = strtoull(sp, NULL, 10);
+		else if (strcmp(line, "exe") == 0) {
+			unsigned maj, min;
+			unsigned long long ino;
+			if (sscanf(sp, "%x:%x:%llu", &maj, &min, &ino) == 3) {
+				L->exe_dev_major = maj;
+				L->exe_dev_minor = min;
+				L->exe_ino = ino;
+				L->has_exe_id = true;
+			}
+		}
+	}
+	free(buf);
+	if (version != 1) {
+		snprintf(msg, msglen, "not a vmlayout snapshot of version 1");
+		return -1;
+	}
+	return 0;
+}
+
+
+static enum layout_status snapshot_read(void *priv, struct layout *L, struct elf_cache *cache,
+					char *msg, size_t msglen)
+{
+	struct snapshot_source *ss = priv;
+	struct procfs *pf = &ss->pf;
+	const char *dir = ss->dir;
+	char *buf, *user = NULL;
+	size_t len;
+
+	L->source = LAYOUT_SOURCE_SNAPSHOT;
+	if (read_snapshot_info(L, pf, &user, msg, msglen) < 0)
+		goto fail;
+	pf->pid = L->pid;
+	if (procfs_read_file(pf, "stat", &buf, &len) < 0) {
+		snprintf(msg, msglen, "%s: stat missing or not understood", dir);
+		goto fail;
+	}
+	int rc = proc_stat_parse(buf, len, &L->stat);
+	free(buf);
+	if (rc < 0) {
+		snprintf(msg, msglen, "%s: stat missing or not understood", dir);
+		goto fail;
+	}
+	if (procdir_read_smaps(L, pf, msg, msglen) < 0) {
+		if (!msg[0])
+			snprintf(msg, msglen, "smaps: %s", strerror(errno));
+		goto fail;
+	}
+	if (L->vmas.n == 0) {
+		snprintf(msg, msglen, "%s: smaps holds no VMA", dir);
+		goto fail;
+	}
+	if (procdir_read_identity(L, pf) < 0) {
+		snprintf(msg, msglen, "%s", strerror(errno));
+		goto fail;
+	}
+	L->id.euser = user;
+	user = NULL;
+	/* the executable's path: the bytes of a file "exe", or a symbolic link */
+	L->exe = procfs_readlink(pf, "exe");
+	if (!L->exe && errno == EINVAL && procfs_read_file(pf, "exe", &buf, &len) == 0) {
+		if (memchr(buf, '\0', len) || len == 0)
+			free(buf);
+		else
+			L->exe = buf;
+	}
+	int exe_fd = L->has_exe_id ? open_recorded(ss, L->exe_dev_major, L->exe_dev_minor,
+						   L->exe_ino)
+				   : -1;
+	procdir_read_rest(L, pf, cache, exe_fd, true);
+	return LAYOUT_OK;
+fail:
+	free(user);
+	return LAYOUT_ERROR;
+}
+
+static int snapshot_open_elf(void *priv, const struct layout *L, const struct vma *v)
+{
+	(void)L;
+	return open_recorded(priv, v->dev_major, v->dev_minor, v->inode);
+}
+
+static void snapshot_close(void *priv)
+{
+	struct snapshot_source *ss = priv;
+
+	procfs_close(&ss->pf);
+	free(ss->dir);
+	free(ss);
+}
+
+static const struct source_ops snapshot_ops = {
+	.read = snapshot_read,
+	.open_elf = snapshot_open_elf,
+	.close = snapshot_close,
+};
+
+int source_open_snapshot(struct source *src, const char *dir)
+{
+	struct snapshot_source *ss = calloc(1, sizeof(*ss));
+
+	src->ops = NULL;
+	src->priv = NULL;
+	if (!ss || !(ss->dir = strdup(dir))) {
+		free(ss);
+		errno = ENOMEM;
+		return -1;
+	}
+	ss->pf.pid = 0;
+	ss->pf.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ss->pf.dirfd < 0) {
+		int e = errno;
+		free(ss->dir);
+		free(ss);
+		errno = e;
+		return -1;
+	}
+	src->ops = &snapshot_ops;
+	src->priv = ss;
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* source_core.c - an ELF core dump as a source (see sources.h)
+/* source_core.c - an ELF core dump as a source (see source.h)
  *
  * The VMAs are the union of the PT_LOAD headers (the kernel writes one per VMA,
  * p_filesz 0 for what it did not dump; gdb's gcore leaves out what it does not
@@ -26,7 +26,7 @@
 
 #include "array.h"
 #include "elfinfo.h"
-#include "sources.h"
+#include "source.h"
 
 #define MAX_NOTES_BYTES (64u << 20)
 #define MAX_ENTRIES 1000000
@@ -375,13 +375,9 @@ static void check_file(struct core *c, int fi)
 	}
 }
 
-struct core_opener {
-	struct core *c;
-};
-
-static int core_open(void *ctx, const struct layout *L, const struct vma *v)
+static int core_open_elf(void *priv, const struct layout *L, const struct vma *v)
 {
-	struct core *c = ((struct core_opener *)ctx)->c;
+	struct core *c = priv;
 	struct stat st;
 
 	for (size_t i = 0; i < c->n_files; i++) {
@@ -405,6 +401,7 @@ static int core_open(void *ctx, const struct layout *L, const struct vma *v)
 	return -1;
 }
 
+/* Free what the reading of c allocated; c itself stays. */
 static void core_free(struct core *c)
 {
 	for (size_t i = 0; i < c->n_files; i++) {
@@ -421,31 +418,27 @@ static void core_free(struct core *c)
 		close(c->fd);
 }
 
-enum layout_status layout_read_core(struct layout *L, const char *path, const char *sysroot,
+static enum layout_status core_read(void *priv, struct layout *L, struct elf_cache *cache,
 				    char *msg, size_t msglen)
 {
-	struct core c = { .path = path, .sysroot = sysroot, .fd = -1 };
+	struct core *c = priv;
+	const char *path = c->path;
 	GElf_Ehdr eh;
 	struct stat st;
-	char *text = NULL;
-	size_t text_len = 0;
 	int err = ENOEXEC;
 
-	memset(L, 0, sizeof(*L));
-	L->exe_object = -1;
-	vma_list_init(&L->vmas);
-	msg[0] = '\0';
-	c.fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (c.fd < 0 || fstat(c.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		err = c.fd < 0 ? errno : EINVAL;
+	(void)cache;
+	c->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (c->fd < 0 || fstat(c->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		err = c->fd < 0 ? errno : EINVAL;
 		snprintf(msg, msglen, "%s: %s", path,
 			 err == EINVAL ? "not a regular file" : strerror(err));
 		goto fail;
 	}
-	c.fsize = (uint64_t)st.st_size;
+	c->fsize = (uint64_t)st.st_size;
 	if (elf_version(EV_CURRENT) == EV_NONE ||
-	    !(c.elf = elf_begin(c.fd, ELF_C_READ, NULL)) || elf_kind(c.elf) != ELF_K_ELF ||
-	    !gelf_getehdr(c.elf, &eh)) {
+	    !(c->elf = elf_begin(c->fd, ELF_C_READ, NULL)) || elf_kind(c->elf) != ELF_K_ELF ||
+	    !gelf_getehdr(c->elf, &eh)) {
 		snprintf(msg, msglen, "%s: not an ELF file", path);
 		goto fail;
 	}
@@ -453,15 +446,15 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 		snprintf(msg, msglen, "%s: not a core dump (ELF type %u)", path, eh.e_type);
 		goto fail;
 	}
-	c.cls = gelf_getclass(c.elf) == ELFCLASS32 ? 32 : 64;
-	c.machine = eh.e_machine;
+	c->cls = gelf_getclass(c->elf) == ELFCLASS32 ? 32 : 64;
+	c->machine = eh.e_machine;
 	size_t phnum;
-	if (elf_getphdrnum(c.elf, &phnum) < 0 || phnum == 0) {
+	if (elf_getphdrnum(c->elf, &phnum) < 0 || phnum == 0) {
 		snprintf(msg, msglen, "%s: no program headers: %s", path, elf_errmsg(-1));
 		goto fail;
 	}
-	uint64_t ph_end = eh.e_phoff + (uint64_t)phnum * gelf_fsize(c.elf, ELF_T_PHDR, 1, EV_CURRENT);
-	if (eh.e_phoff > c.fsize || ph_end > c.fsize) {
+	uint64_t ph_end = eh.e_phoff + (uint64_t)phnum * gelf_fsize(c->elf, ELF_T_PHDR, 1, EV_CURRENT);
+	if (eh.e_phoff > c->fsize || ph_end > c->fsize) {
 		snprintf(msg, msglen, "%s: cut short: its program headers end beyond the end of "
 			 "the file", path);
 		goto fail;
@@ -469,27 +462,27 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 	size_t cut = 0, loads = 0;
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
-		if (!gelf_getphdr(c.elf, (int)i, &ph)) {
+		if (!gelf_getphdr(c->elf, (int)i, &ph)) {
 			snprintf(msg, msglen, "%s: program header %zu: %s", path, i, elf_errmsg(-1));
 			goto fail;
 		}
 		if (ph.p_type == PT_NOTE) {
-			if (read_notes(&c, &ph, msg, msglen) < 0)
+			if (read_notes(c, &ph, msg, msglen) < 0)
 				goto fail;
 		} else if (ph.p_type == PT_LOAD && ph.p_memsz) {
 			if (ph.p_vaddr + ph.p_memsz < ph.p_vaddr)
 				continue;
 			uint64_t dumped = ph.p_filesz;
-			if (ph.p_offset > c.fsize || dumped > c.fsize - ph.p_offset) {
+			if (ph.p_offset > c->fsize || dumped > c->fsize - ph.p_offset) {
 				cut++;
-				dumped = ph.p_offset < c.fsize ? c.fsize - ph.p_offset : 0;
+				dumped = ph.p_offset < c->fsize ? c->fsize - ph.p_offset : 0;
 			}
 			struct cvma v = { ph.p_vaddr, ph.p_vaddr + ph.p_memsz, 0, dumped,
 					  (ph.p_flags & PF_R ? VMA_PERM_READ : 0) |
 						  (ph.p_flags & PF_W ? VMA_PERM_WRITE : 0) |
 						  (ph.p_flags & PF_X ? VMA_PERM_EXEC : 0),
 					  true, -1, NULL };
-			if (push(&c, v) < 0)
+			if (push(c, v) < 0)
 				goto nomem;
 			loads++;
 		}
@@ -500,23 +493,23 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 	}
 	if (cut) {
 		snprintf(msg, msglen, "%s: cut short: %zu of its %zu PT_LOAD segments end beyond "
-			 "the end of the file (%" PRIu64 " bytes)", path, cut, loads, c.fsize);
+			 "the end of the file (%" PRIu64 " bytes)", path, cut, loads, c->fsize);
 		goto fail;
 	}
-	merge(&c);
-	read_auxv(&c, &L->auxv);
-	c.page = L->auxv.page_size ? L->auxv.page_size : (uint64_t)sysconf(_SC_PAGESIZE);
+	merge(c);
+	read_auxv(c, &L->auxv);
+	c->page = L->auxv.page_size ? L->auxv.page_size : (uint64_t)sysconf(_SC_PAGESIZE);
 
 	/* the files: checked, and the permissions of what was not dumped */
-	for (size_t i = 0; i < c.n_files; i++)
-		check_file(&c, (int)i);
-	for (size_t i = 0; i < c.n; i++) {
-		struct cvma *v = &c.v[i];
-		if (v->perms_known || v->file < 0 || !c.files)
+	for (size_t i = 0; i < c->n_files; i++)
+		check_file(c, (int)i);
+	for (size_t i = 0; i < c->n; i++) {
+		struct cvma *v = &c->v[i];
+		if (v->perms_known || v->file < 0 || !c->files)
 			continue;
-		const struct cfile *f = &c.files[v->file];
+		const struct cfile *f = &c->files[v->file];
 		const struct elf_segment *s =
-			f->has_ei ? elf_info_segment_for_offset(&f->ei, v->offset, c.page) : NULL;
+			f->has_ei ? elf_info_segment_for_offset(&f->ei, v->offset, c->page) : NULL;
 		if (s)
 			v->perms = (s->flags & PF_R ? VMA_PERM_READ : 0) |
 				   (s->flags & PF_W ? VMA_PERM_WRITE : 0) |
@@ -526,8 +519,8 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 	/* names of the kernel's mappings, and of the stack and heap */
 	int exe_file = -1;
 	uint64_t exe_high = 0;
-	for (size_t i = 0; i < c.n; i++) {
-		struct cvma *v = &c.v[i];
+	for (size_t i = 0; i < c->n; i++) {
+		struct cvma *v = &c->v[i];
 		if (v->file >= 0) {
 			if (L->auxv.phdr.known && v->start <= L->auxv.phdr.v && L->auxv.phdr.v < v->end)
 				exe_file = v->file;
@@ -535,23 +528,23 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 		}
 		if (L->auxv.sysinfo_ehdr.known && v->start == L->auxv.sysinfo_ehdr.v)
 			v->special = "[vdso]";
-		else if (c.machine == EM_X86_64 && v->start == UINT64_C(0xffffffffff600000))
+		else if (c->machine == EM_X86_64 && v->start == UINT64_C(0xffffffffff600000))
 			v->special = "[vsyscall]";
 		else if (L->auxv.execfn.known && v->start <= L->auxv.execfn.v &&
 			 L->auxv.execfn.v < v->end)
 			v->special = "[stack]";
 	}
-	for (size_t i = 0; i < c.n; i++)
-		if (exe_file >= 0 && c.v[i].file == exe_file && c.v[i].end > exe_high)
-			exe_high = c.v[i].end;
+	for (size_t i = 0; i < c->n; i++)
+		if (exe_file >= 0 && c->v[i].file == exe_file && c->v[i].end > exe_high)
+			exe_high = c->v[i].end;
 	if (exe_high) {
 		/* bss: anonymous, right after the last file page; the heap: the first
 		 * anonymous read-write VMA above, after a gap (brk randomisation: the
 		 * kernel's arch_randomize_brk() puts it less than 1 GiB above the end of
 		 * the bss on x86-64, 32 MiB elsewhere and for 32-bit processes) */
 		uint64_t prev_end = exe_high;
-		for (size_t i = 0; i < c.n; i++) {
-			struct cvma *v = &c.v[i];
+		for (size_t i = 0; i < c->n; i++) {
+			struct cvma *v = &c->v[i];
 			if (v->start < exe_high)
 				continue;
 			if (v->file >= 0 || v->special)
@@ -568,53 +561,57 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 		}
 	}
 
-	FILE *f = open_memstream(&text, &text_len);
-	if (!f)
-		goto nomem;
-	for (size_t i = 0; i < c.n; i++) {
-		const struct cvma *v = &c.v[i];
-		const struct cfile *cf = v->file >= 0 ? &c.files[v->file] : NULL;
-		char perms[5];	/* from p_flags: never shared */
-		fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " %02x:%02x %" PRIu64 " ",
-			v->start, v->end, vma_perms_str(perms, v->perms),
-			cf ? v->offset : 0, cf ? cf->dev_major : 0, cf ? cf->dev_minor : 0,
-			cf ? cf->ino : 0);
-		if (cf)
-			maps_put_name(f, cf->path);
-		else if (v->special)
-			fputs(v->special, f);
-		fputc('\n', f);
-	}
-	if (fclose(f) != 0)
-		goto nomem;
-	struct smaps_error perr = { 0 };
-	if (smaps_parse_buf(text, text_len, &L->vmas, &perr) < 0 ||
-	    vma_list_check_order(&L->vmas) != L->vmas.n) {
-		snprintf(msg, msglen, "%s: its segments do not make an address space (%s)", path,
-			 perr.msg[0] ? perr.msg : "overlapping");
-		goto fail;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cvma *v = &c->v[i];
+		const struct cfile *cf = v->file >= 0 ? &c->files[v->file] : NULL;
+		char *name = NULL;
+		bool deleted = false;
+		if (cf) {
+			/* NT_FILE names a deleted file as maps does */
+			static const char del[] = " (deleted)";
+			size_t len = strlen(cf->path);
+			if (!(name = strdup(cf->path)))
+				goto nomem;
+			if (name[0] == '/' && len > sizeof(del) - 1 &&
+			    strcmp(name + len - (sizeof(del) - 1), del) == 0) {
+				name[len - (sizeof(del) - 1)] = '\0';
+				deleted = true;
+			}
+		}
+		/* permissions from p_flags: never shared */
+		struct vma *nv = layout_add_vma(L, v->start, v->end, v->perms, cf ? v->offset : 0,
+						cf ? cf->dev_major : 0, cf ? cf->dev_minor : 0,
+						cf ? cf->ino : 0, cf ? name : v->special, deleted);
+		free(name);
+		if (!nv) {
+			if (errno == ENOMEM)
+				goto nomem;
+			snprintf(msg, msglen, "%s: its segments do not make an address space "
+				 "(overlapping)", path);
+			goto fail;
+		}
 	}
 	struct layout_offline *off = layout_offline_get(L);
 	if (!off || !(off->path = strdup(path)) ||
-	    !(off->dumped = calloc(c.n ? c.n : 1, sizeof(*off->dumped))))
+	    !(off->dumped = calloc(c->n ? c->n : 1, sizeof(*off->dumped))))
 		goto nomem;
-	for (size_t i = 0; i < c.n; i++) {
-		off->dumped[i] = c.v[i].dumped;
-		off->dumped_total += c.v[i].dumped;
+	for (size_t i = 0; i < c->n; i++) {
+		off->dumped[i] = c->v[i].dumped;
+		off->dumped_total += c->v[i].dumped;
 	}
-	off->signal = c.signal;
+	off->signal = c->signal;
 	off->files_checked = true;
 	L->source = LAYOUT_SOURCE_CORE;
 	L->figures_unknown = true;
 	L->consistent = true;
 	L->reads = 1;
-	L->page_size = c.page;
-	L->elf_class = c.cls;
-	L->machine = c.machine;
-	if (c.machine == EM_X86_64 && c.cls == 64)
+	L->page_size = c->page;
+	L->elf_class = c->cls;
+	L->machine = c->machine;
+	if (c->machine == EM_X86_64 && c->cls == 64)
 		L->task_size = (struct opt_addr){ UINT64_C(0x7ffffffff000), true };
-	if (exe_file >= 0 && c.files) {
-		const struct cfile *ef = &c.files[exe_file];
+	if (exe_file >= 0 && c->files) {
+		const struct cfile *ef = &c->files[exe_file];
 		L->exe = strdup(ef->path);
 		L->has_exe_id = true;
 		L->exe_dev_major = ef->dev_major;
@@ -630,63 +627,97 @@ enum layout_status layout_read_core(struct layout *L, const char *path, const ch
 			L->mm.brk = (struct opt_addr){ L->vmas.v[i].end, true };
 			break;
 		}
-	if (c.has_psinfo) {
-		L->pid = c.pid;
-		L->stat.state = c.state;
-		L->stat.ppid = c.ppid;
-		memcpy(L->stat.comm, c.fname, sizeof(c.fname));
+	if (c->has_psinfo) {
+		L->pid = c->pid;
+		L->stat.state = c->state;
+		L->stat.ppid = c->ppid;
+		memcpy(L->stat.comm, c->fname, sizeof(c->fname));
 		struct proc_identity *id = &L->id;
-		id->pid = id->tgid = c.pid;
-		id->ppid = c.ppid;
-		id->state = c.state;
-		id->euid = c.uid;
-		id->threads = (int)c.n_threads;
-		id->comm = strdup(c.fname);
+		id->pid = id->tgid = c->pid;
+		id->ppid = c->ppid;
+		id->state = c->state;
+		id->euid = c->uid;
+		id->threads = (int)c->n_threads;
+		id->comm = strdup(c->fname);
 		/* pr_psargs: the arguments joined by spaces, cut at 80 bytes */
 		size_t na = 0;
-		for (char *s = c.psargs; *s; s++)
-			na += *s != ' ' && (s == c.psargs || s[-1] == ' ');
+		for (char *s = c->psargs; *s; s++)
+			na += *s != ' ' && (s == c->psargs || s[-1] == ' ');
 		id->cmdline = calloc(na + 1, sizeof(*id->cmdline));
 		if (id->cmdline) {
 			char *save = NULL;
-			for (char *tok = strtok_r(c.psargs, " ", &save); tok && id->cmdline_n < na;
+			for (char *tok = strtok_r(c->psargs, " ", &save); tok && id->cmdline_n < na;
 			     tok = strtok_r(NULL, " ", &save))
 				id->cmdline[id->cmdline_n++] = strdup(tok);
 		}
 		L->has_id = true;
 	}
-	L->threads = c.threads;
-	L->n_threads = c.n_threads;
-	c.threads = NULL;
+	L->threads = c->threads;
+	L->n_threads = c->n_threads;
+	c->threads = NULL;
 
-	struct elf_cache *cache = elf_cache_new();
-	if (!cache)
-		goto nomem;
-	struct core_opener co = { &c };
-	struct layout_elf_opener op = { core_open, &co };
-	layout_attribute(L, cache, &op);
-	elf_cache_free(cache);
-	size_t unmatched = 0;
-	for (size_t i = 0; i < c.n_files; i++)
-		unmatched += !c.files[i].matched;
-	if (unmatched)
-		layout_warn(L, "%zu of the %zu mapped files were not found under %s, or not the "
-			    "same (size, or the first page the core holds): their VMAs are "
-			    "attributed by heuristics, from their permissions", unmatched,
-			    c.n_files, sysroot && sysroot[0] ? sysroot : "/");
-	layout_warn(L, "a core holds no RSS or PSS: the figures are the sizes and the bytes "
-		    "dumped; the names [heap] and [stack] are inferred");
-	free(text);
-	core_free(&c);
 	return LAYOUT_OK;
 nomem:
 	err = ENOMEM;
 	snprintf(msg, msglen, "%s: %s", path, strerror(ENOMEM));
 fail:
-	free(text);
-	core_free(&c);
-	layout_free(L);
-	layout_offline_free(L);
 	errno = err;
 	return LAYOUT_ERROR;
+}
+
+/* After attribution: what could not be matched, and what a core cannot tell. */
+static enum layout_status core_finish(void *priv, struct layout *L, struct elf_cache *cache)
+{
+	struct core *c = priv;
+	size_t unmatched = 0;
+
+	(void)cache;
+	for (size_t i = 0; i < c->n_files; i++)
+		unmatched += !c->files[i].matched;
+	if (unmatched)
+		layout_warn(L, "%zu of the %zu mapped files were not found under %s, or not the "
+			    "same (size, or the first page the core holds): their VMAs are "
+			    "attributed by heuristics, from their permissions", unmatched,
+			    c->n_files, c->sysroot && c->sysroot[0] ? c->sysroot : "/");
+	layout_warn(L, "a core holds no RSS or PSS: the figures are the sizes and the bytes "
+		    "dumped; the names [heap] and [stack] are inferred");
+	return LAYOUT_OK;
+}
+
+static void core_close(void *priv)
+{
+	struct core *c = priv;
+
+	core_free(c);
+	free((char *)c->path);
+	free((char *)c->sysroot);
+	free(c);
+}
+
+static const struct source_ops core_ops = {
+	.read = core_read,
+	.open_elf = core_open_elf,
+	.finish = core_finish,
+	.close = core_close,
+};
+
+int source_open_core(struct source *src, const char *path, const char *sysroot)
+{
+	struct core *c = calloc(1, sizeof(*c));
+
+	src->ops = NULL;
+	src->priv = NULL;
+	if (!c)
+		return -1;
+	c->fd = -1;
+	c->path = strdup(path);
+	c->sysroot = sysroot ? strdup(sysroot) : NULL;
+	if (!c->path || (sysroot && !c->sysroot)) {
+		core_close(c);
+		errno = ENOMEM;
+		return -1;
+	}
+	src->ops = &core_ops;
+	src->priv = c;
+	return 0;
 }

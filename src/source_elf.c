@@ -1,4 +1,4 @@
-/* source_elf.c - the layout an ELF file would have once loaded (see sources.h)
+/* source_elf.c - the layout an ELF file would have once loaded, as a source (see source.h)
  *
  * What fs/binfmt_elf.c load_elf_binary() does with each PT_LOAD (elf_map(),
  * padzero(), set_brk()): map [page_down(p_vaddr), page_up(p_vaddr + p_filesz)) of
@@ -26,17 +26,8 @@
 
 #include "array.h"
 #include "elfinfo.h"
-#include "sources.h"
-
-static uint64_t pdown(uint64_t a, uint64_t page)
-{
-	return a & ~(page - 1);
-}
-
-static uint64_t pup(uint64_t a, uint64_t page)
-{
-	return a > UINT64_MAX - (page - 1) ? pdown(UINT64_MAX, page) : (a + page - 1) & ~(page - 1);
-}
+#include "source.h"
+#include "util.h"
 
 struct pending {
 	uint64_t start, end, offset;
@@ -97,19 +88,6 @@ static int cmp_pending(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static void maps_line(FILE *f, const struct pending *m, uint32_t maj, uint32_t min,
-		      uint64_t ino, const char *name)
-{
-	char perms[5];
-
-	fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " %02x:%02x %" PRIu64 " ",
-		m->start, m->end, vma_perms_str(perms, m->perms), m->file ? m->offset : 0,
-		m->file ? maj : 0, m->file ? min : 0, m->file ? ino : 0);
-	if (m->file)
-		maps_put_name(f, name);
-	fputc('\n', f);
-}
-
 static uint32_t pf_perms(uint32_t f)
 {
 	return (f & PF_R ? VMA_PERM_READ : 0) | (f & PF_W ? VMA_PERM_WRITE : 0) |
@@ -151,17 +129,23 @@ static char *segment_sections(Elf *elf, uint64_t vaddr, uint64_t memsz)
 	return buf;
 }
 
-struct elf_opener {
-	const char *path;
+struct elf_source {
+	char *path;		/* as given */
+	uint64_t base;		/* the load base asked for (ET_DYN) */
+	uint64_t page_size;	/* 0: this machine's */
+	/* what the warnings given after attribution need */
+	bool exec_stack_warning;
+	char *ei_warning;	/* elfinfo's warning about the file, or NULL */
+	uint64_t min_vaddr;	/* the lowest p_vaddr of a PT_LOAD */
 };
 
-static int elf_open(void *ctx, const struct layout *L, const struct vma *v)
+/* The file itself, when it is still the one read (the same inode). */
+static int elf_open_elf(void *priv, const struct layout *L, const struct vma *v)
 {
-	struct elf_opener *e = ctx;
 	struct stat st;
 
-	(void)L;
-	int fd = sources_open_file(NULL, e->path, &st);
+	(void)priv;
+	int fd = sources_open_file(NULL, L->exe, &st);
 	if (fd >= 0 && (uint64_t)st.st_ino != v->inode) {
 		close(fd);
 		errno = ESTALE;
@@ -170,23 +154,21 @@ static int elf_open(void *ctx, const struct layout *L, const struct vma *v)
 	return fd;
 }
 
-enum layout_status layout_read_elf_file(struct layout *L, const char *path, uint64_t base,
-					uint64_t page_size, char *msg, size_t msglen)
+static enum layout_status elf_read(void *priv, struct layout *L, struct elf_cache *cache,
+				   char *msg, size_t msglen)
 {
+	struct elf_source *es = priv;
+	const char *path = es->path;
+	uint64_t base = es->base, page_size = es->page_size;
 	struct elf_info ei;
 	struct stat st;
 	struct plist pl = { 0 };
 	Elf *elf = NULL;
-	char *text = NULL;
-	size_t text_len = 0;
 	enum layout_status rc = LAYOUT_ERROR;
 	int fd;
 
-	memset(L, 0, sizeof(*L));
+	(void)cache;
 	memset(&ei, 0, sizeof(ei));
-	L->exe_object = -1;
-	vma_list_init(&L->vmas);
-	msg[0] = '\0';
 	if (!page_size)
 		page_size = (uint64_t)sysconf(_SC_PAGESIZE);
 	if (page_size & (page_size - 1)) {
@@ -285,22 +267,22 @@ enum layout_status layout_read_elf_file(struct layout *L, const char *path, uint
 		ls->filesz = s->filesz;
 		ls->memsz = s->memsz;
 		ls->align = s->align;
-		ls->map_start = pdown(va, page_size);
-		ls->map_end = s->filesz ? pup(va + s->filesz, page_size) : ls->map_start;
-		ls->bss_start = pup(va + s->filesz, page_size);
-		ls->bss_end = pup(va + s->memsz, page_size);
+		ls->map_start = page_down(va, page_size);
+		ls->map_end = s->filesz ? page_up(va + s->filesz, page_size) : ls->map_start;
+		ls->bss_start = page_up(va + s->filesz, page_size);
+		ls->bss_end = page_up(va + s->memsz, page_size);
 		if (ls->bss_end < ls->bss_start)
 			ls->bss_end = ls->bss_start;
 		ls->sections = segment_sections(elf, s->vaddr, s->memsz);
 		if (ei.has_relro && ei.relro_vaddr >= s->vaddr &&
 		    ei.relro_vaddr - s->vaddr < s->memsz) {
 			ls->relro = true;
-			ls->relro_start = pdown(ei.relro_vaddr + base, page_size);
-			ls->relro_end = pdown(ei.relro_vaddr + base + ei.relro_memsz, page_size);
+			ls->relro_start = page_down(ei.relro_vaddr + base, page_size);
+			ls->relro_end = page_down(ei.relro_vaddr + base + ei.relro_memsz, page_size);
 		}
 		uint32_t perms = pf_perms(s->flags);
 		if (ls->map_end > ls->map_start) {
-			struct pending m = { ls->map_start, ls->map_end, pdown(s->offset, page_size),
+			struct pending m = { ls->map_start, ls->map_end, page_down(s->offset, page_size),
 					     perms, true };
 			if (ls->relro && ls->relro_end > ls->relro_start &&
 			    ls->relro_start >= m.start && ls->relro_end <= m.end) {
@@ -336,17 +318,20 @@ enum layout_status layout_read_elf_file(struct layout *L, const char *path, uint
 	if (pl.n)
 		qsort(pl.v, pl.n, sizeof(*pl.v), cmp_pending);
 
-	FILE *f = open_memstream(&text, &text_len);
-	if (!f)
-		goto nomem;
-	for (size_t i = 0; i < pl.n; i++)
-		maps_line(f, &pl.v[i], major(st.st_dev), minor(st.st_dev), (uint64_t)st.st_ino, path);
-	if (fclose(f) != 0)
-		goto nomem;
-	struct smaps_error perr = { 0 };
-	if (smaps_parse_buf(text, text_len, &L->vmas, &perr) < 0 || L->vmas.n == 0) {
-		snprintf(msg, msglen, "%s: the segments give no usable mapping (%s)", path,
-			 perr.msg);
+	for (size_t i = 0; i < pl.n; i++) {
+		const struct pending *m = &pl.v[i];
+		if (!layout_add_vma(L, m->start, m->end, m->perms, m->file ? m->offset : 0,
+				    m->file ? major(st.st_dev) : 0, m->file ? minor(st.st_dev) : 0,
+				    m->file ? (uint64_t)st.st_ino : 0, m->file ? path : NULL, false)) {
+			if (errno == ENOMEM)
+				goto nomem;
+			snprintf(msg, msglen, "%s: the segments give no usable mapping", path);
+			errno = ENOEXEC;
+			goto out;
+		}
+	}
+	if (L->vmas.n == 0) {
+		snprintf(msg, msglen, "%s: the segments give no usable mapping", path);
 		errno = ENOEXEC;
 		goto out;
 	}
@@ -373,32 +358,17 @@ enum layout_status layout_read_elf_file(struct layout *L, const char *path, uint
 	}
 	L->mm.start_data = (struct opt_addr){ start_data, true };
 	L->mm.end_data = (struct opt_addr){ end_data, true };
-	L->mm.start_brk = (struct opt_addr){ pup(brk, page_size), true };
+	L->mm.start_brk = (struct opt_addr){ page_up(brk, page_size), true };
 	L->mm.brk = L->mm.start_brk;
 	if (ei.machine == EM_X86_64 && ei.elf_class == 64)
 		L->task_size = (struct opt_addr){ UINT64_C(0x7ffffffff000), true };
 	else if ((ei.machine == EM_386 || ei.machine == EM_X86_64) && ei.elf_class == 32)
 		L->task_size = (struct opt_addr){ UINT64_C(0xffffe000), true };
 
-	struct elf_cache *cache = elf_cache_new();
-	if (!cache)
+	if (ei.warning[0] && !(es->ei_warning = strdup(ei.warning)))
 		goto nomem;
-	struct elf_opener eo = { L->exe };
-	struct layout_elf_opener op = { elf_open, &eo };
-	layout_attribute(L, cache, &op);
-	elf_cache_free(cache);
-	if (ei.warning[0])
-		layout_warn(L, "%s: %s", path, ei.warning);
-	if (off->exec_stack)
-		layout_warn(L, "%s: the stack would be executable (%s)", path,
-			    off->has_gnu_stack ? "PT_GNU_STACK has PF_X"
-					       : "no PT_GNU_STACK program header");
-	if (off->interp)
-		layout_warn(L, "the interpreter %s, the stack, the heap and the vDSO are not "
-			    "shown: the kernel places them at random at each exec", off->interp);
-	if (ei.type == ET_DYN && base == 0 && ei.min_vaddr == 0)
-		layout_warn(L, "ET_DYN shown at base 0: the kernel loads it at a random base "
-			    "(give a base to see it there)");
+	es->exec_stack_warning = off->exec_stack;
+	es->min_vaddr = ei.min_vaddr;
 	rc = LAYOUT_OK;
 	goto out;
 nomem:
@@ -410,12 +380,63 @@ out:;
 		elf_end(elf);
 	elf_info_free(&ei);
 	free(pl.v);
-	free(text);
 	close(fd);
-	if (rc != LAYOUT_OK) {
-		layout_free(L);
-		layout_offline_free(L);
-	}
 	errno = e;
 	return rc;
+}
+
+/* The warnings, after the objects' own. */
+static enum layout_status elf_finish(void *priv, struct layout *L, struct elf_cache *cache)
+{
+	struct elf_source *es = priv;
+	const struct layout_offline *off = L->offline;
+
+	(void)cache;
+	if (es->ei_warning)
+		layout_warn(L, "%s: %s", es->path, es->ei_warning);
+	if (es->exec_stack_warning)
+		layout_warn(L, "%s: the stack would be executable (%s)", es->path,
+			    off->has_gnu_stack ? "PT_GNU_STACK has PF_X"
+					       : "no PT_GNU_STACK program header");
+	if (off->interp)
+		layout_warn(L, "the interpreter %s, the stack, the heap and the vDSO are not "
+			    "shown: the kernel places them at random at each exec", off->interp);
+	if (off->elf_type == ET_DYN && off->bias == 0 && es->min_vaddr == 0)
+		layout_warn(L, "ET_DYN shown at base 0: the kernel loads it at a random base "
+			    "(give a base to see it there)");
+	return LAYOUT_OK;
+}
+
+static void elf_close(void *priv)
+{
+	struct elf_source *es = priv;
+
+	free(es->path);
+	free(es->ei_warning);
+	free(es);
+}
+
+static const struct source_ops elf_ops = {
+	.read = elf_read,
+	.open_elf = elf_open_elf,
+	.finish = elf_finish,
+	.close = elf_close,
+};
+
+int source_open_elf(struct source *src, const char *path, uint64_t base, uint64_t page_size)
+{
+	struct elf_source *es = calloc(1, sizeof(*es));
+
+	src->ops = NULL;
+	src->priv = NULL;
+	if (!es || !(es->path = strdup(path))) {
+		free(es);
+		errno = ENOMEM;
+		return -1;
+	}
+	es->base = base;
+	es->page_size = page_size;
+	src->ops = &elf_ops;
+	src->priv = es;
+	return 0;
 }

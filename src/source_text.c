@@ -1,112 +1,37 @@
-/* source_text.c - smaps or maps text as a source (see sources.h), and what the
- * offline sources share */
+/* source_text.c - smaps or maps text as a source (see source.h)
+ *
+ * Text pasted from a bug report or saved from another machine: the VMAs and their
+ * figures are the text's; the mapped files' ELF headers are read from the files
+ * under the sysroot when their inode matches the line's.  Without a process to ask,
+ * the executable is taken to be the first file mapped.
+ */
 #include "config.h"
 
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "elfinfo.h"
-#include "sources.h"
+#include "source.h"
 
-const char *layout_source_name(int source)
-{
-	static const char *const n[LAYOUT_SOURCE_COUNT] = {
-		[LAYOUT_SOURCE_PID] = "pid", [LAYOUT_SOURCE_SNAPSHOT] = "snapshot",
-		[LAYOUT_SOURCE_SMAPS_TEXT] = "smaps", [LAYOUT_SOURCE_MAPS_TEXT] = "maps",
-		[LAYOUT_SOURCE_ELF_FILE] = "elf", [LAYOUT_SOURCE_CORE] = "core",
-	};
-
-	return source >= 0 && source < LAYOUT_SOURCE_COUNT ? n[source] : "?";
-}
-
-struct layout_offline *layout_offline_get(struct layout *L)
-{
-	if (!L->offline)
-		L->offline = calloc(1, sizeof(*L->offline));
-	return L->offline;
-}
-
-void layout_offline_free(struct layout *L)
-{
-	struct layout_offline *o = L->offline;
-
-	if (!o)
-		return;
-	free(o->path);
-	free(o->dumped);
-	for (size_t i = 0; i < o->n_segments; i++)
-		free(o->segments[i].sections);
-	free(o->segments);
-	free(o->interp);
-	free(o);
-	L->offline = NULL;
-}
-
-int sources_open_file(const char *sysroot, const char *path, struct stat *st)
-{
-	int pfd = -1;
-
-	if (!path || path[0] != '/') {
-		errno = ENOENT;
-		return -1;
-	}
-	if (sysroot && sysroot[0] && strcmp(sysroot, "/") != 0) {
-		int root = open(sysroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (root < 0)
-			return -1;
-#ifdef SYS_openat2
-		struct open_how how = {
-			.flags = O_PATH | O_CLOEXEC,
-			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-		};
-		pfd = (int)syscall(SYS_openat2, root, path + 1, &how, sizeof(how));
-		if (pfd < 0 && errno == ENOSYS)
-#endif
-			pfd = openat(root, path + 1, O_PATH | O_CLOEXEC);
-		int e = errno;
-		close(root);
-		errno = e;
-	} else {
-		pfd = open(path, O_PATH | O_CLOEXEC);
-	}
-	if (pfd < 0)
-		return -1;
-	if (fstat(pfd, st) < 0 || !S_ISREG(st->st_mode)) {
-		close(pfd);
-		errno = EINVAL;
-		return -1;
-	}
-	char self[64];
-	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
-	int fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	int e = errno;
-	close(pfd);
-	errno = e;
-	return fd;
-}
-
-/* ------------------------------------------------------------------ smaps text */
-
-struct text_opener {
-	const char *sysroot;
-	size_t mismatched, missing;
+struct text_source {
+	int fd;
+	bool maps_only;
+	char *sysroot;		/* NULL for "/" */
+	char *name;		/* what the text was read from */
+	size_t mismatched, missing;	/* files with another inode, files not found */
 };
 
 /* A file of the text: the one at its path with its inode, else -1 (ESTALE:
  * another file is there now; ENOENT). */
-static int text_open(void *ctx, const struct layout *L, const struct vma *v)
+static int text_open_elf(void *priv, const struct layout *L, const struct vma *v)
 {
-	struct text_opener *t = ctx;
+	struct text_source *t = priv;
 	struct stat st;
 	int fd = sources_open_file(t->sysroot, vma_name(&L->vmas, v), &st);
 
@@ -132,39 +57,35 @@ static bool is_interp_name(const char *p)
 	return strncmp(b, "ld-", 3) == 0 || strncmp(b, "ld.so", 5) == 0;
 }
 
-enum layout_status layout_read_smaps_text(struct layout *L, int fd, bool maps_only,
-					  const char *sysroot, char *msg, size_t msglen)
+static enum layout_status text_read(void *priv, struct layout *L, struct elf_cache *cache,
+				    char *msg, size_t msglen)
 {
+	struct text_source *t = priv;
 	struct smaps_error perr;
 
-	memset(L, 0, sizeof(*L));
-	L->exe_object = -1;
-	vma_list_init(&L->vmas);
-	msg[0] = '\0';
-	if (smaps_parse_fd(fd, &L->vmas, &perr) < 0) {
+	(void)cache;
+	if (smaps_parse_fd(t->fd, &L->vmas, &perr) < 0) {
 		int e = errno;
 		if (e == ENOEXEC)
 			snprintf(msg, msglen, "line %lu: %s", perr.line, perr.msg);
 		else
 			snprintf(msg, msglen, "%s", strerror(e));
-		layout_free(L);
 		errno = e;
 		return LAYOUT_ERROR;
 	}
 	if (L->vmas.n == 0) {
 		snprintf(msg, msglen, "no VMA: not smaps or maps text");
-		layout_free(L);
 		errno = ENOEXEC;
 		return LAYOUT_ERROR;
 	}
-	if (!layout_offline_get(L)) {
+	struct layout_offline *off = layout_offline_get(L);
+	if (!off || !(off->path = strdup(t->name))) {
 		snprintf(msg, msglen, "%s", strerror(ENOMEM));
-		layout_free(L);
 		errno = ENOMEM;
 		return LAYOUT_ERROR;
 	}
 	struct vma_list *l = &L->vmas;
-	if (maps_only || !l->has_figures) {
+	if (t->maps_only || !l->has_figures) {
 		for (size_t i = 0; i < l->n; i++) {
 			memset(l->v[i].fig, 0, sizeof(l->v[i].fig));
 			l->v[i].has_figures = false;
@@ -222,18 +143,15 @@ enum layout_status layout_read_smaps_text(struct layout *L, int fd, bool maps_on
 			L->mm.brk = (struct opt_addr){ l->v[i].end, true };
 			break;
 		}
+	return LAYOUT_OK;
+}
 
-	struct elf_cache *cache = elf_cache_new();
-	if (!cache) {
-		snprintf(msg, msglen, "%s", strerror(ENOMEM));
-		layout_free(L);
-		layout_offline_free(L);
-		errno = ENOMEM;
-		return LAYOUT_ERROR;
-	}
-	struct text_opener t = { sysroot, 0, 0 };
-	struct layout_elf_opener op = { text_open, &t };
-	layout_attribute(L, cache, &op);
+/* After attribution: the executable's ELF header (from the attribution's reads),
+ * the interpreter by its name, and what could not be matched. */
+static enum layout_status text_finish(void *priv, struct layout *L, struct elf_cache *cache)
+{
+	struct text_source *t = priv;
+
 	if (L->has_exe_id) {
 		const struct elf_cache_entry *ce = elf_cache_lookup(
 			cache, makedev(L->exe_dev_major, L->exe_dev_minor), (ino_t)L->exe_ino);
@@ -252,14 +170,54 @@ enum layout_status layout_read_smaps_text(struct layout *L, int fd, bool maps_on
 		if (L->objects[i].kind == OBJECT_LIBRARY &&
 		    is_interp_name(layout_object_path(L, &L->objects[i])))
 			L->objects[i].kind = OBJECT_INTERPRETER;
-	if (t.missing || t.mismatched)
+	if (t->missing || t->mismatched)
 		layout_warn(L, "%zu mapped files not found under %s and %zu with another inode "
 			    "there (the text may come from another machine): their VMAs are "
-			    "attributed by heuristics, from their permissions", t.missing,
-			    sysroot && sysroot[0] ? sysroot : "/", t.mismatched);
+			    "attributed by heuristics, from their permissions", t->missing,
+			    t->sysroot ? t->sysroot : "/", t->mismatched);
 	if (L->figures_unknown)
 		layout_warn(L, "maps text has no figures: RSS, PSS, SHARE, private and swap "
 			    "are unknown");
-	elf_cache_free(cache);
+	/* counted once: --addr opens files again later */
+	t->missing = t->mismatched = 0;
 	return LAYOUT_OK;
+}
+
+static void text_close(void *priv)
+{
+	struct text_source *t = priv;
+
+	free(t->sysroot);
+	free(t->name);
+	free(t);
+}
+
+static const struct source_ops text_ops = {
+	.read = text_read,
+	.open_elf = text_open_elf,
+	.finish = text_finish,
+	.close = text_close,
+};
+
+int source_open_text(struct source *src, int fd, bool maps_only, const char *sysroot,
+		     const char *name)
+{
+	struct text_source *t = calloc(1, sizeof(*t));
+
+	src->ops = NULL;
+	src->priv = NULL;
+	if (!t)
+		return -1;
+	t->fd = fd;
+	t->maps_only = maps_only;
+	t->name = strdup(name);
+	t->sysroot = sysroot && sysroot[0] ? strdup(sysroot) : NULL;
+	if (!t->name || (sysroot && sysroot[0] && !t->sysroot)) {
+		text_close(t);
+		errno = ENOMEM;
+		return -1;
+	}
+	src->ops = &text_ops;
+	src->priv = t;
+	return 0;
 }

@@ -1,4 +1,4 @@
-/* util.h - small helpers shared by the renderers */
+/* util.h - small helpers shared across the program */
 #ifndef VMLAYOUT_UTIL_H
 #define VMLAYOUT_UTIL_H
 
@@ -31,6 +31,21 @@ char *size_words(char *buf, size_t len, uint64_t bytes);
  * (ascii) at the front when longer.  Returns buf. */
 char *name_printable(char *buf, size_t cap, const char *s, size_t len, size_t width,
 		     bool ascii);
+
+/* a rounded down to a multiple of page (a power of two). */
+static inline uint64_t page_down(uint64_t a, uint64_t page)
+{
+	return a & ~(page - 1);
+}
+
+/* a rounded up to a multiple of page (a power of two); the last page's start when
+ * that would wrap. */
+static inline uint64_t page_up(uint64_t a, uint64_t page)
+{
+	if (a > UINT64_MAX - (page - 1))
+		return page_down(UINT64_MAX, page);
+	return (a + page - 1) & ~(page - 1);
+}
 
 /* The last path component of path ("libc.so.6"), a pointer into path. */
 const char *path_base(const char *path);

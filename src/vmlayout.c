@@ -16,13 +16,14 @@
 
 #include "addr.h"
 #include "columns.h"
+#include "elfinfo.h"
 #include "jsonwrt.h"
 #include "layout.h"
 #include "parallel.h"
 #include "procinfo.h"
 #include "render.h"
 #include "snapshot.h"
-#include "sources.h"
+#include "source.h"
 #include "views.h"
 
 #define EXIT_USAGE 64
@@ -483,7 +484,7 @@ struct out {
 
 /* The report about one process. */
 static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
-		   const struct vma_selection *s)
+		   struct source *src, const struct vma_selection *s)
 {
 	bool json_array = ctl->json && !ctl->json_lines && ctl->n_targets > 1;
 
@@ -505,7 +506,7 @@ static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
 		if (!ai)
 			return;
 		for (size_t i = 0; i < ctl->n_addrs; i++)
-			addr_lookup(L, &ctl->addrs[i], &ai[i]);
+			addr_lookup(L, src, &ctl->addrs[i], &ai[i]);
 		if (ctl->json) {
 			jsonwrt_object_open(&o->w, NULL);
 			jsonwrt_u64(&o->w, "schema", 1);
@@ -552,59 +553,67 @@ static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
 		jsonwrt_flush(&o->w);
 }
 
-/* Read target i, a path (or --smaps/--maps FILE): a snapshot directory, an ELF
- * executable, shared object or core, or smaps/maps text ("-": standard input). */
-static enum layout_status read_path(const struct ctl *ctl, size_t i, struct layout *L,
-				    char *msg, size_t msglen)
+/* The source of target i, a path (or --smaps/--maps FILE): a snapshot directory, an
+ * ELF executable, shared object or core, or smaps/maps text ("-": standard input).
+ * *fd is the text's file descriptor to close after reading (-1: none).  Returns 0,
+ * or -1 with msg (and errno). */
+static int open_path(const struct ctl *ctl, size_t i, struct source *src, int *fd, char *msg,
+		     size_t msglen)
 {
 	const char *path = ctl->targets[i];
 	bool std_in = strcmp(path, "-") == 0;
 	struct stat st;
 
 	msg[0] = '\0';
+	*fd = -1;
 	if (ctl->kinds[i] == TARGET_AUTO && !std_in) {
 		if (stat(path, &st) < 0) {
 			snprintf(msg, msglen, "%s", strerror(errno));
-			return LAYOUT_ERROR;
+			return -1;
 		}
-		if (S_ISDIR(st.st_mode))
-			return layout_read_snapshot(L, path, msg, msglen);
+		if (S_ISDIR(st.st_mode)) {
+			if (source_open_snapshot(src, path) == 0)
+				return 0;
+			snprintf(msg, msglen, "%s", strerror(errno));
+			return -1;
+		}
 		/* an ELF file: executable or shared object, or a core */
-		int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		int efd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		unsigned char h[18];
-		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-			snprintf(msg, msglen, "%s", fd < 0 ? strerror(errno) : "not a regular file");
-			if (fd >= 0)
-				close(fd);
-			return LAYOUT_ERROR;
+		if (efd < 0 || fstat(efd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			snprintf(msg, msglen, "%s", efd < 0 ? strerror(errno) : "not a regular file");
+			if (efd >= 0)
+				close(efd);
+			return -1;
 		}
-		ssize_t n = pread(fd, h, sizeof(h), 0);
-		close(fd);
+		ssize_t n = pread(efd, h, sizeof(h), 0);
+		close(efd);
 		if (n == (ssize_t)sizeof(h) && memcmp(h, "\177ELF", 4) == 0) {
 			/* e_type, in the file's byte order */
 			unsigned type = h[5] == 2 ? (unsigned)(h[16] << 8 | h[17])
 						  : (unsigned)(h[17] << 8 | h[16]);
-			if (type == 4 /* ET_CORE */)
-				return layout_read_core(L, path, ctl->sysroot, msg, msglen);
-			return layout_read_elf_file(L, path, ctl->base, 0, msg, msglen);
+			int rc = type == 4 /* ET_CORE */ ? source_open_core(src, path, ctl->sysroot)
+							 : source_open_elf(src, path, ctl->base, 0);
+			if (rc < 0)
+				snprintf(msg, msglen, "%s", strerror(errno));
+			return rc;
 		}
 	}
-	int fd = std_in ? STDIN_FILENO : open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
+	*fd = std_in ? STDIN_FILENO : open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (*fd < 0) {
 		snprintf(msg, msglen, "%s", strerror(errno));
-		return LAYOUT_ERROR;
+		return -1;
 	}
-	enum layout_status r = layout_read_smaps_text(L, fd, ctl->kinds[i] == TARGET_MAPS,
-						      ctl->sysroot, msg, msglen);
-	if (!std_in)
-		close(fd);
-	if (r == LAYOUT_OK) {
-		/* the source names what was read: the file, or "-" */
-		struct layout_offline *off = layout_offline_get(L);
-		if (off && !off->path)
-			off->path = strdup(path);
+	if (source_open_text(src, *fd, ctl->kinds[i] == TARGET_MAPS, ctl->sysroot, path) < 0) {
+		snprintf(msg, msglen, "%s", strerror(errno));
+		if (!std_in)
+			close(*fd);
+		*fd = -1;
+		return -1;
 	}
-	return r;
+	if (std_in)
+		*fd = -1;	/* not ours to close */
+	return 0;
 }
 
 /* The PID of target; -1 after an error message. */
@@ -660,25 +669,42 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ctl.n_targets && !ferror(stdout); i++) {
 		struct layout L;
 		struct vma_selection s;
+		struct source src = { 0 };
+		struct elf_cache *cache = elf_cache_new();
 		char msg[256];
 		const char *target = ctl.targets[i];
 		pid_t pid = 0;
+		int text_fd = -1;
 		enum layout_status st;
 
+		if (!cache) {
+			fprintf(stderr, "vmlayout: %s: %s\n", target, strerror(ENOMEM));
+			failed = true;
+			continue;
+		}
 		if (ctl.kinds[i] != TARGET_AUTO || is_path(target)) {
-			st = read_path(&ctl, i, &L, msg, sizeof(msg));
+			st = open_path(&ctl, i, &src, &text_fd, msg, sizeof(msg)) < 0
+				     ? LAYOUT_ERROR
+				     : layout_build(&L, &src, cache, msg, sizeof(msg));
+			if (text_fd >= 0)
+				close(text_fd);
 			if (st != LAYOUT_OK) {
 				fprintf(stderr, "vmlayout: %s: %s\n", target,
 					msg[0] ? msg : strerror(errno));
+				source_close(&src);
+				elf_cache_free(cache);
 				failed = true;
 				continue;
 			}
 		} else {
 			pid = target_pid(target);
 			if (pid < 0) {
+				elf_cache_free(cache);
 				failed = true;
 				continue;
 			}
+			msg[0] = '\0';
+			st = LAYOUT_OK;
 			if (ctl.save_dir) {
 				st = snapshot_save(pid, ctl.save_dir, msg, sizeof(msg)) < 0
 					     ? LAYOUT_ERROR : LAYOUT_OK;
@@ -689,15 +715,21 @@ int main(int argc, char **argv)
 					if (snapshot_pack(ctl.save_dir, msg, sizeof(msg)) < 0)
 						st = LAYOUT_ERROR;
 				}
-				if (st == LAYOUT_OK)
-					st = layout_read_snapshot(&L, ctl.save_dir, msg, sizeof(msg));
-			} else {
+				if (st == LAYOUT_OK && source_open_snapshot(&src, ctl.save_dir) < 0) {
+					snprintf(msg, sizeof(msg), "%s: %s", ctl.save_dir,
+						 strerror(errno));
+					st = LAYOUT_ERROR;
+				}
+			} else if (source_open_pid(&src, pid, ctl.json ? SOURCE_READ_ROLLUP : 0) < 0) {
 				/* smaps_rollup, a second walk of the page tables, only for JSON */
-				st = layout_read_pid_flags(&L, pid, ctl.json ? LAYOUT_READ_ROLLUP : 0,
-							   msg, sizeof(msg));
+				st = errno == ESRCH ? LAYOUT_NO_PROCESS : LAYOUT_ERROR;
 			}
+			if (st == LAYOUT_OK)
+				st = layout_build(&L, &src, cache, msg, sizeof(msg));
 			if (st != LAYOUT_OK) {
 				report_status(pid, st, msg);
+				source_close(&src);
+				elf_cache_free(cache);
 				failed = true;
 				continue;
 			}
@@ -706,10 +738,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vmlayout: %s: %s\n", target, strerror(errno));
 			failed = true;
 		} else {
-			report(&ctl, &o, &L, &s);
+			report(&ctl, &o, &L, &src, &s);
 			vma_selection_free(&s);
 		}
 		layout_free(&L);
+		source_close(&src);
+		elf_cache_free(cache);
 	}
 	if (o.array_open) {
 		jsonwrt_array_close(&o.w);

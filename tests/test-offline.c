@@ -5,7 +5,7 @@
  *	test-offline save PID DIR            snapshot_save()
  *	test-offline pack DIR                snapshot_pack()
  *	test-offline expand DIR NAME         snapshot_open_elf_file(): elf/NAME's bytes
- *	test-offline snapshot DIR            JSON of a snapshot (layout_read_snapshot())
+ *	test-offline snapshot DIR            JSON of a snapshot (source_open_snapshot())
  *	test-offline smaps FILE [SYSROOT]    JSON of smaps text ("-": stdin)
  *	test-offline maps FILE [SYSROOT]     JSON of maps text
  *	test-offline elf FILE [BASE]         JSON of an ELF file as loaded, then on
@@ -29,7 +29,8 @@
 #include "layout.h"
 #include "render.h"
 #include "snapshot.h"
-#include "sources.h"
+#include "elfinfo.h"
+#include "source.h"
 
 static int die(const char *msg)
 {
@@ -42,7 +43,7 @@ static void extras(const struct layout *L)
 	const struct layout_offline *o = L->offline;
 
 	fprintf(stderr, "source %s\nfigures_unknown %d\n",
-		L->snapshot ? "snapshot" : layout_source_name(L->source), L->figures_unknown);
+		layout_source_name(L->source), L->figures_unknown);
 	if (!o)
 		return;
 	if (o->dumped) {
@@ -73,21 +74,38 @@ static void extras(const struct layout *L)
 			o->interp ? o->interp : "-", o->exec_stack, o->has_tls);
 }
 
-static int show(struct layout *L, enum layout_status st, const char *msg)
+/* Build a layout from src (opened, or rc < 0) and show it. */
+static int show(struct source *src, int rc, const char *what)
 {
-	if (st != LAYOUT_OK)
-		return die(msg[0] ? msg : "failed");
-	render_json(stdout, L);
+	struct layout L;
+	char msg[512], m[480];
+	struct elf_cache *cache = elf_cache_new();
+	enum layout_status st = LAYOUT_ERROR;
+
+	m[0] = '\0';
+	if (rc < 0)
+		snprintf(m, sizeof(m), "%s", strerror(errno));
+	else if (cache)
+		st = layout_build(&L, src, cache, m, sizeof(m));
+	if (st != LAYOUT_OK) {
+		snprintf(msg, sizeof(msg), "%s%s%s", what ? what : "", what ? ": " : "",
+			 m[0] ? m : "failed");
+		source_close(src);
+		elf_cache_free(cache);
+		return die(msg);
+	}
+	render_json(stdout, &L);
 	putchar('\n');
-	extras(L);
-	layout_free(L);
-	layout_offline_free(L);
+	extras(&L);
+	layout_free(&L);
+	source_close(src);
+	elf_cache_free(cache);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
-	struct layout L;
+	struct source src = { 0 };
 	char msg[512];
 
 	if (argc < 3)
@@ -95,7 +113,7 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1], *arg = argv[2], *opt = argc > 3 ? argv[3] : NULL;
 	msg[0] = '\0';
 	if (strcmp(cmd, "pid") == 0)
-		return show(&L, layout_read_pid(&L, (pid_t)atoi(arg), msg, sizeof(msg)), msg);
+		return show(&src, source_open_pid(&src, (pid_t)atoi(arg), SOURCE_READ_ROLLUP), NULL);
 	if (strcmp(cmd, "save") == 0) {
 		if (!opt)
 			return die("save PID DIR");
@@ -124,24 +142,22 @@ int main(int argc, char **argv)
 		return n < 0 || fflush(stdout) != 0 ? die("read") : 0;
 	}
 	if (strcmp(cmd, "snapshot") == 0)
-		return show(&L, layout_read_snapshot(&L, arg, msg, sizeof(msg)), msg);
+		return show(&src, source_open_snapshot(&src, arg), NULL);
 	if (strcmp(cmd, "smaps") == 0 || strcmp(cmd, "maps") == 0) {
 		int fd = strcmp(arg, "-") == 0 ? 0 : open(arg, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			snprintf(msg, sizeof(msg), "%s: %s", arg, strerror(errno));
 			return die(msg);
 		}
-		char m[480];
-		enum layout_status st =
-			layout_read_smaps_text(&L, fd, cmd[0] == 'm', opt, m, sizeof(m));
-		if (st != LAYOUT_OK)
-			snprintf(msg, sizeof(msg), "%s: %s", arg, m);
-		return show(&L, st, msg);
+		int rc = show(&src, source_open_text(&src, fd, cmd[0] == 'm', opt, arg), arg);
+		if (fd > 0)
+			close(fd);
+		return rc;
 	}
 	if (strcmp(cmd, "elf") == 0)
-		return show(&L, layout_read_elf_file(&L, arg, opt ? strtoull(opt, NULL, 0) : 0, 0, msg,
-						     sizeof(msg)), msg);
+		return show(&src, source_open_elf(&src, arg, opt ? strtoull(opt, NULL, 0) : 0, 0),
+			    NULL);
 	if (strcmp(cmd, "core") == 0)
-		return show(&L, layout_read_core(&L, arg, opt, msg, sizeof(msg)), msg);
+		return show(&src, source_open_core(&src, arg, opt), NULL);
 	return die("unknown command");
 }
