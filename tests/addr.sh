@@ -78,6 +78,54 @@ for variant in pie nopie; do
 	stop_target
 done
 
+# --addr on every source: a snapshot, smaps text, a core (gdb's gcore) of the
+# target, and the executable file itself; the section and symbol come from the
+# files the source reads, and nothing says "No such process" or "has exited"
+prog=${top_builddir:-.}/tests/target-nopie
+if [ -x "$prog" ] && start_target "$prog"; then
+	pid=$target_pid
+	text=${addr[text]}
+	"$VMLAYOUT" --save "$tmp/snap" "$pid" >/dev/null 2>"$tmp/err"
+	ok $? "--save of the target for --addr"
+	cat "/proc/$pid/smaps" >"$tmp/smaps"
+	core_ok=false
+	if command -v gdb >/dev/null &&
+		gdb -q -batch -nx -p "$pid" -ex "gcore $tmp/core" >"$tmp/gdb" 2>&1 && [ -s "$tmp/core" ]; then
+		core_ok=true
+	fi
+	stop_target
+
+	# the process has exited now: none of these asks it anything
+	for src in "snapshot:$tmp/snap/" "smaps:--smaps $tmp/smaps" "core:$tmp/core" "elf:$prog"; do
+		name=${src%%:*} args=${src#*:}
+		if [ "$name" = core ] && ! $core_ok; then
+			skip "--addr on a core" "gdb could not write a core"
+			continue
+		fi
+		# shellcheck disable=SC2086
+		"$VMLAYOUT" --json --addr "$text" $args >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		[ $rc -eq 0 ] && ! grep -qi -e "no such process" -e "has exited" "$tmp/out" "$tmp/err"
+		ok $? "$name: --addr main exits 0 and names no vanished process (exit $rc)"
+		[ $? -eq 0 ] || diag "$(cat "$tmp/err")"
+		# a snapshot keeps the section headers, not the symbol tables
+		if [ "$name" = snapshot ]; then
+			want='.elf.symbol == null'
+		else
+			want='.elf.symbol.name == "main" and .elf.symbol.offset == 0'
+		fi
+		jqok "$name: main is text of the executable, in PT_LOAD r-x, section .text" "$tmp/out" '
+			.addresses[0] | .mapped and .role == "text" and
+			(.object | endswith("/target-nopie")) and (.elf.segment.flags | test("x")) and
+			.elf.section == ".text" and .elf.error == null and '"$want"
+	done
+	"$VMLAYOUT" --addr "$text" "$prog" >"$tmp/out" 2>"$tmp/err"
+	grep -q '^  symbol   main+0x0 (\.symtab' "$tmp/out"
+	ok $? "elf: the text report names main"
+else
+	skip "--addr on every source" "target-nopie not built or did not start"
+fi
+
 # usage errors
 for bad in zz 0x1,0 0x1,-1 0x1,1Q ffffffffffffffff,2 1,; do
 	"$VMLAYOUT" --addr "$bad" $$ > "$tmp/out" 2> "$tmp/err"
