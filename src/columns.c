@@ -1,14 +1,12 @@
-/* columns.c - the column registry and the VMA filters (see columns.h) */
+/* columns.c - the column registry (see columns.h) */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "columns.h"
 #include "util.h"
@@ -186,17 +184,6 @@ int columns_parse_list(const char *list, int *ids, size_t *n, size_t cap, char *
 	return 0;
 }
 
-static const char *object_or_name(const struct layout *L, const struct vma *v, size_t *len)
-{
-	if (v->object >= 0) {
-		const char *p = layout_object_path(L, &L->objects[v->object]);
-		*len = strlen(p);
-		return p;
-	}
-	*len = v->name_len;
-	return vma_name(&L->vmas, v);
-}
-
 bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len,
 		 struct cell *c)
 {
@@ -286,7 +273,7 @@ bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len
 		c->s = region_name(v->region);
 		goto text;
 	case COL_OBJECT:
-		c->s = object_or_name(L, v, &c->sl);
+		c->s = layout_vma_label(L, v, &c->sl);
 		goto name;
 	case COL_PATH:
 		c->s = vma_name(&L->vmas, v);
@@ -446,195 +433,4 @@ bool column_value(int id, const struct layout *L, size_t i, bool bytes, char *bu
 	*num = c.x;
 	cell_format(&c, bytes, buf, len);
 	return known;
-}
-
-/* ------------------------------------------------------------------ filters */
-
-bool vma_filter_active(const struct vma_filter *f)
-{
-	return f && (f->roles || f->regions || f->perms || f->perms_not || f->n_globs);
-}
-
-typedef const char *(*namer_fn)(int);
-
-static const char *role_namer(int i)
-{
-	return role_name((enum role)i);
-}
-
-static const char *region_namer(int i)
-{
-	return region_name((enum region)i);
-}
-
-static int parse_names(uint32_t *bits, const char *list, int count, namer_fn name,
-		       const char *what, char *err, size_t errlen)
-{
-	for (const char *p = list;;) {
-		size_t l = strcspn(p, ",");
-		int found = -1;
-		for (int i = 0; i < count; i++)
-			if (strlen(name(i)) == l && strncasecmp(name(i), p, l) == 0)
-				found = i;
-		if (found < 0) {
-			size_t o = (size_t)snprintf(err, errlen, "unknown %s '%.*s': use", what,
-						    (int)(l > 64 ? 64 : l), p);
-			for (int i = 0; i < count && o < errlen; i++)
-				o += (size_t)snprintf(err + o, errlen - o, "%s %s",
-						      i ? (i == count - 1 ? " or" : ",") : "",
-						      name(i));
-			return -1;
-		}
-		*bits |= UINT32_C(1) << found;
-		if (!p[l])
-			return 0;
-		p += l + 1;
-	}
-}
-
-int vma_filter_roles(struct vma_filter *f, const char *list, char *err, size_t errlen)
-{
-	return parse_names(&f->roles, list, ROLE_COUNT, role_namer, "role", err, errlen);
-}
-
-int vma_filter_regions(struct vma_filter *f, const char *list, char *err, size_t errlen)
-{
-	return parse_names(&f->regions, list, REGION_COUNT, region_namer, "region", err, errlen);
-}
-
-int vma_filter_perms(struct vma_filter *f, const char *letters, char *err, size_t errlen)
-{
-	if (!*letters) {
-		snprintf(err, errlen, "empty --perms: use letters of r, w, x, s and p");
-		return -1;
-	}
-	for (const char *p = letters; *p; p++) {
-		switch (*p) {
-		case 'r':
-			f->perms |= VMA_PERM_READ;
-			break;
-		case 'w':
-			f->perms |= VMA_PERM_WRITE;
-			break;
-		case 'x':
-			f->perms |= VMA_PERM_EXEC;
-			break;
-		case 's':
-			f->perms |= VMA_PERM_SHARED;
-			break;
-		case 'p':
-			f->perms_not |= VMA_PERM_SHARED;
-			break;
-		default:
-			snprintf(err, errlen, "invalid --perms letter '%c': use r, w, x, s and p", *p);
-			return -1;
-		}
-	}
-	if (f->perms & f->perms_not) {
-		snprintf(err, errlen, "--perms: s and p exclude each other");
-		return -1;
-	}
-	return 0;
-}
-
-bool vma_filter_match(const struct vma_filter *f, const struct layout *L, size_t i)
-{
-	const struct vma *v = &L->vmas.v[i];
-
-	if (!f)
-		return true;
-	if (f->roles && !(f->roles & (UINT32_C(1) << v->role)))
-		return false;
-	if (f->regions && !(f->regions & (UINT32_C(1) << v->region)))
-		return false;
-	if ((v->perms & f->perms) != f->perms || (v->perms & f->perms_not))
-		return false;
-	if (f->n_globs) {
-		size_t sl;
-		const char *s = object_or_name(L, v, &sl);
-		if (!sl)
-			return false;
-		for (size_t g = 0; g < f->n_globs; g++)
-			if (fnmatch(f->globs[g], s, 0) == 0 ||
-			    fnmatch(f->globs[g], path_base(s), 0) == 0)
-				return true;
-		return false;
-	}
-	return true;
-}
-
-int vma_selection_init(struct vma_selection *s, const struct layout *L,
-		       const struct vma_filter *f)
-{
-	size_t n = L->vmas.n;
-
-	memset(s, 0, sizeof(*s));
-	s->filtered = vma_filter_active(f);
-	s->sel = calloc(n ? n : 1, sizeof(*s->sel));
-	s->obj_total = calloc(L->n_objects ? L->n_objects : 1, sizeof(*s->obj_total));
-	s->obj_part = calloc(L->n_objects ? L->n_objects : 1, sizeof(*s->obj_part));
-	if (!s->sel || !s->obj_total || !s->obj_part) {
-		vma_selection_free(s);
-		errno = ENOMEM;
-		return -1;
-	}
-	if (!s->filtered) {
-		/* every VMA: the layout's own roll-ups, summed the same way */
-		memset(s->sel, true, n * sizeof(*s->sel));
-		s->n = n;
-		s->totals = L->totals;
-		memcpy(s->regions, L->regions, sizeof(s->regions));
-		memcpy(s->roles, L->roles, sizeof(s->roles));
-		for (size_t o = 0; o < L->n_objects; o++) {
-			s->obj_total[o] = L->objects[o].total;
-			memcpy(s->obj_part[o], L->objects[o].part, sizeof(s->obj_part[o]));
-		}
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct vma *v = &L->vmas.v[i];
-		if (!vma_filter_match(f, L, i))
-			continue;
-		s->sel[i] = true;
-		s->n++;
-		figures_add_vma(&s->totals, v);
-		figures_add_vma(&s->regions[v->region], v);
-		figures_add_vma(&s->roles[v->role], v);
-		if (v->object >= 0 && (size_t)v->object < L->n_objects) {
-			figures_add_vma(&s->obj_total[v->object], v);
-			int part = -1;
-			switch (v->role) {
-			case ROLE_TEXT:
-				part = PART_TEXT;
-				break;
-			case ROLE_RODATA:
-				part = PART_RODATA;
-				break;
-			case ROLE_RELRO:
-				part = PART_RELRO;
-				break;
-			case ROLE_DATA:
-				part = PART_DATA;
-				break;
-			case ROLE_BSS:
-				part = PART_BSS;
-				break;
-			default:
-				break;
-			}
-			if (part >= 0)
-				figures_add_vma(&s->obj_part[v->object][part], v);
-		}
-	}
-	return 0;
-}
-
-void vma_selection_free(struct vma_selection *s)
-{
-	free(s->sel);
-	free(s->obj_total);
-	free(s->obj_part);
-	s->sel = NULL;
-	s->obj_total = NULL;
-	s->obj_part = NULL;
 }

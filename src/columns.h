@@ -1,4 +1,4 @@
-/* columns.h - the column registry of the VMA table, and the VMA filters
+/* columns.h - the column registry of the VMA table
  *
  * Every column of "vmlayout --vmas" is described once, here: its name (a key,
  * never translated: "SHARED_CLEAN"), its type, its alignment and its help text.
@@ -10,9 +10,6 @@
  * each capital letter that follows a lower-case one, then upper case
  * ("AnonHugePages" -> ANON_HUGE_PAGES, "Shared_Clean" -> SHARED_CLEAN).  Size, Rss,
  * Pss and Swap are the columns SIZE, RSS, PSS and SWAP.
- *
- * The filters (--role, --region, --perms, --object) select VMAs; a struct
- * vma_selection holds which, and the figures summed over them.
  *
  * Units: sizes are bytes; addresses are bytes.
  */
@@ -103,52 +100,5 @@ size_t cell_format(const struct cell *c, bool bytes, char *buf, size_t len);
 /* The display width of c's text (a column per character), with buf (len bytes) as
  * scratch; without formatting when the width follows from the value. */
 size_t cell_width(const struct cell *c, bool bytes, char *buf, size_t len);
-
-/* ------------------------------------------------------------------ filters */
-
-struct vma_filter {
-	uint32_t roles;		/* bit (1 << enum role) for each role allowed; 0: any */
-	uint32_t regions;	/* bit (1 << enum region); 0: any */
-	uint32_t perms;		/* VMA_PERM_* bits that must all be set */
-	uint32_t perms_not;	/* VMA_PERM_* bits that must be clear ('p': not shared) */
-	const char **globs;	/* --object patterns (fnmatch(3)); a VMA matches any */
-	size_t n_globs;
-};
-
-/* Whether any filter is set. */
-bool vma_filter_active(const struct vma_filter *f);
-
-/* Parse a --role LIST / --region LIST (comma-separated names) into f.  Returns 0,
- * or -1 with a message in err. */
-int vma_filter_roles(struct vma_filter *f, const char *list, char *err, size_t errlen);
-int vma_filter_regions(struct vma_filter *f, const char *list, char *err, size_t errlen);
-/* Parse --perms: letters r, w, x, s (shared) and p (private), all of which a VMA must
- * have.  Returns 0, or -1 with a message in err. */
-int vma_filter_perms(struct vma_filter *f, const char *letters, char *err, size_t errlen);
-
-/* Whether VMA i of L passes f. */
-bool vma_filter_match(const struct vma_filter *f, const struct layout *L, size_t i);
-
-/* The VMAs of a layout that a filter selects, and their sums (bytes). */
-struct vma_selection {
-	bool filtered;		/* a filter was active */
-	bool *sel;		/* sel[i]: VMA i is selected (malloc'd, L->vmas.n) */
-	size_t n;		/* how many are selected */
-	struct figures totals, regions[REGION_COUNT], roles[ROLE_COUNT];
-	struct figures *obj_total;	/* per object of L, over its selected VMAs */
-	struct figures (*obj_part)[PART_COUNT];
-};
-
-/* Select the VMAs of L that f passes (f NULL or inactive: all) and sum their
- * figures, as roll-ups are summed (figures_add_vma()).  Returns 0, or -1 with errno
- * ENOMEM (s holds nothing to free then). */
-int vma_selection_init(struct vma_selection *s, const struct layout *L,
-		       const struct vma_filter *f);
-void vma_selection_free(struct vma_selection *s);
-
-static inline bool vma_selected(const struct vma_selection *s, size_t i)
-{
-	return s->sel[i];
-}
 
 #endif

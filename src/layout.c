@@ -76,6 +76,17 @@ const char *layout_object_path(const struct layout *L, const struct object *o)
 	return L->vmas.names + o->path;
 }
 
+const char *layout_vma_label(const struct layout *L, const struct vma *v, size_t *len)
+{
+	if (v->object >= 0) {
+		const char *p = layout_object_path(L, &L->objects[v->object]);
+		*len = strlen(p);
+		return p;
+	}
+	*len = v->name_len;
+	return vma_name(&L->vmas, v);
+}
+
 void layout_warn(struct layout *L, const char *fmt, ...)
 {
 	va_list ap;
@@ -179,6 +190,6 @@ enum layout_status layout_build(struct layout *L, struct source *src, struct elf
 		errno = e;
 		return st;
 	}
-	layout_roll_up(L);
+	layout_derive(L);
 	return LAYOUT_OK;
 }

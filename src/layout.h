@@ -2,9 +2,10 @@
  *
  * A struct layout is filled by a source (source.h) through the constructor calls
  * below (layout_init(), layout_add_vma(), layout_warn(), and the plain fields),
- * then attributed (roles, regions, objects: attribute.c) and rolled up (the figures
- * summed: rollup.c); layout_build() runs the whole pipeline.  The views read the
- * model and nothing else.
+ * then attributed (roles, regions, objects: attribute.c); layout_build() runs the
+ * whole pipeline.  The figures are summed for the views by rollup_sum() (rollup.c),
+ * over every VMA or a filtered selection (filter.h).  The views read the model and
+ * nothing else.
  *
  * Units: every address, size and figure in this file is in bytes.
  */
@@ -100,8 +101,6 @@ struct object {
 	uint64_t load_bias;	/* vm_start - p_vaddr, for its PT_LOAD segments */
 	char *warning;		/* malloc'd, or NULL */
 	uint64_t low, high;	/* lowest vm_start and highest vm_end of its VMAs */
-	struct figures part[PART_COUNT];
-	struct figures total;	/* all its VMAs, guard gaps between segments included */
 };
 
 struct thread_info {
@@ -234,10 +233,9 @@ struct layout {
 	size_t n_threads;
 	bool thread_stacks_unknown;	/* some thread's SP could not be read */
 
-	struct figures totals, regions[REGION_COUNT], roles[ROLE_COUNT];
 	/* /proc/PID/smaps_rollup (bytes): the kernel's own sums.  Its Pss is exact,
-	 * while smaps rounds each VMA's Pss down to a KiB, so totals.pss can be below
-	 * rollup.fig[SF_PSS] by up to 1 KiB per VMA. */
+	 * while smaps rounds each VMA's Pss down to a KiB, so the sum of the VMAs'
+	 * Pss can be below rollup.fig[SF_PSS] by up to 1 KiB per VMA. */
 	struct vma rollup;
 	bool has_rollup;
 	struct vm_counter vmc[VMC_COUNT];
@@ -295,7 +293,7 @@ struct vma *layout_add_vma(struct layout *L, uint64_t start, uint64_t end, uint3
 			   uint64_t offset, uint32_t dev_major, uint32_t dev_minor,
 			   uint64_t inode, const char *name, bool deleted);
 
-/* The pipeline: a fresh model from src (source.h) read, attributed and rolled up.
+/* The pipeline: a fresh model from src (source.h) read and attributed.
  * ELF files are read through cache (elf_cache_new(); the caller keeps it: a
  * machine-wide run shares one).  Returns LAYOUT_OK with L filled (free it with
  * layout_free()), or another status with L holding nothing to free, msg (msglen
@@ -310,10 +308,31 @@ enum layout_status layout_build(struct layout *L, struct source *src, struct elf
  * go to L->warnings. */
 void layout_attribute(struct layout *L, struct elf_cache *cache, struct source *src);
 
-/* Roll-up (rollup.c): every VMA's region from its role; the totals, regions, roles,
- * and each object's parts and total, as plain sums of the VMAs' figures; the
- * kernel's VM counters recomputed from VmFlags. */
-void layout_roll_up(struct layout *L);
+/* What follows from the roles (rollup.c): every VMA's region (role_region()), each
+ * object's span (low, high), and the kernel's VM counters recomputed from the VMAs'
+ * VmFlags (L->vmc). */
+void layout_derive(struct layout *L);
+
+/* The part of an object a role is (PART_*), or -1 for the roles that are none. */
+int role_part(enum role r);
+
+/* The figures of a set of VMAs, each a plain sum over them (the roll-up). */
+struct rollup {
+	struct figures totals, regions[REGION_COUNT], roles[ROLE_COUNT];
+	struct figures *obj_total;	/* per object of the layout (malloc'd, n_objects) */
+	struct figures (*obj_part)[PART_COUNT];	/* the same, per part of the object */
+};
+
+/* The one roll-up: sum the figures of the VMAs of L for which sel[i] is true (sel
+ * NULL: every VMA) into r, by region, by role, per object and per object part.
+ * Every total the views print comes from here.  Returns 0, or -1 with errno ENOMEM
+ * (r holds nothing to free then). */
+int rollup_sum(struct rollup *r, const struct layout *L, const bool *sel);
+void rollup_free(struct rollup *r);
+
+/* What VMA v is called in tables and filters: the path of its object, else its own
+ * name ("" when none); *len bytes. */
+const char *layout_vma_label(const struct layout *L, const struct vma *v, size_t *len);
 
 /* The name of the object of VMA v ("" when none). */
 const char *layout_object_path(const struct layout *L, const struct object *o);

@@ -350,7 +350,7 @@ static void objects(struct jsonwrt *w, const struct layout *L, const struct vma_
 	for (size_t i = 0; i < L->n_objects; i++) {
 		const struct object *o = &L->objects[i];
 		const char *p = layout_object_path(L, o);
-		if (s->filtered && s->obj_total[i].vmas == 0)
+		if (s->filtered && s->sum.obj_total[i].vmas == 0)
 			continue;
 		jsonwrt_object_open(w, NULL);
 		path(w, "path", "path_bytes", p, strlen(p));
@@ -370,12 +370,12 @@ static void objects(struct jsonwrt *w, const struct layout *L, const struct vma_
 		jsonwrt_str(w, "warning", o->warning);
 		for (int k = 0; k < PART_COUNT; k++) {
 			jsonwrt_object_open(w, parts[k]);
-			jsonwrt_u64(w, "size", s->obj_part[i][k].size);
-			jsonwrt_u64(w, "rss", s->obj_part[i][k].rss);
+			jsonwrt_u64(w, "size", s->sum.obj_part[i][k].size);
+			jsonwrt_u64(w, "rss", s->sum.obj_part[i][k].rss);
 			jsonwrt_object_close(w);
 		}
 		jsonwrt_object_open(w, "totals");
-		figures(w, L, &s->obj_total[i], true);
+		figures(w, L, &s->sum.obj_total[i], true);
 		jsonwrt_object_close(w);
 		jsonwrt_object_close(w);
 	}
@@ -668,7 +668,7 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 
 	filter(w, s, f);
 	jsonwrt_object_open(w, "totals");
-	figures(w, L, &s->totals, true);
+	figures(w, L, &s->sum.totals, true);
 	jsonwrt_bool(w, "filtered", s->filtered);
 	jsonwrt_object_close(w);
 	if (L->has_rollup) {
@@ -683,14 +683,14 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 	jsonwrt_object_open(w, "regions");
 	for (int r = 0; r < REGION_COUNT; r++) {
 		jsonwrt_object_open(w, region_name(r));
-		figures(w, L, &s->regions[r], true);
+		figures(w, L, &s->sum.regions[r], true);
 		jsonwrt_object_close(w);
 	}
 	jsonwrt_object_close(w);
 	jsonwrt_object_open(w, "roles");
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		jsonwrt_object_open(w, role_name(r));
-		figures(w, L, &s->roles[r], true);
+		figures(w, L, &s->sum.roles[r], true);
 		jsonwrt_object_close(w);
 	}
 	jsonwrt_object_close(w);

@@ -553,7 +553,7 @@ static void header(const struct ctx *c)
 			L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page,
 			threads, threads == 1 ? "" : "s");
 	}
-	const struct figures *t = &c->s->totals;
+	const struct figures *t = &c->s->sum.totals;
 	if (L->source == LAYOUT_SOURCE_CORE && off) {
 		fprintf(c->out, "   SIZE %s  DUMPED %s  VMAs %" PRIu64 "%s\n\n",
 			sz(c, s[0], 32, t->size), sz(c, s[1], 32, off->dumped_total), t->vmas,
@@ -599,7 +599,7 @@ static void table_regions(const struct ctx *c)
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		scols_table_new_column(tb, cols[i], 0, i ? SCOLS_FL_RIGHT : 0);
 	for (int r = 0; r <= REGION_COUNT; r++) {
-		const struct figures *f = r < REGION_COUNT ? &c->s->regions[r] : &c->s->totals;
+		const struct figures *f = r < REGION_COUNT ? &c->s->sum.regions[r] : &c->s->sum.totals;
 		if (r < REGION_COUNT && f->vmas == 0)
 			continue;
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
@@ -652,9 +652,9 @@ static void table_objects(const struct ctx *c)
 		return;
 	}
 	for (size_t i = 0; i < L->n_objects; i++)
-		if (!c->s->filtered || c->s->obj_total[i].vmas)
-			order[n++] = (struct obj_row){ &L->objects[i], &c->s->obj_total[i],
-						       c->s->obj_part[i] };
+		if (!c->s->filtered || c->s->sum.obj_total[i].vmas)
+			order[n++] = (struct obj_row){ &L->objects[i], &c->s->sum.obj_total[i],
+						       c->s->sum.obj_part[i] };
 	qsort(order, n, sizeof(*order), cmp_obj_rss);
 	scols_table_set_stream(tb, c->out);
 	scols_table_set_termwidth(tb, WIDTH);

@@ -1,46 +1,82 @@
-/* rollup.c - the figures summed (see layout.h, layout_roll_up()) */
+/* rollup.c - the figures summed, and what follows from the roles (see layout.h) */
 #include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "layout.h"
 
-void layout_roll_up(struct layout *L)
+int role_part(enum role r)
+{
+	switch (r) {
+	case ROLE_TEXT:
+		return PART_TEXT;
+	case ROLE_RODATA:
+		return PART_RODATA;
+	case ROLE_RELRO:
+		return PART_RELRO;
+	case ROLE_DATA:
+		return PART_DATA;
+	case ROLE_BSS:
+		return PART_BSS;
+	default:
+		return -1;
+	}
+}
+
+int rollup_sum(struct rollup *r, const struct layout *L, const bool *sel)
+{
+	size_t no = L->n_objects ? L->n_objects : 1;
+
+	memset(r, 0, sizeof(*r));
+	r->obj_total = calloc(no, sizeof(*r->obj_total));
+	r->obj_part = calloc(no, sizeof(*r->obj_part));
+	if (!r->obj_total || !r->obj_part) {
+		rollup_free(r);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < L->vmas.n; i++) {
+		const struct vma *v = &L->vmas.v[i];
+		if (sel && !sel[i])
+			continue;
+		struct figures fv = vma_figures(v);	/* read once, added where it counts */
+		figures_add(&r->totals, &fv);
+		figures_add(&r->regions[v->region], &fv);
+		figures_add(&r->roles[v->role], &fv);
+		if (v->object >= 0 && (size_t)v->object < L->n_objects) {
+			figures_add(&r->obj_total[v->object], &fv);
+			int part = role_part(v->role);
+			if (part >= 0)
+				figures_add(&r->obj_part[v->object][part], &fv);
+		}
+	}
+	return 0;
+}
+
+void rollup_free(struct rollup *r)
+{
+	free(r->obj_total);
+	free(r->obj_part);
+	r->obj_total = NULL;
+	r->obj_part = NULL;
+}
+
+void layout_derive(struct layout *L)
 {
 	struct vma_list *l = &L->vmas;
 	uint64_t total = 0, data = 0, exec = 0, stack = 0;
 
 	for (size_t i = 0; i < l->n; i++) {
 		struct vma *v = &l->v[i];
-		struct figures fv = vma_figures(v);	/* read once, added where it counts */
 		v->region = (uint8_t)role_region(v->role);
-		figures_add(&L->totals, &fv);
-		figures_add(&L->regions[v->region], &fv);
-		figures_add(&L->roles[v->role], &fv);
 		if (v->object >= 0) {
 			struct object *o = &L->objects[v->object];
-			figures_add(&o->total, &fv);
 			if (v->start < o->low)
 				o->low = v->start;
 			if (v->end > o->high)
 				o->high = v->end;
-			switch (v->role) {
-			case ROLE_TEXT:
-				figures_add(&o->part[PART_TEXT], &fv);
-				break;
-			case ROLE_RODATA:
-				figures_add(&o->part[PART_RODATA], &fv);
-				break;
-			case ROLE_RELRO:
-				figures_add(&o->part[PART_RELRO], &fv);
-				break;
-			case ROLE_DATA:
-				figures_add(&o->part[PART_DATA], &fv);
-				break;
-			case ROLE_BSS:
-				figures_add(&o->part[PART_BSS], &fv);
-				break;
-			default:
-				break;
-			}
 		}
 		/* mm/mmap.c vm_stat_account(); the gate VMA [vsyscall] is not in the mm */
 		if (v->name_kind == VMA_NAME_VSYSCALL || !v->has_vmflags)

@@ -12,7 +12,7 @@
  *			each mapped ELF file through ops->open_elf();
  *	ops->finish()	what the source adds once the objects are known (warnings
  *			about files it could not match; a last look at a live process);
- *	roll-up		the figures summed (layout_roll_up()).
+ *	derive		regions, object spans, VM counters (layout_derive()).
  *
  * The source stays open while the views run, so that --addr reads the sections
  * and symbols of a mapped file through the same ops->open_elf(); source_close()
@@ -47,7 +47,7 @@ struct source_ops {
 	 * caller closes it), or -1 with errno (ENOENT: not found; ESTALE: another file
 	 * is there now; ESRCH: the process has exited; EACCES). */
 	int (*open_elf)(void *priv, const struct layout *L, const struct vma *v);
-	/* Optional (NULL): called after attribution, before the roll-up.  Returns
+	/* Optional (NULL): called after attribution.  Returns
 	 * LAYOUT_OK, or a status (LAYOUT_EXITED: the process is gone, the report
 	 * would be half made). */
 	enum layout_status (*finish)(void *priv, struct layout *L, struct elf_cache *cache);

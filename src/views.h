@@ -1,7 +1,7 @@
 /* views.h - the views of a process with the options of the command line
  *
  * render.h gives the plain text view and the JSON document of a whole process.
- * These take a selection of VMAs (columns.h: the filters) and the other options:
+ * These take a selection of VMAs (filter.h) and the other options:
  * the parts of the text view, the VMA table (render_table.c), the JSON document
  * with a filter, the list of columns.  Like render.h they read the model and write
  * to a stdio stream; errors of the stream are left in it for the caller.
@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "columns.h"
+#include "filter.h"
 #include "jsonwrt.h"
 #include "layout.h"
 #include "render.h"
