@@ -263,41 +263,36 @@ static int save_elf_files(const struct procfs *pf, const struct vma_list *l, int
 
 /* ------------------------------------------------------------------ saving */
 
-/* One read of smaps that is consistent (bounded re-reads). */
+/* One read of smaps that is consistent (bounded re-reads): its text in *buf, its
+ * VMAs in l (initialised by the caller, freed by the caller). */
 static int read_smaps_consistent(const struct procfs *pf, char **buf, size_t *len,
-				 int *reads, bool *consistent)
+				 struct vma_list *l, int *reads, bool *consistent)
 {
 	enum { MAX_READS = 5 };
-	struct vma_list l;
 	struct smaps_error err;
 
-	vma_list_init(&l);
 	*buf = NULL;
 	for (*reads = 1; *reads <= MAX_READS; (*reads)++) {
 		free(*buf);
 		if (procfs_read_file(pf, "smaps", buf, len) < 0) {
 			*buf = NULL;
-			vma_list_free(&l);
 			return -1;
 		}
-		vma_list_clear(&l);
-		if (smaps_parse_buf(*buf, *len, &l, &err) < 0) {
+		vma_list_clear(l);
+		if (smaps_parse_buf(*buf, *len, l, &err) < 0) {
 			int e = errno;
 			free(*buf);
 			*buf = NULL;
-			vma_list_free(&l);
 			errno = e;
 			return -1;
 		}
-		if (vma_list_check_order(&l) == l.n) {
+		if (vma_list_check_order(l) == l->n) {
 			*consistent = true;
-			vma_list_free(&l);
 			return 0;
 		}
 	}
 	*reads = MAX_READS;
 	*consistent = false;
-	vma_list_free(&l);
 	return 0;
 }
 
@@ -360,12 +355,14 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 	int reads, dirfd = -1, rc = -1;
 	bool consistent;
 	char *user = NULL;
+	struct vma_list l;
 	struct stat st;
 
 	msg[0] = '\0';
 	if (procfs_open(&pf, pid) < 0)
 		return fail(msg, msglen, "process %d: %s", (int)pid, strerror(errno));
-	if (read_smaps_consistent(&pf, &smaps, &smaps_len, &reads, &consistent) < 0) {
+	vma_list_init(&l);
+	if (read_smaps_consistent(&pf, &smaps, &smaps_len, &l, &reads, &consistent) < 0) {
 		if (errno == EACCES || errno == EPERM)
 			fail(msg, msglen, "process %d: smaps: %s (run as the process's owner "
 			     "or root: smaps needs ptrace read access)", (int)pid, strerror(errno));
@@ -420,16 +417,9 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 		fail(msg, msglen, "%s/task: %s", dir, strerror(errno));
 		goto out;
 	}
-	{
-		struct vma_list l;
-		vma_list_init(&l);
-		if (smaps_parse_buf(smaps, smaps_len, &l, NULL) < 0 ||
-		    save_elf_files(&pf, &l, dirfd) < 0) {
-			fail(msg, msglen, "%s/elf: %s", dir, strerror(errno));
-			vma_list_free(&l);
-			goto out;
-		}
-		vma_list_free(&l);
+	if (save_elf_files(&pf, &l, dirfd) < 0) {
+		fail(msg, msglen, "%s/elf: %s", dir, strerror(errno));
+		goto out;
 	}
 
 	/* the description, last: a directory without it is not a snapshot */
@@ -469,6 +459,7 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 out:;
 	int e = errno;
 	free(user);
+	vma_list_free(&l);
 	free(smaps);
 	free(exe);
 	if (dirfd >= 0)
