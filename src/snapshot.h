@@ -1,7 +1,7 @@
-/* snapshot.h - save a process's /proc files and ELF headers as a snapshot directory
+/* snapshot.h - save a process's /proc files and ELF headers as a snapshot directory,
+ * and read it back as a source (source.h: source_open_snapshot())
  *
- * A snapshot is everything a later analysis needs, in the format that
- * layout_read_snapshot() (layout.h) reads: the files of /proc/PID under the same
+ * A snapshot is everything a later analysis needs: the files of /proc/PID under the same
  * names, the ELF headers of each mapped file under elf/, and a file "snapshot".
  * Reading it gives the same model, and so the same views, as reading the live
  * process did at the time (apart from what differs between any two reads of a
@@ -18,7 +18,7 @@
 /* Save process pid into the new directory dir (created with mode 0700; it must not
  * exist).  Written:
  *   smaps         one read of /proc/PID/smaps that is ordered and without overlap:
- *                 re-read up to 5 times as layout_read_pid() does; when no read was
+ *                 re-read up to 5 times as a live read does; when no read was
  *                 consistent the last one is kept (and reading the snapshot says so);
  *   smaps_rollup, status, stat, auxv, cmdline, comm, personality: copied as read
  *                 (a file that cannot be read, say personality without ptrace

@@ -1,5 +1,5 @@
 #!/bin/bash
-# offline-core.sh - layout_read_core() on cores of the layout target written by gdb's
+# offline-core.sh - source_open_core() on cores of the layout target written by gdb's
 # gcore: every region the target prints lands in its role, both thread stacks are
 # found from the NT_PRSTATUS stack pointers, the command from NT_PRPSINFO, the
 # executable and its libraries attributed from the files (checked against the first

@@ -1,5 +1,5 @@
 #!/bin/bash
-# offline-elf.sh - layout_read_elf_file(): the segments of the layout targets,
+# offline-elf.sh - source_open_elf(): the segments of the layout targets,
 # /bin/sh and libc.so.6 against readelf -lW (offset, address, file and memory size,
 # flags of every LOAD), the bss of the target as its own anonymous VMA with role bss,
 # PT_INTERP, a non-executable stack, a given base for a PIE.  TAP.  Needs jq, readelf.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# offline-snapshot.sh - snapshot_save() then layout_read_snapshot() gives the JSON
+# offline-snapshot.sh - snapshot_save() then source_open_snapshot() gives the JSON
 # that reading the live process gives (apart from live_only in offline.jq: PSS of
 # shared pages), for each variant of the layout target; the packed form expands to
 # the same bytes; the committed fixtures (tests/snapshots, made by mk-snapshots.sh)
@@ -38,7 +38,7 @@ for v in pie nopie m32 static-pie; do
 	test "$(ls "$d/task" | wc -l)" -eq 2
 	ok $? "$v: task/ holds the target's two threads"
 	"$T" snapshot "$d" >"$d.snap.json" 2>/dev/null
-	ok $? "$v: layout_read_snapshot() reads it"
+	ok $? "$v: source_open_snapshot() reads it"
 	"$JQ" -S "$DEFS live_only" "$d.live.json" >"$d.a"
 	"$JQ" -S "$DEFS live_only" "$d.snap.json" >"$d.b"
 	diff "$d.a" "$d.b" >"$d.diff"
@@ -65,7 +65,7 @@ for v in pie nopie m32 static-pie; do
 done
 
 # The committed fixtures: packed; expanded here into sparse files (what
-# layout_read_snapshot() reads until it opens elf/ through snapshot_open_elf_file()).
+# source_open_snapshot() reads until it opens elf/ through snapshot_open_elf_file()).
 n=0
 for fx in "$top_srcdir"/tests/snapshots/*/; do
 	[ -f "$fx/snapshot" ] || continue

@@ -1,5 +1,5 @@
 #!/bin/bash
-# offline-text.sh - layout_read_smaps_text() on the smaps and maps text of the layout
+# offline-text.sh - source_open_text() on the smaps and maps text of the layout
 # target: every region the target prints lands in its role (the text has no threads:
 # the thread's stack is anonymous memory), the figures of smaps text equal the live
 # ones, maps text has sizes only (figures unknown); a sysroot without the files gives
