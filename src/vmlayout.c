@@ -18,6 +18,7 @@
 #include "columns.h"
 #include "jsonwrt.h"
 #include "layout.h"
+#include "msg.h"
 #include "parallel.h"
 #include "procinfo.h"
 #include "render.h"
@@ -418,19 +419,25 @@ static int resolve_name(const char *name, pid_t *pid)
 	size_t n;
 
 	if (procinfo_find_by_name(name, &pids, &n) < 0) {
-		fprintf(stderr, "vmlayout: looking for '%s': %s\n", name, strerror(errno));
+		vml_err(NULL, "looking for '%s'", name);
 		return -1;
 	}
 	if (n == 0) {
-		fprintf(stderr, "vmlayout: no process named '%s'\n", name);
+		vml_errx(NULL, "no process named '%s'", name);
 		free(pids);
 		return -1;
 	}
 	if (n > 1) {
-		fprintf(stderr, "vmlayout: several processes are named '%s':", name);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, " %d", (int)pids[i]);
-		fputc('\n', stderr);
+		/* " PID" each: at most 12 bytes */
+		char *list = malloc(n * 12 + 1);
+		size_t len = 0;
+		for (size_t i = 0; list && i < n; i++)
+			len += (size_t)snprintf(list + len, 13, " %d", (int)pids[i]);
+		if (list)
+			vml_errx(NULL, "several processes are named '%s':%s", name, list);
+		else
+			vml_errx(NULL, "several (%zu) processes are named '%s'", n, name);
+		free(list);
 		free(pids);
 		return -1;
 	}
@@ -439,25 +446,28 @@ static int resolve_name(const char *name, pid_t *pid)
 	return 0;
 }
 
-static void report_status(pid_t pid, enum layout_status st, const char *msg)
+/* The error of a process or file that could not be read (who: msg.h). */
+static void report_status(const char *who, enum layout_status st, const char *msg)
 {
 	switch (st) {
 	case LAYOUT_NO_PROCESS:
-		fprintf(stderr, "vmlayout: PID %d: no such process\n", (int)pid);
+		vml_errx(who, "no such process");
 		break;
 	case LAYOUT_EXITED:
-		fprintf(stderr, "vmlayout: PID %d has exited\n", (int)pid);
+		vml_errx(who, "the process has exited");
 		break;
 	case LAYOUT_KERNEL_THREAD:
-		fprintf(stderr, "vmlayout: PID %d is a kernel thread: it has no user address space\n",
-			(int)pid);
+		vml_errx(who, "kernel thread: it has no user address space");
 		break;
 	case LAYOUT_PERMISSION:
-		fprintf(stderr, "vmlayout: PID %d: permission denied: reading smaps needs ptrace "
-			"read access (run as the process's owner or root)\n", (int)pid);
+		vml_errx(who, "permission denied: reading smaps needs ptrace read access (run as "
+			 "the process's owner or root)");
 		break;
 	default:
-		fprintf(stderr, "vmlayout: PID %d: %s\n", (int)pid, msg[0] ? msg : strerror(errno));
+		if (msg[0])
+			vml_errx(who, "%s", msg);
+		else
+			vml_errx(who, "%s", strerror(errno));
 		break;
 	}
 }
@@ -468,7 +478,7 @@ static int close_stdout(void)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return 0;
-		fprintf(stderr, "vmlayout: write error: %s\n", strerror(errno));
+		vml_err(NULL, "write error");
 		return -1;
 	}
 	return 0;
@@ -634,7 +644,7 @@ int main(int argc, char **argv)
 	ctl.addrs = calloc(n, sizeof(*ctl.addrs));
 	ctl.filter.globs = calloc(n, sizeof(*ctl.filter.globs));
 	if (!ctl.targets || !ctl.kinds || !ctl.addrs || !ctl.filter.globs) {
-		fprintf(stderr, "vmlayout: %s\n", strerror(ENOMEM));
+		vml_errx(NULL, "%s", strerror(ENOMEM));
 		free(ctl.kinds);
 		free(ctl.targets);
 		free(ctl.addrs);
@@ -660,16 +670,15 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ctl.n_targets && !ferror(stdout); i++) {
 		struct layout L;
 		struct vma_selection s;
-		char msg[256];
-		const char *target = ctl.targets[i];
+		char msg[256], pid_who[VML_WHO_PID];
+		const char *target = ctl.targets[i], *who = target;
 		pid_t pid = 0;
 		enum layout_status st;
 
 		if (ctl.kinds[i] != TARGET_AUTO || is_path(target)) {
 			st = read_path(&ctl, i, &L, msg, sizeof(msg));
 			if (st != LAYOUT_OK) {
-				fprintf(stderr, "vmlayout: %s: %s\n", target,
-					msg[0] ? msg : strerror(errno));
+				report_status(who, st, msg);
 				failed = true;
 				continue;
 			}
@@ -679,13 +688,13 @@ int main(int argc, char **argv)
 				failed = true;
 				continue;
 			}
+			who = vml_who_pid(pid_who, pid);
 			if (ctl.save_dir) {
 				st = snapshot_save(pid, ctl.save_dir, msg, sizeof(msg)) < 0
 					     ? LAYOUT_ERROR : LAYOUT_OK;
 				if (st == LAYOUT_OK) {
 					if (msg[0])	/* smaps never read consistently */
-						fprintf(stderr, "vmlayout: PID %d: warning: %s\n",
-							(int)pid, msg);
+						vml_warnx(who, "%s", msg);
 					if (snapshot_pack(ctl.save_dir, msg, sizeof(msg)) < 0)
 						st = LAYOUT_ERROR;
 				}
@@ -697,13 +706,13 @@ int main(int argc, char **argv)
 							   msg, sizeof(msg));
 			}
 			if (st != LAYOUT_OK) {
-				report_status(pid, st, msg);
+				report_status(who, st, msg);
 				failed = true;
 				continue;
 			}
 		}
 		if (vma_selection_init(&s, &L, &ctl.filter) < 0) {
-			fprintf(stderr, "vmlayout: %s: %s\n", target, strerror(errno));
+			vml_err(who, "report not printed");
 			failed = true;
 		} else {
 			report(&ctl, &o, &L, &s);

@@ -1,11 +1,10 @@
 #!/bin/bash
 # all-processes.sh - vmlayout --json on every process of the system: a user process
 # gives exit 0, nothing on stderr and a schema 1 document; a kernel thread exit 1 and
-# exactly "vmlayout: PID N is a kernel thread: it has no user address space"; a
-# process that ends meanwhile (or is a zombie) the "has exited" or "no such process"
+# exactly "vmlayout: PID N: kernel thread: it has no user address space"; a process
+# that ends meanwhile (or is a zombie) the "has exited" or "no such process"
 # message; a process we may not read (another user's, or one holding capabilities we
-# lack) the permission message.  Whatever
-# the error, nothing on stdout.  One TAP line per process: the count varies.
+# lack) the permission message.  Whatever the error, nothing on stdout.  One TAP line per process: the count varies.
 # TAP.  Needs jq ($JQ) to check the documents; without it only exit status and stderr.
 . "$top_srcdir/tests/tap.sh"
 
@@ -58,9 +57,9 @@ for d in /proc/[0-9]*; do
 	fi
 
 	if [ $kthread = 1 ]; then
-		test $rc -eq 1 && [ "$err" = "vmlayout: PID $pid is a kernel thread: it has no user address space" ]
+		test $rc -eq 1 && [ "$err" = "vmlayout: PID $pid: kernel thread: it has no user address space" ]
 		ok $? "PID $pid: kernel thread: exit 1, the kernel-thread message"
-	elif [ $rc -eq 1 ] && { [ "$err" = "vmlayout: PID $pid has exited" ] ||
+	elif [ $rc -eq 1 ] && { [ "$err" = "vmlayout: PID $pid: the process has exited" ] ||
 		[ "$err" = "vmlayout: PID $pid: no such process" ]; }; then
 		state=$(proc_state "$pid") || state=gone
 		case $state in
