@@ -491,12 +491,71 @@ struct out {
 	size_t printed;
 };
 
-/* The report about one process. */
-static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
-		   const struct vma_selection *s)
+/* The report about one process (the one that L holds) onto stdout.  Returns 0, or -1
+ * with errno (ENOMEM).
+ *
+ * What a failure leaves on stdout: nothing of the process's report.  Everything that
+ * can fail is done before the first byte of it: the selection of the VMAs, the
+ * address lookups, and the text view, which is made in memory and written whole
+ * (it is a few KiB).  --vmas and --json are streamed (the JSON of a large process
+ * is tens of MiB): their views take all the memory they need before they write,
+ * and return -1 having written nothing; what they take later only speeds them up
+ * (parallel rendering), and they do without it.  The exceptions: with several
+ * processes, an empty line between two text reports may come before a table that
+ * then fails; a write error (a full disk, a closed pipe) leaves the output cut where
+ * it happened, for close_stdout() to report. */
+static int report(const struct ctl *ctl, struct out *o, const struct layout *L)
 {
 	bool json_array = ctl->json && !ctl->json_lines && ctl->n_targets > 1;
+	struct table_opts t = {
+		.cols = ctl->cols, .ncols = ctl->ncols, .sort = ctl->sort_col,
+		.bytes = ctl->bytes, .raw = ctl->raw, .pairs = ctl->pairs,
+		.noheadings = ctl->noheadings,
+	};
+	struct vma_selection s;
+	struct addr_info *ai = NULL;
+	char *text = NULL;
+	size_t text_len = 0;
+	int rc = -1, e = 0;
 
+	if (vma_selection_init(&s, L, &ctl->filter) < 0)
+		return -1;
+
+	/* what can fail, before writing */
+	if (ctl->n_addrs) {
+		ai = calloc(ctl->n_addrs, sizeof(*ai));
+		if (!ai)
+			goto out;
+		for (size_t i = 0; i < ctl->n_addrs; i++)
+			if (addr_lookup(L, &ctl->addrs[i], &ai[i]) < 0)
+				goto out;
+	} else if (!ctl->vmas && !ctl->json) {
+		const char *nc = getenv("NO_COLOR");
+		struct render_opts ro = {
+			.bytes = ctl->bytes,
+			.ascii = ctl->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0,
+			.color = ctl->color == COLOR_ALWAYS ||
+				 (ctl->color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc)),
+		};
+		FILE *mem = open_memstream(&text, &text_len);
+		if (!mem)
+			goto out;
+		int r = render_text_view(mem, L, &ro, &s, ctl->parts);
+		e = errno;
+		if (fclose(mem) != 0 && r == 0) {
+			r = -1;
+			e = ENOMEM;
+		}
+		if (r < 0) {
+			errno = e;
+			goto out;
+		}
+	}
+
+	/* the separator between reports, the JSON writer; in an array, the writer is
+	 * put back as it was when the view fails: its buffer is flushed after each
+	 * report, so what it took of this one has not reached stdout */
+	struct out before = *o;
 	if (ctl->json) {
 		if (ctl->json_lines || !json_array) {
 			jsonwrt_init(&o->w, stdout, false);
@@ -508,14 +567,8 @@ static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
 	} else if (o->printed && !ctl->raw && !ctl->pairs) {
 		putchar('\n');
 	}
-	o->printed++;
 
 	if (ctl->n_addrs) {
-		struct addr_info *ai = calloc(ctl->n_addrs, sizeof(*ai));
-		if (!ai)
-			return;
-		for (size_t i = 0; i < ctl->n_addrs; i++)
-			addr_lookup(L, &ctl->addrs[i], &ai[i]);
 		if (ctl->json) {
 			jsonwrt_object_open(&o->w, NULL);
 			jsonwrt_u64(&o->w, "schema", 1);
@@ -531,35 +584,35 @@ static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
 			for (size_t i = 0; i < ctl->n_addrs; i++)
 				addr_render_text(stdout, L, &ai[i], ctl->bytes);
 		}
-		for (size_t i = 0; i < ctl->n_addrs; i++)
-			addr_info_free(&ai[i]);
-		free(ai);
 	} else if (ctl->vmas) {
-		struct table_opts t = {
-			.cols = ctl->cols, .ncols = ctl->ncols, .sort = ctl->sort_col,
-			.bytes = ctl->bytes, .raw = ctl->raw, .pairs = ctl->pairs,
-			.noheadings = ctl->noheadings,
-		};
-		if (ctl->json)
-			render_vma_json(&o->w, L, s, &t);
-		else
-			render_vma_table(stdout, L, s, &t);
+		if ((ctl->json ? render_vma_json(&o->w, L, &s, &t)
+			       : render_vma_table(stdout, L, &s, &t)) < 0) {
+			if (json_array)
+				*o = before;
+			goto out;
+		}
 	} else if (ctl->json) {
-		render_json_value(&o->w, L, s, &ctl->filter);
+		render_json_value(&o->w, L, &s, &ctl->filter);
 	} else {
-		const char *nc = getenv("NO_COLOR");
-		struct render_opts ro = {
-			.bytes = ctl->bytes,
-			.ascii = ctl->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0,
-			.color = ctl->color == COLOR_ALWAYS ||
-				 (ctl->color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc)),
-		};
-		render_text_view(stdout, L, &ro, s, ctl->parts);
+		fwrite(text, 1, text_len, stdout);
 	}
 	if (ctl->json && !json_array)
 		jsonwrt_finish(&o->w);
 	else if (ctl->json)
 		jsonwrt_flush(&o->w);
+	o->printed++;
+	rc = 0;
+out:
+	e = errno;
+	if (ai) {
+		for (size_t i = 0; i < ctl->n_addrs; i++)
+			addr_info_free(&ai[i]);
+		free(ai);
+	}
+	free(text);
+	vma_selection_free(&s);
+	errno = e;
+	return rc;
 }
 
 /* Read target i, a path (or --smaps/--maps FILE): a snapshot directory, an ELF
@@ -662,14 +715,17 @@ int main(int argc, char **argv)
 	if (ctl.list_columns) {
 		struct table_opts t = { .raw = ctl.raw, .pairs = ctl.pairs,
 					.noheadings = ctl.noheadings, .sort = -1 };
-		render_columns_list(stdout, &t, ctl.json);
-		failed = close_stdout() < 0;
+		if (render_columns_list(stdout, &t, ctl.json) < 0) {
+			vml_err(NULL, "--list-columns");
+			failed = true;
+		}
+		if (close_stdout() < 0)
+			failed = true;
 		goto out;
 	}
 
 	for (size_t i = 0; i < ctl.n_targets && !ferror(stdout); i++) {
 		struct layout L;
-		struct vma_selection s;
 		char msg[256], pid_who[VML_WHO_PID];
 		const char *target = ctl.targets[i], *who = target;
 		pid_t pid = 0;
@@ -711,12 +767,9 @@ int main(int argc, char **argv)
 				continue;
 			}
 		}
-		if (vma_selection_init(&s, &L, &ctl.filter) < 0) {
+		if (report(&ctl, &o, &L) < 0) {
 			vml_err(who, "report not printed");
 			failed = true;
-		} else {
-			report(&ctl, &o, &L, &s);
-			vma_selection_free(&s);
 		}
 		layout_free(&L);
 	}
