@@ -793,7 +793,7 @@ int render_text_view(FILE *out, const struct layout *L, const struct render_opts
 	bool vmc_bad = false;
 	for (int i = 0; i < VMC_COUNT; i++)
 		vmc_bad |= L->vmc[i].kernel_known && L->vmc[i].kernel != L->vmc[i].vmas;
-	if (vmc_bad || L->n_warnings)
+	if (vmc_bad)
 		fputc('\n', out);
 	for (int i = 0; i < VMC_COUNT; i++) {
 		char s1[32], s2[32];
@@ -801,11 +801,6 @@ int render_text_view(FILE *out, const struct layout *L, const struct render_opts
 			fprintf(out, "%snote:%s %s from the VMAs is %s, the kernel says %s\n", c.c_warn,
 				c.c_off, vm_counter_name(i), sz(&c, s1, 32, L->vmc[i].vmas),
 				sz(&c, s2, 32, L->vmc[i].kernel));
-	}
-	for (size_t i = 0; i < L->n_warnings; i++) {
-		char w[600];
-		name_printable(w, sizeof(w), L->warnings[i], strlen(L->warnings[i]), 500, o->ascii);
-		fprintf(out, "%swarning:%s %s\n", c.c_warn, c.c_off, w);
 	}
 	return 0;
 }

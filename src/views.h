@@ -30,8 +30,10 @@ enum {
 /* The text view (render.h render_text()) with only the parts in parts (TEXT_*),
  * over the VMAs of s: the header's totals, the region summary and the object table
  * sum the selected VMAs only and say "filtered" when s->filtered; the diagram
- * always shows the whole address space.  Returns 0, or -1 with errno ENOMEM: out
- * then holds part of the view. */
+ * always shows the whole address space.  The warnings of L are not in it (the
+ * command line prints them on stderr).  Returns 0, or -1 with errno ENOMEM: out
+ * then holds part of the view (vmlayout.c makes it in memory, and writes it only
+ * whole). */
 int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
 		     const struct vma_selection *s, unsigned parts);
 

@@ -615,6 +615,14 @@ out:
 	return rc;
 }
 
+/* The warnings about what L holds, on stderr for every view (the JSON document
+ * also has them, in "warnings"). */
+static void report_warnings(const char *who, const struct layout *L)
+{
+	for (size_t i = 0; i < L->n_warnings; i++)
+		vml_warnx(who, "%s", L->warnings[i]);
+}
+
 /* Read target i, a path (or --smaps/--maps FILE): a snapshot directory, an ELF
  * executable, shared object or core, or smaps/maps text ("-": standard input). */
 static enum layout_status read_path(const struct ctl *ctl, size_t i, struct layout *L,
@@ -706,6 +714,10 @@ int main(int argc, char **argv)
 	}
 	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
 	threads_from_environment();
+	/* "warning:" in colour only on a terminal, by the rule of --color */
+	const char *nc = getenv("NO_COLOR");
+	vml_msg_color(isatty(STDERR_FILENO) &&
+		      (ctl.color == COLOR_ALWAYS || (ctl.color == COLOR_AUTO && !(nc && *nc))));
 
 	/* a large buffer: the JSON of a big process is tens of MiB */
 	static char obuf[1 << 16];
@@ -767,6 +779,7 @@ int main(int argc, char **argv)
 				continue;
 			}
 		}
+		report_warnings(who, &L);
 		if (report(&ctl, &o, &L) < 0) {
 			vml_err(who, "report not printed");
 			failed = true;

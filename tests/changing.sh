@@ -48,7 +48,7 @@ judge() {
 	if [ "$rc" -ge 128 ]; then
 		echo "crashed (exit $rc): $(head -c 300 "$err")"
 	elif [ "$rc" -eq 0 ]; then
-		if grep -v '^vmlayout: warning' "$err" | grep -q .; then
+		if grep -v "^vmlayout: PID $pid: warning: " "$err" | grep -q .; then
 			echo "exit 0 with stderr: $(head -c 300 "$err")"
 		elif [ "$kind" = json ]; then
 			bad=$("$JQ" -c -f "$CHECK" "$out" 2>&1) || bad="not JSON: $bad"
