@@ -423,7 +423,11 @@ static int resolve_name(const char *name, pid_t *pid)
 		return -1;
 	}
 	if (n == 0) {
-		vml_errx(NULL, "no process named '%s'", name);
+		if (access(name, F_OK) == 0)	/* a file of that name is here */
+			vml_errx(NULL, "no process named '%s' (to read the file, give it as ./%s)",
+				 name, name);
+		else
+			vml_errx(NULL, "no process named '%s'", name);
 		free(pids);
 		return -1;
 	}
