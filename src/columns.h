@@ -2,7 +2,7 @@
  *
  * Every column of "vmlayout --vmas" is described once, here: its name (a key,
  * never translated: "SHARED_CLEAN"), its type, its alignment and its help text.
- * The table (render_table.h), -o/--output, --list-columns, --help, the man page and
+ * The table (views.h, render_table.c), -o/--output, --list-columns, --help, the man page and
  * the completions all come from this registry (tests/docs.sh checks the man page
  * and the completions against "vmlayout --list-columns").
  *

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "elfinfo.h"
-#include "render.h"
 #include "sources.h"
 #include "views.h"
 #include "util.h"
@@ -723,16 +722,6 @@ static int table_objects(const struct ctx *c)
 	}
 	free(order);
 	return print_table(tb, rc);
-}
-
-void render_text(FILE *out, const struct layout *L, const struct render_opts *o)
-{
-	struct vma_selection s;
-
-	if (vma_selection_init(&s, L, NULL) < 0)
-		return;
-	(void)render_text_view(out, L, o, &s, TEXT_ALL);
-	vma_selection_free(&s);
 }
 
 int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,

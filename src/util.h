@@ -1,4 +1,4 @@
-/* util.h - small helpers shared by the renderers */
+/* util.h - small helpers shared by the views and the messages */
 #ifndef VMLAYOUT_UTIL_H
 #define VMLAYOUT_UTIL_H
 

@@ -1,10 +1,11 @@
 /* views.h - the views of a process with the options of the command line
  *
- * render.h gives the plain text view and the JSON document of a whole process.
- * These take a selection of VMAs (columns.h: the filters) and the other options:
- * the parts of the text view, the VMA table (render_table.c), the JSON document
- * with a filter, the list of columns.  Like render.h they read the model and write
- * to a stdio stream; errors of the stream are left in it for the caller.
+ * The text view (render_text.c), the JSON document (render_json.c), the VMA table
+ * and the list of columns (render_table.c).  They take a selection of VMAs
+ * (columns.h: the filters) and the other options; they read the model (layout.h)
+ * and never /proc, and write to a stdio stream.  Errors of the stream are left in
+ * it for the caller (ferror()); the other errors are returned, each function
+ * saying what it has written then.
  *
  * Units: bytes everywhere.
  */
@@ -17,7 +18,13 @@
 #include "columns.h"
 #include "jsonwrt.h"
 #include "layout.h"
-#include "render.h"
+
+/* Options of the text view. */
+struct render_opts {
+	bool bytes;	/* sizes as exact byte counts instead of K/M/G/T (binary) */
+	bool color;	/* ANSI colour escapes */
+	bool ascii;	/* ASCII lines instead of UTF-8 box drawing */
+};
 
 /* Parts of the text view (--summary, --objects, --diagram); 0 means all. */
 enum {
@@ -27,7 +34,8 @@ enum {
 	TEXT_ALL = TEXT_DIAGRAM | TEXT_SUMMARY | TEXT_OBJECTS,
 };
 
-/* The text view (render.h render_text()) with only the parts in parts (TEXT_*),
+/* The text view, 80 columns: the header, the diagram (high addresses on top), the
+ * region summary and the per-object table, or only the parts in parts (TEXT_*),
  * over the VMAs of s: the header's totals, the region summary and the object table
  * sum the selected VMAs only and say "filtered" when s->filtered; the diagram
  * always shows the whole address space.  The warnings of L are not in it (the

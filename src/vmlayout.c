@@ -21,7 +21,6 @@
 #include "msg.h"
 #include "parallel.h"
 #include "procinfo.h"
-#include "render.h"
 #include "snapshot.h"
 #include "sources.h"
 #include "views.h"
