@@ -108,8 +108,8 @@ static const struct argp_option options[] = {
 	{ "summary", OPT_SUMMARY, NULL, 0, "print the table of the regions", 2 },
 	{ "objects", OPT_OBJECTS, NULL, 0, "print the table of the ELF objects", 2 },
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
-	  "colour the text view: auto (the default: only on a terminal, and not when "
-	  "NO_COLOR is set), always or never", 2 },
+	  "colour the text view, and the warnings on stderr: auto (the default: only on a "
+	  "terminal, and not when NO_COLOR is set), always or never", 2 },
 	{ "ascii", OPT_ASCII, NULL, 0,
 	  "draw with ASCII instead of UTF-8 box-drawing characters (automatic when the "
 	  "locale's character set is not UTF-8)", 2 },
