@@ -80,16 +80,23 @@ void addr_info_free(struct addr_info *ai)
 	ai->elf_error = ai->section = ai->symbol = NULL;
 }
 
+/* Returns 0, or -1 with errno ENOMEM. */
 __attribute__((format(printf, 2, 3)))
-static void set_error(struct addr_info *ai, const char *fmt, ...)
+static int set_error(struct addr_info *ai, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	free(ai->elf_error);
 	va_start(ap, fmt);
-	if (vasprintf(&ai->elf_error, fmt, ap) < 0)
-		ai->elf_error = NULL;
+	n = vasprintf(&ai->elf_error, fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		ai->elf_error = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }
 
 /* A file-backed VMA of object obj, to open its file by; or NULL. */
@@ -103,8 +110,9 @@ static const struct vma *object_vma(const struct layout *L, int32_t obj)
 	return NULL;
 }
 
-/* The section holding file address a: the smallest SHF_ALLOC, non-TLS section. */
-static void find_section(Elf *e, struct addr_info *ai)
+/* The section holding file address a: the smallest SHF_ALLOC, non-TLS section.
+ * Returns 0, or -1 with errno ENOMEM. */
+static int find_section(Elf *e, struct addr_info *ai)
 {
 	size_t shstrndx;
 	Elf_Scn *scn = NULL;
@@ -113,7 +121,7 @@ static void find_section(Elf *e, struct addr_info *ai)
 	size_t count = 0;
 
 	if (elf_getshdrstrndx(e, &shstrndx) != 0)
-		return;
+		return 0;
 	while ((scn = elf_nextscn(e, scn)) != NULL && count++ < MAX_SECTIONS) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh))
@@ -130,8 +138,9 @@ static void find_section(Elf *e, struct addr_info *ai)
 			}
 		}
 	}
-	if (best)
-		ai->section = strdup(best);
+	if (best && !(ai->section = strdup(best)))
+		return -1;
+	return 0;
 }
 
 /* The symbol nearest at or below the file address in the table of type
@@ -196,29 +205,25 @@ static bool find_symbol(Elf *e, struct addr_info *ai, Elf64_Word type)
 	return found_table && best;
 }
 
-static void read_elf(const struct layout *L, struct source *src, const struct vma *v,
-		     struct addr_info *ai)
+/* Returns 0, or -1 with errno ENOMEM. */
+static int read_elf(const struct layout *L, struct source *src, const struct vma *v,
+		    struct addr_info *ai)
 {
 	const struct object *o = &L->objects[v->object];
 	const struct vma *fv = object_vma(L, v->object);
 	struct elf_info ei;
+	int rc = 0;
 
-	if (!o->has_bias) {
-		set_error(ai, "the load bias of the object is not known");
-		return;
-	}
+	if (!o->has_bias)
+		return set_error(ai, "the load bias of the object is not known");
 	ai->has_elf = true;
 	ai->file_addr = ai->q.addr - o->load_bias;
-	if (!fv) {
-		set_error(ai, "no VMA maps the object's file");
-		return;
-	}
+	if (!fv)
+		return set_error(ai, "no VMA maps the object's file");
 	int fd = src->ops->open_elf(src->priv, L, fv);
-	if (fd < 0) {
-		set_error(ai, "%s: %s", layout_object_path(L, o),
-			  errno == ESRCH ? "the process has exited" : strerror(errno));
-		return;
-	}
+	if (fd < 0)
+		return set_error(ai, "%s: %s", layout_object_path(L, o),
+				 errno == ESRCH ? "the process has exited" : strerror(errno));
 	if (elf_info_read(fd, &ei) == 0) {
 		const struct elf_segment *seg =
 			elf_info_segment_for_vaddr(&ei, ai->file_addr, L->page_size);
@@ -227,23 +232,31 @@ static void read_elf(const struct layout *L, struct source *src, const struct vm
 			ai->seg = *seg;
 		}
 	} else {
-		set_error(ai, "%s: %s", layout_object_path(L, o),
-			  ei.warning[0] ? ei.warning : strerror(errno));
+		rc = set_error(ai, "%s: %s", layout_object_path(L, o),
+			       ei.warning[0] ? ei.warning : strerror(errno));
 	}
 	elf_info_free(&ei);
 
 	elf_version(EV_CURRENT);
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	Elf *elf = rc == 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
 	if (elf && elf_kind(elf) == ELF_K_ELF) {
-		find_section(elf, ai);
-		if (!find_symbol(elf, ai, SHT_SYMTAB))
+		rc = find_section(elf, ai);
+		if (rc == 0 && !find_symbol(elf, ai, SHT_SYMTAB))
 			find_symbol(elf, ai, SHT_DYNSYM);
-	} else if (!ai->elf_error) {
-		set_error(ai, "%s: %s", layout_object_path(L, o), elf_errmsg(-1));
+		/* the name of a symbol found, not copied */
+		if (rc == 0 && ai->sym_table && !ai->symbol) {
+			errno = ENOMEM;
+			rc = -1;
+		}
+	} else if (rc == 0 && !ai->elf_error) {
+		rc = set_error(ai, "%s: %s", layout_object_path(L, o), elf_errmsg(-1));
 	}
 	if (elf)
 		elf_end(elf);
 	close(fd);
+	if (rc < 0)
+		errno = ENOMEM;
+	return rc;
 }
 
 int addr_lookup(const struct layout *L, struct source *src, const struct addr_query *q,
@@ -266,8 +279,9 @@ int addr_lookup(const struct layout *L, struct source *src, const struct addr_qu
 			ai->has_file_offset = true;
 			ai->file_offset = v->offset + ai->vma_offset;
 		}
-		if (v->object >= 0 && (size_t)v->object < L->n_objects)
-			read_elf(L, src, v, ai);
+		if (v->object >= 0 && (size_t)v->object < L->n_objects &&
+		    read_elf(L, src, v, ai) < 0)
+			return -1;
 	}
 	if (q->len) {
 		uint64_t end = q->addr + (q->len - 1);	/* last byte */

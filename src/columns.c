@@ -1,7 +1,6 @@
 /* columns.c - the column registry (see columns.h) */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
@@ -11,17 +10,27 @@
 #include "columns.h"
 #include "util.h"
 
-/* The columns that are not smaps fields, in --list-columns order; the smaps fields
- * follow them (COL_SMAPS + field), then COL_THP_ELIGIBLE and COL_PROTECTION_KEY. */
+/* The columns, in --list-columns order: the columns of their own, then one for each
+ * smaps field that they do not show (KERNEL_PAGE_SIZE..LOCKED, named from the kernel's
+ * key as columns.h says), then THP_ELIGIBLE and PROTECTION_KEY. */
 enum {
 	COL_START, COL_END, COL_ADDRESS, COL_SIZE, COL_RSS, COL_PSS, COL_SHARE,
 	COL_PRIVATE, COL_SWAP, COL_DIRTY, COL_PERMS, COL_ROLE, COL_REGION, COL_OBJECT,
 	COL_PATH, COL_DELETED, COL_OFFSET, COL_DEV, COL_INODE, COL_TID, COL_PID,
 	COL_VMFLAGS,
-	COL_SMAPS,
+	COL_KERNEL_PAGE_SIZE, COL_MMU_PAGE_SIZE, COL_PSS_DIRTY, COL_PSS_ANON, COL_PSS_FILE,
+	COL_PSS_SHMEM, COL_SHARED_CLEAN, COL_SHARED_DIRTY, COL_PRIVATE_CLEAN,
+	COL_PRIVATE_DIRTY, COL_REFERENCED, COL_ANONYMOUS, COL_KSM, COL_LAZY_FREE,
+	COL_ANON_HUGE_PAGES, COL_SHMEM_PMD_MAPPED, COL_FILE_PMD_MAPPED, COL_SHARED_HUGETLB,
+	COL_PRIVATE_HUGETLB, COL_SWAP_PSS, COL_LOCKED,
+	COL_THP_ELIGIBLE, COL_PROTECTION_KEY,
+	COL_COUNT
 };
 
-static const struct column base_columns[COL_SMAPS] = {
+/* A column that shows one smaps field as it is: a size. */
+#define SMAPS_COLUMN(name, help) { name, help, COLT_SIZE, 0, SCOLS_FL_RIGHT }
+
+static const struct column columns[COL_COUNT] = {
 	[COL_START] = { "START", "first address of the VMA (vm_start)", COLT_ADDRESS, 0, SCOLS_FL_RIGHT },
 	[COL_END] = { "END", "first address after the VMA (vm_end)", COLT_ADDRESS, 0, SCOLS_FL_RIGHT },
 	[COL_ADDRESS] = { "ADDRESS", "START-END, as in /proc/PID/maps", COLT_STRING, 0, 0 },
@@ -44,96 +53,57 @@ static const struct column base_columns[COL_SMAPS] = {
 	[COL_TID] = { "TID", "thread whose stack the VMA is", COLT_NUMBER, 0, SCOLS_FL_RIGHT },
 	[COL_PID] = { "PID", "process ID", COLT_NUMBER, 0, SCOLS_FL_RIGHT },
 	[COL_VMFLAGS] = { "VMFLAGS", "kernel flags of the VMA (VmFlags)", COLT_STRING, 0, 0 },
+	[COL_KERNEL_PAGE_SIZE] = SMAPS_COLUMN("KERNEL_PAGE_SIZE", "page size the kernel uses for the VMA (KernelPageSize)"),
+	[COL_MMU_PAGE_SIZE] = SMAPS_COLUMN("MMU_PAGE_SIZE", "page size the MMU uses for the VMA (MMUPageSize)"),
+	[COL_PSS_DIRTY] = SMAPS_COLUMN("PSS_DIRTY", "PSS of the dirty pages (Pss_Dirty)"),
+	[COL_PSS_ANON] = SMAPS_COLUMN("PSS_ANON", "PSS of the anonymous pages (Pss_Anon)"),
+	[COL_PSS_FILE] = SMAPS_COLUMN("PSS_FILE", "PSS of the file pages (Pss_File)"),
+	[COL_PSS_SHMEM] = SMAPS_COLUMN("PSS_SHMEM", "PSS of the shared memory pages (Pss_Shmem)"),
+	[COL_SHARED_CLEAN] = SMAPS_COLUMN("SHARED_CLEAN", "clean resident pages also mapped elsewhere (Shared_Clean)"),
+	[COL_SHARED_DIRTY] = SMAPS_COLUMN("SHARED_DIRTY", "dirty resident pages also mapped elsewhere (Shared_Dirty)"),
+	[COL_PRIVATE_CLEAN] = SMAPS_COLUMN("PRIVATE_CLEAN", "clean resident pages of this process only (Private_Clean)"),
+	[COL_PRIVATE_DIRTY] = SMAPS_COLUMN("PRIVATE_DIRTY", "dirty resident pages of this process only (Private_Dirty)"),
+	[COL_REFERENCED] = SMAPS_COLUMN("REFERENCED", "pages marked referenced or accessed (Referenced)"),
+	[COL_ANONYMOUS] = SMAPS_COLUMN("ANONYMOUS", "pages that belong to no file (Anonymous)"),
+	[COL_KSM] = SMAPS_COLUMN("KSM", "pages shared by kernel same-page merging (KSM)"),
+	[COL_LAZY_FREE] = SMAPS_COLUMN("LAZY_FREE", "pages freed with MADV_FREE, not yet reclaimed (LazyFree)"),
+	[COL_ANON_HUGE_PAGES] = SMAPS_COLUMN("ANON_HUGE_PAGES", "anonymous transparent huge pages (AnonHugePages)"),
+	[COL_SHMEM_PMD_MAPPED] = SMAPS_COLUMN("SHMEM_PMD_MAPPED", "shared memory mapped by huge pages (ShmemPmdMapped)"),
+	[COL_FILE_PMD_MAPPED] = SMAPS_COLUMN("FILE_PMD_MAPPED", "file pages mapped by huge pages (FilePmdMapped)"),
+	[COL_SHARED_HUGETLB] = SMAPS_COLUMN("SHARED_HUGETLB", "shared hugetlbfs pages (Shared_Hugetlb)"),
+	[COL_PRIVATE_HUGETLB] = SMAPS_COLUMN("PRIVATE_HUGETLB", "private hugetlbfs pages (Private_Hugetlb)"),
+	[COL_SWAP_PSS] = SMAPS_COLUMN("SWAP_PSS", "proportional share of the swapped-out pages (SwapPss)"),
+	[COL_LOCKED] = SMAPS_COLUMN("LOCKED", "pages locked in memory (Locked)"),
+	[COL_THP_ELIGIBLE] = { "THP_ELIGIBLE", "the VMA may get transparent huge pages (THPeligible)", COLT_BOOL, 0, SCOLS_FL_RIGHT },
+	[COL_PROTECTION_KEY] = { "PROTECTION_KEY", "memory protection key of the VMA (ProtectionKey)", COLT_NUMBER, 0, SCOLS_FL_RIGHT },
 };
 
-/* Help of the smaps fields that are not base columns. */
-static const char *const smaps_help[SF_COUNT] = {
-	[SF_KERNEL_PAGE_SIZE] = "page size the kernel uses for the VMA (KernelPageSize)",
-	[SF_MMU_PAGE_SIZE] = "page size the MMU uses for the VMA (MMUPageSize)",
-	[SF_PSS_DIRTY] = "PSS of the dirty pages (Pss_Dirty)",
-	[SF_PSS_ANON] = "PSS of the anonymous pages (Pss_Anon)",
-	[SF_PSS_FILE] = "PSS of the file pages (Pss_File)",
-	[SF_PSS_SHMEM] = "PSS of the shared memory pages (Pss_Shmem)",
-	[SF_SHARED_CLEAN] = "clean resident pages also mapped elsewhere (Shared_Clean)",
-	[SF_SHARED_DIRTY] = "dirty resident pages also mapped elsewhere (Shared_Dirty)",
-	[SF_PRIVATE_CLEAN] = "clean resident pages of this process only (Private_Clean)",
-	[SF_PRIVATE_DIRTY] = "dirty resident pages of this process only (Private_Dirty)",
-	[SF_REFERENCED] = "pages marked referenced or accessed (Referenced)",
-	[SF_ANONYMOUS] = "pages that belong to no file (Anonymous)",
-	[SF_KSM] = "pages shared by kernel same-page merging (KSM)",
-	[SF_LAZY_FREE] = "pages freed with MADV_FREE, not yet reclaimed (LazyFree)",
-	[SF_ANON_HUGE_PAGES] = "anonymous transparent huge pages (AnonHugePages)",
-	[SF_SHMEM_PMD_MAPPED] = "shared memory mapped by huge pages (ShmemPmdMapped)",
-	[SF_FILE_PMD_MAPPED] = "file pages mapped by huge pages (FilePmdMapped)",
-	[SF_SHARED_HUGETLB] = "shared hugetlbfs pages (Shared_Hugetlb)",
-	[SF_PRIVATE_HUGETLB] = "private hugetlbfs pages (Private_Hugetlb)",
-	[SF_SWAP_PSS] = "proportional share of the swapped-out pages (SwapPss)",
-	[SF_LOCKED] = "pages locked in memory (Locked)",
+/* The smaps field (smaps.h) that column COL_KERNEL_PAGE_SIZE + k shows. */
+static const unsigned char smaps_column_field[] = {
+	SF_KERNEL_PAGE_SIZE, SF_MMU_PAGE_SIZE, SF_PSS_DIRTY, SF_PSS_ANON, SF_PSS_FILE,
+	SF_PSS_SHMEM, SF_SHARED_CLEAN, SF_SHARED_DIRTY, SF_PRIVATE_CLEAN, SF_PRIVATE_DIRTY,
+	SF_REFERENCED, SF_ANONYMOUS, SF_KSM, SF_LAZY_FREE, SF_ANON_HUGE_PAGES,
+	SF_SHMEM_PMD_MAPPED, SF_FILE_PMD_MAPPED, SF_SHARED_HUGETLB, SF_PRIVATE_HUGETLB,
+	SF_SWAP_PSS, SF_LOCKED,
 };
-
-#define MAX_COLUMNS (COL_SMAPS + SF_COUNT + 2)
-
-static struct column columns[MAX_COLUMNS];
-static int col_field[MAX_COLUMNS];	/* smaps field of a column, or -1 */
-static int col_extra[MAX_COLUMNS];	/* 1: THPeligible, 2: ProtectionKey, 0 */
-static size_t n_columns;
-static char smaps_names[SF_COUNT][32];
-
-static void build(void)
-{
-	if (n_columns)
-		return;
-	for (size_t i = 0; i < COL_SMAPS; i++) {
-		columns[n_columns] = base_columns[i];
-		col_field[n_columns] = -1;
-		col_extra[n_columns++] = 0;
-	}
-	for (int f = 0; f < SF_COUNT; f++) {
-		if (!smaps_help[f])
-			continue;	/* SIZE, RSS, PSS, SWAP */
-		const char *k = smaps_field_name(f);
-		size_t o = 0;
-		for (size_t j = 0; k[j] && o + 2 < sizeof(smaps_names[f]); j++) {
-			/* a word starts at a capital after a small letter ("AnonHuge"),
-			 * or at the last capital of a run before a small one ("MMUPage") */
-			if (j && isupper((unsigned char)k[j]) &&
-			    (islower((unsigned char)k[j - 1]) ||
-			     (isupper((unsigned char)k[j - 1]) && islower((unsigned char)k[j + 1]))))
-				smaps_names[f][o++] = '_';
-			smaps_names[f][o++] = (char)toupper((unsigned char)k[j]);
-		}
-		smaps_names[f][o] = '\0';
-		columns[n_columns] = (struct column){ smaps_names[f], smaps_help[f], COLT_SIZE, 0,
-						      SCOLS_FL_RIGHT };
-		col_field[n_columns] = f;
-		col_extra[n_columns++] = 0;
-	}
-	columns[n_columns] = (struct column){ "THP_ELIGIBLE",
-		"the VMA may get transparent huge pages (THPeligible)", COLT_BOOL, 0, SCOLS_FL_RIGHT };
-	col_field[n_columns] = -1;
-	col_extra[n_columns++] = 1;
-	columns[n_columns] = (struct column){ "PROTECTION_KEY",
-		"memory protection key of the VMA (ProtectionKey)", COLT_NUMBER, 0, SCOLS_FL_RIGHT };
-	col_field[n_columns] = -1;
-	col_extra[n_columns++] = 2;
-}
+_Static_assert(sizeof(smaps_column_field) == COL_LOCKED - COL_KERNEL_PAGE_SIZE + 1,
+	       "one smaps field for each smaps column");
+/* Every smaps field has a column: SIZE, RSS, PSS, SWAP or one of these. */
+_Static_assert(sizeof(smaps_column_field) + 4 == SF_COUNT, "a column for each smaps field");
 
 size_t columns_count(void)
 {
-	build();
-	return n_columns;
+	return COL_COUNT;
 }
 
 const struct column *column_get(size_t i)
 {
-	build();
-	return i < n_columns ? &columns[i] : NULL;
+	return i < COL_COUNT ? &columns[i] : NULL;
 }
 
 int column_lookup(const char *name, size_t len)
 {
-	build();
-	for (size_t i = 0; i < n_columns; i++)
+	for (size_t i = 0; i < COL_COUNT; i++)
 		if (strlen(columns[i].name) == len && strncasecmp(columns[i].name, name, len) == 0)
 			return (int)i;
 	return -1;
@@ -189,32 +159,19 @@ bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len
 {
 	const struct vma *v = &L->vmas.v[i];
 
-	build();
 	c->kind = CELL_UNKNOWN;
 	c->x = 0;
 	c->s = "";
 	c->sl = 0;
 	if (len)
 		buf[0] = '\0';
-	if (id < 0 || (size_t)id >= n_columns)
+	if (id < 0 || id >= COL_COUNT)
 		return false;
-	if (col_field[id] >= 0) {
+	if (id >= COL_KERNEL_PAGE_SIZE && id <= COL_LOCKED) {
 		if (!v->has_figures)
 			return false;
-		c->x = v->fig[col_field[id]];
+		c->x = v->fig[smaps_column_field[id - COL_KERNEL_PAGE_SIZE]];
 		goto size;
-	}
-	if (col_extra[id] == 1) {
-		if (v->thp_eligible < 0)
-			return false;
-		c->x = (uint64_t)v->thp_eligible;
-		goto number;
-	}
-	if (col_extra[id] == 2) {
-		if (v->protection_key < 0)
-			return false;
-		c->x = (uint64_t)v->protection_key;
-		goto number;
 	}
 	switch (id) {
 	case COL_START:
@@ -306,6 +263,16 @@ bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len
 						      vma_flag_name(k));
 		goto text_in_buf;
 	}
+	case COL_THP_ELIGIBLE:
+		if (v->thp_eligible < 0)
+			return false;
+		c->x = (uint64_t)v->thp_eligible;
+		goto number;
+	case COL_PROTECTION_KEY:
+		if (v->protection_key < 0)
+			return false;
+		c->x = (uint64_t)v->protection_key;
+		goto number;
 	default:
 		return false;
 	}

@@ -2,13 +2,14 @@
  *
  * Every column of "vmlayout --vmas" is described once, here: its name (a key,
  * never translated: "SHARED_CLEAN"), its type, its alignment and its help text.
- * The table (render_table.h), -o/--output, --list-columns, --help, the man page and
+ * The table (views.h, render_table.c), -o/--output, --list-columns, --help, the man page and
  * the completions all come from this registry (tests/docs.sh checks the man page
  * and the completions against "vmlayout --list-columns").
  *
  * The smaps fields get one column each, named from the kernel's key: a '_' before
- * each capital letter that follows a lower-case one, then upper case
- * ("AnonHugePages" -> ANON_HUGE_PAGES, "Shared_Clean" -> SHARED_CLEAN).  Size, Rss,
+ * each capital letter that follows a lower-case one, and before the last capital of
+ * a run that a lower-case letter follows, then upper case ("AnonHugePages" ->
+ * ANON_HUGE_PAGES, "MMUPageSize" -> MMU_PAGE_SIZE, "Shared_Clean" -> SHARED_CLEAN).  Size, Rss,
  * Pss and Swap are the columns SIZE, RSS, PSS and SWAP.
  *
  * Units: sizes are bytes; addresses are bytes.
@@ -41,7 +42,7 @@ struct column {
 };
 
 /* The number of columns, and column i (0 <= i < columns_count()), in the order
- * --list-columns prints them.  Static storage, built on the first call. */
+ * --list-columns prints them.  Static storage. */
 size_t columns_count(void);
 const struct column *column_get(size_t i);
 

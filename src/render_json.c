@@ -1,4 +1,4 @@
-/* render_json.c - the JSON document, schema 1 (see render.h and the man page) */
+/* render_json.c - the JSON document, schema 1 (see views.h and the man page) */
 #include "config.h"
 
 #include <pthread.h>
@@ -8,7 +8,6 @@
 #include "elfinfo.h"
 #include "jsonwrt.h"
 #include "parallel.h"
-#include "render.h"
 #include "views.h"
 
 static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
@@ -704,17 +703,4 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 	jsonwrt_array_close(w);
 	vmas(w, L, s);
 	jsonwrt_object_close(w);
-}
-
-void render_json(FILE *out, const struct layout *L)
-{
-	struct jsonwrt w;
-	struct vma_selection s;
-
-	if (vma_selection_init(&s, L, NULL) < 0)
-		return;
-	jsonwrt_init(&w, out, false);
-	render_json_value(&w, L, &s, NULL);
-	jsonwrt_finish(&w);
-	vma_selection_free(&s);
 }

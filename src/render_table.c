@@ -348,8 +348,7 @@ int render_vma_table(FILE *out, const struct layout *L, const struct vma_selecti
 				goto out;
 		}
 	}
-	scols_print_table(tb);
-	rc = 0;
+	rc = scols_print_table(tb) == 0 ? 0 : -1;
 out:
 	if (rc < 0)
 		errno = ENOMEM;
@@ -369,16 +368,22 @@ static void lower(char *dst, size_t len, const char *src)
 	dst[i] = '\0';
 }
 
-void render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s,
-		     const struct table_opts *t)
+int render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s,
+		    const struct table_opts *t)
 {
 	size_t n, *r = rows(L, s, t, &n);
 	char *cell = malloc(CELL), key[64];
 
+	if (!r || !cell) {
+		free(r);
+		free(cell);
+		errno = ENOMEM;
+		return -1;
+	}
 	jsonwrt_object_open(w, NULL);
 	jsonwrt_i64(w, "pid", L->pid);
 	jsonwrt_array_open(w, "vmas");
-	for (size_t k = 0; r && cell && k < n; k++) {
+	for (size_t k = 0; k < n; k++) {
 		jsonwrt_object_open(w, NULL);
 		for (size_t c = 0; c < t->ncols; c++) {
 			const struct column *col = column_get((size_t)t->cols[c]);
@@ -411,6 +416,7 @@ void render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma
 	jsonwrt_object_close(w);
 	free(r);
 	free(cell);
+	return 0;
 }
 
 static const char *type_name(enum column_type t)
@@ -467,8 +473,7 @@ int render_columns_list(FILE *out, const struct table_opts *t, bool json)
 		    scols_line_set_data(ln, 1, c->help) < 0)
 			goto out;
 	}
-	scols_print_table(tb);
-	rc = 0;
+	rc = scols_print_table(tb) == 0 ? 0 : -1;
 out:
 	if (rc < 0)
 		errno = ENOMEM;

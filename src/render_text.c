@@ -9,13 +9,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "elfinfo.h"
-#include "render.h"
 #include "views.h"
 #include "util.h"
 
@@ -261,14 +261,15 @@ static int cmp_rss_desc(const void *a, const void *b)
 	return (kx < ky) - (kx > ky);
 }
 
-static void draw_mmap_items(const struct ctx *c, const struct band *b)
+/* Returns 0, or -1 with errno ENOMEM. */
+static int draw_mmap_items(const struct ctx *c, const struct band *b)
 {
 	const struct layout *L = c->L;
 	size_t cap = 64, n = 0;
 	struct item *items = malloc(cap * sizeof(*items));
 
 	if (!items)
-		return;
+		return -1;
 	/* runs, high addresses first */
 	for (size_t i = b->last + 1; i-- > b->first;) {
 		const struct vma *v = &L->vmas.v[i];
@@ -286,8 +287,10 @@ static void draw_mmap_items(const struct ctx *c, const struct band *b)
 		}
 		if (n == cap) {
 			struct item *ni = realloc(items, cap * 2 * sizeof(*items));
-			if (!ni)
-				break;
+			if (!ni) {
+				free(items);
+				return -1;
+			}
 			items = ni;
 			cap *= 2;
 		}
@@ -299,20 +302,19 @@ static void draw_mmap_items(const struct ctx *c, const struct band *b)
 
 	/* too many: keep the biggest, fold runs of the others */
 	bool *keep = calloc(n ? n : 1, sizeof(*keep));
-	if (!keep) {
+	struct item **order = n > MAX_ITEMS ? malloc(n * sizeof(*order)) : NULL;
+	if (!keep || (n > MAX_ITEMS && !order)) {
+		free(keep);
 		free(items);
-		return;
+		return -1;
 	}
-	if (n > MAX_ITEMS) {
-		struct item **order = malloc(n * sizeof(*order));
-		if (order) {
-			for (size_t i = 0; i < n; i++)
-				order[i] = &items[i];
-			qsort(order, n, sizeof(*order), cmp_rss_desc);
-			for (size_t i = 0; i < MAX_ITEMS / 2; i++)
-				keep[order[i] - items] = true;
-			free(order);
-		}
+	if (order) {
+		for (size_t i = 0; i < n; i++)
+			order[i] = &items[i];
+		qsort(order, n, sizeof(*order), cmp_rss_desc);
+		for (size_t i = 0; i < MAX_ITEMS / 2; i++)
+			keep[order[i] - items] = true;
+		free(order);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			keep[i] = true;
@@ -337,6 +339,7 @@ static void draw_mmap_items(const struct ctx *c, const struct band *b)
 	}
 	free(keep);
 	free(items);
+	return 0;
 }
 
 static const char *band_title(const struct ctx *c, const struct band *b, char *buf, size_t len)
@@ -425,7 +428,8 @@ static void markers_in(const struct ctx *c, struct marker *m, size_t nm, uint64_
 		note_line(c, line);
 }
 
-static void draw_diagram(struct ctx *c)
+/* Returns 0, or -1 with errno ENOMEM. */
+static int draw_diagram(struct ctx *c)
 {
 	const struct layout *L = c->L;
 	const struct vma_list *l = &L->vmas;
@@ -435,7 +439,7 @@ static void draw_diagram(struct ctx *c)
 
 	bands = calloc(l->n ? l->n : 1, sizeof(*bands));
 	if (!bands)
-		return;
+		return -1;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct vma *v = &l->v[i];
 		enum band_kind k = band_of(L, v);
@@ -490,9 +494,10 @@ static void draw_diagram(struct ctx *c)
 		else
 			band_line(c, hi, c->mid, band_title(c, b, label, sizeof(label)), &b->fig);
 		first = false;
-		if (b->kind == BAND_MMAP)
-			draw_mmap_items(c, b);
-		else if (b->kind == BAND_DATA)
+		if (b->kind == BAND_MMAP && draw_mmap_items(c, b) < 0) {
+			free(bands);
+			return -1;
+		} else if (b->kind == BAND_DATA)
 			role_note(c, b);
 		markers_in(c, m, nm, lo, hi);
 		prev_low = lo;
@@ -502,6 +507,7 @@ static void draw_diagram(struct ctx *c)
 		fprintf(c->out, "%s %s\n", a, c->end);
 	}
 	free(bands);
+	return 0;
 }
 
 static void header(const struct ctx *c)
@@ -571,54 +577,86 @@ static void header(const struct ctx *c)
 	fputc('\n', c->out);
 }
 
-static void set_num(struct libscols_line *ln, size_t col, const struct ctx *c, uint64_t v)
+/* The cells of the text view's tables: 0, or a negative number when libsmartcols
+ * had no memory for it. */
+static int set_num(struct libscols_line *ln, size_t col, const struct ctx *c, uint64_t v)
 {
 	char b[32];
 
-	scols_line_set_data(ln, col, sz(c, b, sizeof(b), v));
+	return scols_line_set_data(ln, col, sz(c, b, sizeof(b), v));
 }
 
 /* A figure other than SIZE ("?" when unknown). */
-static void set_fig(struct libscols_line *ln, size_t col, const struct ctx *c, uint64_t v)
+static int set_fig(struct libscols_line *ln, size_t col, const struct ctx *c, uint64_t v)
 {
 	char b[32];
 
-	scols_line_set_data(ln, col, fz(c, b, sizeof(b), v));
+	return scols_line_set_data(ln, col, fz(c, b, sizeof(b), v));
 }
 
-static void table_regions(const struct ctx *c)
+/* The table of a text view part: its columns (names, the first one left-aligned
+ * with width hint whint0); NULL with errno ENOMEM. */
+static struct libscols_table *new_table(const struct ctx *c, const char *const *cols,
+					size_t ncols, double whint0, int flags0)
 {
-	static const char *const cols[] = { "REGION", "SIZE", "RSS", "PSS", "SHARE", "PRIVATE",
-					    "SWAP", "VMAS" };
 	struct libscols_table *tb = scols_new_table();
 
 	if (!tb)
-		return;
+		goto fail;
 	scols_table_set_stream(tb, c->out);
 	scols_table_enable_colors(tb, c->o->color);
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		scols_table_new_column(tb, cols[i], 0, i ? SCOLS_FL_RIGHT : 0);
-	for (int r = 0; r <= REGION_COUNT; r++) {
+	for (size_t i = 0; i < ncols; i++)
+		if (!scols_table_new_column(tb, cols[i], i ? 0 : whint0,
+					    i ? SCOLS_FL_RIGHT : flags0))
+			goto fail;
+	return tb;
+fail:
+	scols_unref_table(tb);
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* Print tb (and free it); 0, or -1 with errno ENOMEM when a line or cell (rc) or the
+ * printing failed. */
+static int print_table(struct libscols_table *tb, int rc)
+{
+	if (rc == 0 && scols_print_table(tb) != 0)
+		rc = -1;
+	scols_unref_table(tb);
+	if (rc != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 0, or -1 with errno ENOMEM. */
+static int table_regions(const struct ctx *c)
+{
+	static const char *const cols[] = { "REGION", "SIZE", "RSS", "PSS", "SHARE", "PRIVATE",
+					    "SWAP", "VMAS" };
+	struct libscols_table *tb = new_table(c, cols, sizeof(cols) / sizeof(cols[0]), 0, 0);
+	int rc = 0;
+
+	if (!tb)
+		return -1;
+	for (int r = 0; r <= REGION_COUNT && rc == 0; r++) {
 		const struct figures *f = r < REGION_COUNT ? &c->s->sum.regions[r] : &c->s->sum.totals;
 		if (r < REGION_COUNT && f->vmas == 0)
 			continue;
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		if (!ln)
-			break;
-		scols_line_set_data(ln, 0, r < REGION_COUNT ? region_name(r) :
-					   c->s->filtered ? "filtered" : "total");
-		set_num(ln, 1, c, f->size);
-		set_fig(ln, 2, c, f->rss);
-		set_fig(ln, 3, c, f->pss);
-		set_fig(ln, 4, c, f->shared);
-		set_fig(ln, 5, c, f->priv);
-		set_fig(ln, 6, c, f->swap);
 		char b[32];
 		snprintf(b, sizeof(b), "%" PRIu64, f->vmas);
-		scols_line_set_data(ln, 7, b);
+		if (!ln ||
+		    scols_line_set_data(ln, 0, r < REGION_COUNT ? region_name(r) :
+					       c->s->filtered ? "filtered" : "total") ||
+		    set_num(ln, 1, c, f->size) || set_fig(ln, 2, c, f->rss) ||
+		    set_fig(ln, 3, c, f->pss) || set_fig(ln, 4, c, f->shared) ||
+		    set_fig(ln, 5, c, f->priv) || set_fig(ln, 6, c, f->swap) ||
+		    scols_line_set_data(ln, 7, b))
+			rc = -1;
 	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
+	return print_table(tb, rc);
 }
 
 struct obj_row {
@@ -635,66 +673,58 @@ static int cmp_obj_rss(const void *a, const void *b)
 	return (x->o->low > y->o->low) - (x->o->low < y->o->low);
 }
 
-static void table_objects(const struct ctx *c)
+/* Returns 0, or -1 with errno ENOMEM. */
+static int table_objects(const struct ctx *c)
 {
 	static const char *const cols[] = { "OBJECT", "TEXT", "RODATA", "RELRO", "DATA", "BSS",
 					    "SIZE", "RSS" };
 	const struct layout *L = c->L;
+	int rc = 0;
 
 	if (!L->n_objects)
-		return;
+		return 0;
 	struct obj_row *order = malloc(L->n_objects * sizeof(*order));
-	struct libscols_table *tb = scols_new_table();
+	struct libscols_table *tb = order ? new_table(c, cols, sizeof(cols) / sizeof(cols[0]),
+						      0.5, SCOLS_FL_TRUNC) : NULL;
 	size_t n = 0;
-	if (!order || !tb) {
+	if (!tb) {
 		free(order);
-		scols_unref_table(tb);
-		return;
+		errno = ENOMEM;
+		return -1;
 	}
 	for (size_t i = 0; i < L->n_objects; i++)
 		if (!c->s->filtered || c->s->sum.obj_total[i].vmas)
 			order[n++] = (struct obj_row){ &L->objects[i], &c->s->sum.obj_total[i],
 						       c->s->sum.obj_part[i] };
 	qsort(order, n, sizeof(*order), cmp_obj_rss);
-	scols_table_set_stream(tb, c->out);
 	scols_table_set_termwidth(tb, WIDTH);
 	scols_table_set_termforce(tb, SCOLS_TERMFORCE_ALWAYS);
-	scols_table_enable_colors(tb, c->o->color);
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		scols_table_new_column(tb, cols[i], i ? 0 : 0.5, i ? SCOLS_FL_RIGHT : SCOLS_FL_TRUNC);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct object *o = order[i].o;
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 		char name[256];
 		const char *p = path_base(layout_object_path(L, o));
-		if (!ln)
+		if (!ln) {
+			rc = -1;
 			break;
+		}
 		name_printable(name, sizeof(name), p, strlen(p), 200, c->o->ascii);
 		if (!o->attributed && strlen(name) + 2 < sizeof(name))
 			strcat(name, " ?");
-		scols_line_set_data(ln, 0, name);
-		for (int k = 0; k < PART_COUNT; k++)
-			set_num(ln, 1 + (size_t)k, c, order[i].part[k].size);
-		set_num(ln, 6, c, order[i].total->size);
-		set_fig(ln, 7, c, order[i].total->rss);
+		rc = scols_line_set_data(ln, 0, name);
+		for (int k = 0; k < PART_COUNT && rc == 0; k++)
+			rc = set_num(ln, 1 + (size_t)k, c, order[i].part[k].size);
+		if (rc == 0)
+			rc = set_num(ln, 6, c, order[i].total->size);
+		if (rc == 0)
+			rc = set_fig(ln, 7, c, order[i].total->rss);
 	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
 	free(order);
+	return print_table(tb, rc);
 }
 
-void render_text(FILE *out, const struct layout *L, const struct render_opts *o)
-{
-	struct vma_selection s;
-
-	if (vma_selection_init(&s, L, NULL) < 0)
-		return;
-	render_text_view(out, L, o, &s, TEXT_ALL);
-	vma_selection_free(&s);
-}
-
-void render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
-		      const struct vma_selection *s, unsigned parts)
+int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
+		     const struct vma_selection *s, unsigned parts)
 {
 	struct ctx c = { .out = out, .L = L, .o = o, .s = s };
 	uint64_t maxa = L->task_size.known ? L->task_size.v : 0;
@@ -735,21 +765,23 @@ void render_text_view(FILE *out, const struct layout *L, const struct render_opt
 		parts = TEXT_ALL;
 	header(&c);
 	if (parts & TEXT_DIAGRAM) {
-		draw_diagram(&c);
+		if (draw_diagram(&c) < 0)
+			return -1;
 		if (parts & (TEXT_SUMMARY | TEXT_OBJECTS))
 			fputc('\n', out);
 	}
 	if (parts & TEXT_SUMMARY) {
-		table_regions(&c);
+		if (table_regions(&c) < 0)
+			return -1;
 		if (parts & TEXT_OBJECTS)
 			fputc('\n', out);
 	}
-	if (parts & TEXT_OBJECTS)
-		table_objects(&c);
+	if ((parts & TEXT_OBJECTS) && table_objects(&c) < 0)
+		return -1;
 	bool vmc_bad = false;
 	for (int i = 0; i < VMC_COUNT; i++)
 		vmc_bad |= L->vmc[i].kernel_known && L->vmc[i].kernel != L->vmc[i].vmas;
-	if (vmc_bad || L->n_warnings)
+	if (vmc_bad)
 		fputc('\n', out);
 	for (int i = 0; i < VMC_COUNT; i++) {
 		char s1[32], s2[32];
@@ -758,9 +790,5 @@ void render_text_view(FILE *out, const struct layout *L, const struct render_opt
 				c.c_off, vm_counter_name(i), sz(&c, s1, 32, L->vmc[i].vmas),
 				sz(&c, s2, 32, L->vmc[i].kernel));
 	}
-	for (size_t i = 0; i < L->n_warnings; i++) {
-		char w[600];
-		name_printable(w, sizeof(w), L->warnings[i], strlen(L->warnings[i]), 500, o->ascii);
-		fprintf(out, "%swarning:%s %s\n", c.c_warn, c.c_off, w);
-	}
+	return 0;
 }

@@ -360,21 +360,20 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 
 	msg[0] = '\0';
 	if (procfs_open(&pf, pid) < 0)
-		return fail(msg, msglen, "process %d: %s", (int)pid, strerror(errno));
+		return fail(msg, msglen, "%s", strerror(errno));
 	vma_list_init(&l);
 	if (read_smaps_consistent(&pf, &smaps, &smaps_len, &l, &reads, &consistent) < 0) {
 		if (errno == EACCES || errno == EPERM)
-			fail(msg, msglen, "process %d: smaps: %s (run as the process's owner "
-			     "or root: smaps needs ptrace read access)", (int)pid, strerror(errno));
+			fail(msg, msglen, "smaps: %s (run as the process's owner or root: smaps "
+			     "needs ptrace read access)", strerror(errno));
 		else
-			fail(msg, msglen, "process %d: smaps: %s", (int)pid,
+			fail(msg, msglen, "smaps: %s",
 			     errno == ESRCH ? "the process has exited" : strerror(errno));
 		goto out;
 	}
 	if (smaps_len == 0) {
 		errno = ESRCH;
-		fail(msg, msglen, "process %d: no memory map (a kernel thread, or it has exited)",
-		     (int)pid);
+		fail(msg, msglen, "no memory map (a kernel thread, or it has exited)");
 		goto out;
 	}
 	if (mkdir(dir, 0700) < 0) {
@@ -397,7 +396,7 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 		if (copy_proc_file(&pf, files[i], dirfd) == 0)
 			continue;
 		if (errno == ESRCH && i == 0) {
-			fail(msg, msglen, "process %d: the process has exited", (int)pid);
+			fail(msg, msglen, "the process has exited");
 			goto out;
 		}
 		if (i == 0 || (errno != EACCES && errno != EPERM && errno != ESRCH &&
@@ -448,8 +447,7 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 	/* the process must still be the same at the end */
 	if (faccessat(pf.dirfd, "stat", R_OK, 0) < 0) {
 		errno = ESRCH;
-		fail(msg, msglen, "process %d: the process has exited while it was saved",
-		     (int)pid);
+		fail(msg, msglen, "the process has exited while it was saved");
 		goto out;
 	}
 	if (!consistent)

@@ -1,10 +1,11 @@
 /* views.h - the views of a process with the options of the command line
  *
- * render.h gives the plain text view and the JSON document of a whole process.
- * These take a selection of VMAs (filter.h) and the other options:
- * the parts of the text view, the VMA table (render_table.c), the JSON document
- * with a filter, the list of columns.  Like render.h they read the model and write
- * to a stdio stream; errors of the stream are left in it for the caller.
+ * The text view (render_text.c), the JSON document (render_json.c), the VMA table
+ * and the list of columns (render_table.c).  They take a selection of VMAs
+ * (filter.h) and the other options; they read the model (layout.h)
+ * and never /proc, and write to a stdio stream.  Errors of the stream are left in
+ * it for the caller (ferror()); the other errors are returned, each function
+ * saying what it has written then.
  *
  * Units: bytes everywhere.
  */
@@ -18,7 +19,13 @@
 #include "filter.h"
 #include "jsonwrt.h"
 #include "layout.h"
-#include "render.h"
+
+/* Options of the text view. */
+struct render_opts {
+	bool bytes;	/* sizes as exact byte counts instead of K/M/G/T (binary) */
+	bool color;	/* ANSI colour escapes */
+	bool ascii;	/* ASCII lines instead of UTF-8 box drawing */
+};
 
 /* Parts of the text view (--summary, --objects, --diagram); 0 means all. */
 enum {
@@ -28,23 +35,29 @@ enum {
 	TEXT_ALL = TEXT_DIAGRAM | TEXT_SUMMARY | TEXT_OBJECTS,
 };
 
-/* The text view (render.h render_text()) with only the parts in parts (TEXT_*),
+/* The text view, 80 columns: the header, the diagram (high addresses on top), the
+ * region summary and the per-object table, or only the parts in parts (TEXT_*),
  * over the VMAs of s: the header's totals, the region summary and the object table
  * sum the selected VMAs only and say "filtered" when s->filtered; the diagram
- * always shows the whole address space. */
-void render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
-		      const struct vma_selection *s, unsigned parts);
+ * always shows the whole address space.  The warnings of L are not in it (the
+ * command line prints them on stderr).  Returns 0, or -1 with errno ENOMEM: out
+ * then holds part of the view (vmlayout.c makes it in memory, and writes it only
+ * whole). */
+int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
+		     const struct vma_selection *s, unsigned parts);
+
+/* The attribution of VMA v as JSON members of the object open on w: "region",
+ * "role", "object" (the ELF object's path or null) and "tid" (or null). */
+void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v);
 
 /* The JSON document (schema 1) of L over the selection s onto the writer w (one
  * value: the caller opens no container around it, or an array for several
  * documents).  With s->filtered, "vmas" holds the selected VMAs only; "totals",
  * "regions", "roles" and the "objects" (only those with a selected VMA) sum them;
  * "totals" has "filtered": true; "filter" describes f.  Without a filter
- * "filtered" is false and "filter" is null. */
-/* The attribution of VMA v as JSON members of the object open on w: "region",
- * "role", "object" (the ELF object's path or null) and "tid" (or null). */
-void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v);
-
+ * "filtered" is false and "filter" is null.  It cannot fail: the memory it asks for
+ * (the list of the selected rows, the second thread's buffers) only makes it
+ * faster, and it does without; write errors are left in w's stream. */
 void render_json_value(struct jsonwrt *w, const struct layout *L,
 		       const struct vma_selection *s, const struct vma_filter *f);
 
@@ -65,20 +78,24 @@ struct table_opts {
 };
 
 /* The table of the selected VMAs of L, one row each, in address order (or sorted by
- * t->sort: numbers by value, text by bytes).  Returns 0, or -1 with errno (ENOMEM). */
+ * t->sort: numbers by value, text by bytes).  Returns 0, or -1 with errno (ENOMEM),
+ * having written nothing, except when libsmartcols fails while it prints (a table
+ * for a terminal of 1000 VMAs at most, or --raw, --pairs): then the table may be
+ * cut. */
 int render_vma_table(FILE *out, const struct layout *L, const struct vma_selection *s,
 		     const struct table_opts *t);
 
 /* The same rows as a JSON value onto w: {"pid": N, "vmas": [{"start": ...}, ...]}
  * with the columns' names in lower case as keys; sizes and numbers as JSON numbers
  * (bytes), addresses as hex strings, DELETED and THP_ELIGIBLE as booleans, unknown
- * values as null. */
-void render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s,
-		     const struct table_opts *t);
+ * values as null.  Returns 0, or -1 with errno ENOMEM having written nothing. */
+int render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s,
+		    const struct table_opts *t);
 
 /* --list-columns: NAME and DESCRIPTION of every column, as a table (t->raw,
  * t->pairs, t->noheadings apply; t->cols is ignored) or, with json, as
- * {"columns": [{"name": "START", "description": "...", "type": "address"}, ...]}. */
+ * {"columns": [{"name": "START", "description": "...", "type": "address"}, ...]}.
+ * Returns 0, or -1 with errno ENOMEM (the table only). */
 int render_columns_list(FILE *out, const struct table_opts *t, bool json);
 
 #endif

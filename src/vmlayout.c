@@ -19,9 +19,9 @@
 #include "elfinfo.h"
 #include "jsonwrt.h"
 #include "layout.h"
+#include "msg.h"
 #include "parallel.h"
 #include "procinfo.h"
-#include "render.h"
 #include "snapshot.h"
 #include "source.h"
 #include "views.h"
@@ -109,8 +109,8 @@ static const struct argp_option options[] = {
 	{ "summary", OPT_SUMMARY, NULL, 0, "print the table of the regions", 2 },
 	{ "objects", OPT_OBJECTS, NULL, 0, "print the table of the ELF objects", 2 },
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
-	  "colour the text view: auto (the default: only on a terminal, and not when "
-	  "NO_COLOR is set), always or never", 2 },
+	  "colour the text view, and the warnings on stderr: auto (the default: only on a "
+	  "terminal, and not when NO_COLOR is set), always or never", 2 },
 	{ "ascii", OPT_ASCII, NULL, 0,
 	  "draw with ASCII instead of UTF-8 box-drawing characters (automatic when the "
 	  "locale's character set is not UTF-8)", 2 },
@@ -419,19 +419,29 @@ static int resolve_name(const char *name, pid_t *pid)
 	size_t n;
 
 	if (procinfo_find_by_name(name, &pids, &n) < 0) {
-		fprintf(stderr, "vmlayout: looking for '%s': %s\n", name, strerror(errno));
+		vml_err(NULL, "looking for '%s'", name);
 		return -1;
 	}
 	if (n == 0) {
-		fprintf(stderr, "vmlayout: no process named '%s'\n", name);
+		if (access(name, F_OK) == 0)	/* a file of that name is here */
+			vml_errx(NULL, "no process named '%s' (to read the file, give it as ./%s)",
+				 name, name);
+		else
+			vml_errx(NULL, "no process named '%s'", name);
 		free(pids);
 		return -1;
 	}
 	if (n > 1) {
-		fprintf(stderr, "vmlayout: several processes are named '%s':", name);
-		for (size_t i = 0; i < n; i++)
-			fprintf(stderr, " %d", (int)pids[i]);
-		fputc('\n', stderr);
+		/* " PID" each: at most 12 bytes */
+		char *list = malloc(n * 12 + 1);
+		size_t len = 0;
+		for (size_t i = 0; list && i < n; i++)
+			len += (size_t)snprintf(list + len, 13, " %d", (int)pids[i]);
+		if (list)
+			vml_errx(NULL, "several processes are named '%s':%s", name, list);
+		else
+			vml_errx(NULL, "several (%zu) processes are named '%s'", n, name);
+		free(list);
 		free(pids);
 		return -1;
 	}
@@ -440,25 +450,28 @@ static int resolve_name(const char *name, pid_t *pid)
 	return 0;
 }
 
-static void report_status(pid_t pid, enum layout_status st, const char *msg)
+/* The error of a process or file that could not be read (who: msg.h). */
+static void report_status(const char *who, enum layout_status st, const char *msg)
 {
 	switch (st) {
 	case LAYOUT_NO_PROCESS:
-		fprintf(stderr, "vmlayout: PID %d: no such process\n", (int)pid);
+		vml_errx(who, "no such process");
 		break;
 	case LAYOUT_EXITED:
-		fprintf(stderr, "vmlayout: PID %d has exited\n", (int)pid);
+		vml_errx(who, "the process has exited");
 		break;
 	case LAYOUT_KERNEL_THREAD:
-		fprintf(stderr, "vmlayout: PID %d is a kernel thread: it has no user address space\n",
-			(int)pid);
+		vml_errx(who, "kernel thread: it has no user address space");
 		break;
 	case LAYOUT_PERMISSION:
-		fprintf(stderr, "vmlayout: PID %d: permission denied: reading smaps needs ptrace "
-			"read access (run as the process's owner or root)\n", (int)pid);
+		vml_errx(who, "permission denied: reading smaps needs ptrace read access (run as "
+			 "the process's owner or root)");
 		break;
 	default:
-		fprintf(stderr, "vmlayout: PID %d: %s\n", (int)pid, msg[0] ? msg : strerror(errno));
+		if (msg[0])
+			vml_errx(who, "%s", msg);
+		else
+			vml_errx(who, "%s", strerror(errno));
 		break;
 	}
 }
@@ -469,7 +482,7 @@ static int close_stdout(void)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return 0;
-		fprintf(stderr, "vmlayout: write error: %s\n", strerror(errno));
+		vml_err(NULL, "write error");
 		return -1;
 	}
 	return 0;
@@ -482,12 +495,72 @@ struct out {
 	size_t printed;
 };
 
-/* The report about one process. */
-static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
-		   struct source *src, const struct vma_selection *s)
+/* The report about one process (the one that L holds) onto stdout.  Returns 0, or -1
+ * with errno (ENOMEM).
+ *
+ * What a failure leaves on stdout: nothing of the process's report.  Everything that
+ * can fail is done before the first byte of it: the selection of the VMAs, the
+ * address lookups, and the text view, which is made in memory and written whole
+ * (it is a few KiB).  --vmas and --json are streamed (the JSON of a large process
+ * is tens of MiB): their views take all the memory they need before they write,
+ * and return -1 having written nothing; what they take later only speeds them up
+ * (parallel rendering), and they do without it.  The exceptions: with several
+ * processes, an empty line between two text reports may come before a table that
+ * then fails; a write error (a full disk, a closed pipe) leaves the output cut where
+ * it happened, for close_stdout() to report. */
+static int report(const struct ctl *ctl, struct out *o, const struct layout *L,
+		  struct source *src)
 {
 	bool json_array = ctl->json && !ctl->json_lines && ctl->n_targets > 1;
+	struct table_opts t = {
+		.cols = ctl->cols, .ncols = ctl->ncols, .sort = ctl->sort_col,
+		.bytes = ctl->bytes, .raw = ctl->raw, .pairs = ctl->pairs,
+		.noheadings = ctl->noheadings,
+	};
+	struct vma_selection s;
+	struct addr_info *ai = NULL;
+	char *text = NULL;
+	size_t text_len = 0;
+	int rc = -1, e = 0;
 
+	if (vma_selection_init(&s, L, &ctl->filter) < 0)
+		return -1;
+
+	/* what can fail, before writing */
+	if (ctl->n_addrs) {
+		ai = calloc(ctl->n_addrs, sizeof(*ai));
+		if (!ai)
+			goto out;
+		for (size_t i = 0; i < ctl->n_addrs; i++)
+			if (addr_lookup(L, src, &ctl->addrs[i], &ai[i]) < 0)
+				goto out;
+	} else if (!ctl->vmas && !ctl->json) {
+		const char *nc = getenv("NO_COLOR");
+		struct render_opts ro = {
+			.bytes = ctl->bytes,
+			.ascii = ctl->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0,
+			.color = ctl->color == COLOR_ALWAYS ||
+				 (ctl->color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc)),
+		};
+		FILE *mem = open_memstream(&text, &text_len);
+		if (!mem)
+			goto out;
+		int r = render_text_view(mem, L, &ro, &s, ctl->parts);
+		e = errno;
+		if (fclose(mem) != 0 && r == 0) {
+			r = -1;
+			e = ENOMEM;
+		}
+		if (r < 0) {
+			errno = e;
+			goto out;
+		}
+	}
+
+	/* the separator between reports, the JSON writer; in an array, the writer is
+	 * put back as it was when the view fails: its buffer is flushed after each
+	 * report, so what it took of this one has not reached stdout */
+	struct out before = *o;
 	if (ctl->json) {
 		if (ctl->json_lines || !json_array) {
 			jsonwrt_init(&o->w, stdout, false);
@@ -499,14 +572,8 @@ static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
 	} else if (o->printed && !ctl->raw && !ctl->pairs) {
 		putchar('\n');
 	}
-	o->printed++;
 
 	if (ctl->n_addrs) {
-		struct addr_info *ai = calloc(ctl->n_addrs, sizeof(*ai));
-		if (!ai)
-			return;
-		for (size_t i = 0; i < ctl->n_addrs; i++)
-			addr_lookup(L, src, &ctl->addrs[i], &ai[i]);
 		if (ctl->json) {
 			jsonwrt_object_open(&o->w, NULL);
 			jsonwrt_u64(&o->w, "schema", 1);
@@ -522,35 +589,43 @@ static void report(const struct ctl *ctl, struct out *o, const struct layout *L,
 			for (size_t i = 0; i < ctl->n_addrs; i++)
 				addr_render_text(stdout, L, &ai[i], ctl->bytes);
 		}
-		for (size_t i = 0; i < ctl->n_addrs; i++)
-			addr_info_free(&ai[i]);
-		free(ai);
 	} else if (ctl->vmas) {
-		struct table_opts t = {
-			.cols = ctl->cols, .ncols = ctl->ncols, .sort = ctl->sort_col,
-			.bytes = ctl->bytes, .raw = ctl->raw, .pairs = ctl->pairs,
-			.noheadings = ctl->noheadings,
-		};
-		if (ctl->json)
-			render_vma_json(&o->w, L, s, &t);
-		else
-			render_vma_table(stdout, L, s, &t);
+		if ((ctl->json ? render_vma_json(&o->w, L, &s, &t)
+			       : render_vma_table(stdout, L, &s, &t)) < 0) {
+			if (json_array)
+				*o = before;
+			goto out;
+		}
 	} else if (ctl->json) {
-		render_json_value(&o->w, L, s, &ctl->filter);
+		render_json_value(&o->w, L, &s, &ctl->filter);
 	} else {
-		const char *nc = getenv("NO_COLOR");
-		struct render_opts ro = {
-			.bytes = ctl->bytes,
-			.ascii = ctl->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0,
-			.color = ctl->color == COLOR_ALWAYS ||
-				 (ctl->color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc)),
-		};
-		render_text_view(stdout, L, &ro, s, ctl->parts);
+		fwrite(text, 1, text_len, stdout);
 	}
 	if (ctl->json && !json_array)
 		jsonwrt_finish(&o->w);
 	else if (ctl->json)
 		jsonwrt_flush(&o->w);
+	o->printed++;
+	rc = 0;
+out:
+	e = errno;
+	if (ai) {
+		for (size_t i = 0; i < ctl->n_addrs; i++)
+			addr_info_free(&ai[i]);
+		free(ai);
+	}
+	free(text);
+	vma_selection_free(&s);
+	errno = e;
+	return rc;
+}
+
+/* The warnings about what L holds, on stderr for every view (the JSON document
+ * also has them, in "warnings"). */
+static void report_warnings(const char *who, const struct layout *L)
+{
+	for (size_t i = 0; i < L->n_warnings; i++)
+		vml_warnx(who, "%s", L->warnings[i]);
 }
 
 /* The source of target i, a path (or --smaps/--maps FILE): a snapshot directory, an
@@ -643,7 +718,7 @@ int main(int argc, char **argv)
 	ctl.addrs = calloc(n, sizeof(*ctl.addrs));
 	ctl.filter.globs = calloc(n, sizeof(*ctl.filter.globs));
 	if (!ctl.targets || !ctl.kinds || !ctl.addrs || !ctl.filter.globs) {
-		fprintf(stderr, "vmlayout: %s\n", strerror(ENOMEM));
+		vml_errx(NULL, "%s", strerror(ENOMEM));
 		free(ctl.kinds);
 		free(ctl.targets);
 		free(ctl.addrs);
@@ -652,6 +727,10 @@ int main(int argc, char **argv)
 	}
 	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
 	threads_from_environment();
+	/* "warning:" in colour only on a terminal, by the rule of --color */
+	const char *nc = getenv("NO_COLOR");
+	vml_msg_color(isatty(STDERR_FILENO) &&
+		      (ctl.color == COLOR_ALWAYS || (ctl.color == COLOR_AUTO && !(nc && *nc))));
 
 	/* a large buffer: the JSON of a big process is tens of MiB */
 	static char obuf[1 << 16];
@@ -661,57 +740,44 @@ int main(int argc, char **argv)
 	if (ctl.list_columns) {
 		struct table_opts t = { .raw = ctl.raw, .pairs = ctl.pairs,
 					.noheadings = ctl.noheadings, .sort = -1 };
-		render_columns_list(stdout, &t, ctl.json);
-		failed = close_stdout() < 0;
+		if (render_columns_list(stdout, &t, ctl.json) < 0) {
+			vml_err(NULL, "--list-columns");
+			failed = true;
+		}
+		if (close_stdout() < 0)
+			failed = true;
 		goto out;
 	}
 
 	for (size_t i = 0; i < ctl.n_targets && !ferror(stdout); i++) {
 		struct layout L;
-		struct vma_selection s;
 		struct source src = { 0 };
 		struct elf_cache *cache = elf_cache_new();
-		char msg[256];
-		const char *target = ctl.targets[i];
+		char msg[256], pid_who[VML_WHO_PID];
+		const char *target = ctl.targets[i], *who = target;
 		pid_t pid = 0;
 		int text_fd = -1;
-		enum layout_status st;
+		enum layout_status st = LAYOUT_ERROR;
 
+		msg[0] = '\0';
 		if (!cache) {
-			fprintf(stderr, "vmlayout: %s: %s\n", target, strerror(ENOMEM));
-			failed = true;
-			continue;
-		}
-		if (ctl.kinds[i] != TARGET_AUTO || is_path(target)) {
-			st = open_path(&ctl, i, &src, &text_fd, msg, sizeof(msg)) < 0
-				     ? LAYOUT_ERROR
-				     : layout_build(&L, &src, cache, msg, sizeof(msg));
+			vml_errx(who, "%s", strerror(ENOMEM));
+		} else if (ctl.kinds[i] != TARGET_AUTO || is_path(target)) {
+			if (open_path(&ctl, i, &src, &text_fd, msg, sizeof(msg)) == 0)
+				st = layout_build(&L, &src, cache, msg, sizeof(msg));
 			if (text_fd >= 0)
 				close(text_fd);
-			if (st != LAYOUT_OK) {
-				fprintf(stderr, "vmlayout: %s: %s\n", target,
-					msg[0] ? msg : strerror(errno));
-				source_close(&src);
-				elf_cache_free(cache);
-				failed = true;
-				continue;
-			}
-		} else {
-			pid = target_pid(target);
-			if (pid < 0) {
-				elf_cache_free(cache);
-				failed = true;
-				continue;
-			}
-			msg[0] = '\0';
+			if (st != LAYOUT_OK)
+				report_status(who, st, msg);
+		} else if ((pid = target_pid(target)) >= 0) {
+			who = vml_who_pid(pid_who, pid);
 			st = LAYOUT_OK;
 			if (ctl.save_dir) {
 				st = snapshot_save(pid, ctl.save_dir, msg, sizeof(msg)) < 0
 					     ? LAYOUT_ERROR : LAYOUT_OK;
 				if (st == LAYOUT_OK) {
 					if (msg[0])	/* smaps never read consistently */
-						fprintf(stderr, "vmlayout: PID %d: warning: %s\n",
-							(int)pid, msg);
+						vml_warnx(who, "%s", msg);
 					if (snapshot_pack(ctl.save_dir, msg, sizeof(msg)) < 0)
 						st = LAYOUT_ERROR;
 				}
@@ -726,22 +792,19 @@ int main(int argc, char **argv)
 			}
 			if (st == LAYOUT_OK)
 				st = layout_build(&L, &src, cache, msg, sizeof(msg));
-			if (st != LAYOUT_OK) {
-				report_status(pid, st, msg);
-				source_close(&src);
-				elf_cache_free(cache);
+			if (st != LAYOUT_OK)
+				report_status(who, st, msg);
+		}
+		if (st == LAYOUT_OK) {
+			report_warnings(who, &L);
+			if (report(&ctl, &o, &L, &src) < 0) {
+				vml_err(who, "report not printed");
 				failed = true;
-				continue;
 			}
-		}
-		if (vma_selection_init(&s, &L, &ctl.filter) < 0) {
-			fprintf(stderr, "vmlayout: %s: %s\n", target, strerror(errno));
-			failed = true;
+			layout_free(&L);
 		} else {
-			report(&ctl, &o, &L, &src, &s);
-			vma_selection_free(&s);
+			failed = true;
 		}
-		layout_free(&L);
 		source_close(&src);
 		elf_cache_free(cache);
 	}

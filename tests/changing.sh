@@ -11,8 +11,8 @@
 #          tests/consistent.jq (VMAs sorted and disjoint; totals, regions, roles and
 #          objects each the sum of their VMAs); for the text view, the region table's
 #          "total" line;
-#   exit 1 with exactly "vmlayout: PID N has exited" or "vmlayout: PID N: no such
-#          process" on stderr and nothing on stdout.
+#   exit 1 with exactly "vmlayout: PID N: the process has exited" or
+#          "vmlayout: PID N: no such process" on stderr and nothing on stdout.
 # Never a crash (exit >= 128), never half a report.  The number of runs is fixed
 # (RUNS_CHURN, RUNS_TEXT, RUNS_EXIT); on a slow machine the runs are cut short once the
 # script has worked for CHANGING_BUDGET seconds (20: 12 on churn, the rest on exiter),
@@ -48,7 +48,7 @@ judge() {
 	if [ "$rc" -ge 128 ]; then
 		echo "crashed (exit $rc): $(head -c 300 "$err")"
 	elif [ "$rc" -eq 0 ]; then
-		if grep -v '^vmlayout: warning' "$err" | grep -q .; then
+		if grep -v "^vmlayout: PID $pid: warning: " "$err" | grep -q .; then
 			echo "exit 0 with stderr: $(head -c 300 "$err")"
 		elif [ "$kind" = json ]; then
 			bad=$("$JQ" -c -f "$CHECK" "$out" 2>&1) || bad="not JSON: $bad"
@@ -59,7 +59,7 @@ judge() {
 	elif [ "$rc" -eq 1 ]; then
 		if [ -s "$out" ]; then
 			echo "exit 1 with $(wc -c <"$out") bytes on stdout"
-		elif ! grep -qxE "vmlayout: PID $pid( has exited|: no such process)" "$err" ||
+		elif ! grep -qxE "vmlayout: PID $pid: (the process has exited|no such process)" "$err" ||
 			[ "$(wc -l <"$err")" -ne 1 ]; then
 			echo "exit 1: $(head -c 300 "$err")"
 		fi

@@ -187,7 +187,7 @@ flags=$(stat_field 2 9) && [ $((flags & 0x200000)) -ne 0 ] && kthread=2 # PF_KTH
 if [ -n "$kthread" ]; then
 	run "$kthread"
 	process_error "PID 2 (kthreadd) is a kernel thread" \
-		"vmlayout: PID 2 is a kernel thread: it has no user address space"
+		"vmlayout: PID 2: kernel thread: it has no user address space"
 else
 	skip "PID 2 is a kernel thread" "PID 2 is not a kernel thread here"
 fi
@@ -215,7 +215,7 @@ if wait_for 200 have_line; then
 fi
 if [ -n "$zombie" ]; then
 	run "$zombie"
-	process_error "a zombie has exited" "vmlayout: PID $zombie has exited"
+	process_error "a zombie has exited" "vmlayout: PID $zombie: the process has exited"
 else
 	skip "a zombie has exited" "could not make a zombie"
 fi

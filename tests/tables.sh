@@ -42,6 +42,20 @@ golden list-columns.pairs -H -P
 golden list-columns.noheadings -H -n
 golden list-columns.json --list-columns --json
 
+# Each smaps column shows its field: in --vmas --json --output-all of a committed
+# snapshot, the key of the column named from the kernel's key (columns.h: "_" between
+# words, "MMUPageSize" -> MMU_PAGE_SIZE) holds the value of "smaps" in the document.
+snap=$top_srcdir/tests/snapshots/threads/
+"$VMLAYOUT" --json "$snap" > "$tmp/snap-doc" 2> /dev/null &&
+	"$VMLAYOUT" --vmas --json --output-all "$snap" > "$tmp/snap-vmas" 2> /dev/null &&
+	"$JQ" -n -e --slurpfile d "$tmp/snap-doc" --slurpfile t "$tmp/snap-vmas" '
+	def column: gsub("(?<a>[a-z])(?<b>[A-Z])"; "\(.a)_\(.b)")
+		| gsub("(?<a>[A-Z])(?<b>[A-Z][a-z])"; "\(.a)_\(.b)") | ascii_downcase;
+	($d[0].vmas | length) == ($t[0].vmas | length) and
+	([range($d[0].vmas | length) as $i | $d[0].vmas[$i].smaps | to_entries[]
+	  | $t[0].vmas[$i][.key | column] == .value] | length > 1000 and all)' > /dev/null
+ok $? "--output-all: each smaps field in the column named after it"
+
 # ------------------------------------------------------------ the target
 start_target "$target" || bail_out "the layout target did not start"
 pid=$target_pid

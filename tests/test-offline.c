@@ -1,5 +1,5 @@
 /* test-offline.c - a driver for the offline sources, for the tests/offline-*.sh
- * scripts (the command line does not offer them yet):
+ * scripts (what the command line does not show goes to stderr here):
  *
  *	test-offline pid PID                 JSON of the live process
  *	test-offline save PID DIR            snapshot_save()
@@ -12,8 +12,9 @@
  *	                                     stderr one line per segment
  *	test-offline core FILE [SYSROOT]     JSON of a core, then "dumped" lines on stderr
  *
- * The JSON is render_json()'s; what it cannot show yet (the figures that are
- * unknown, dumped bytes, segments) goes to stderr as "key value" lines.
+ * The JSON is render_json_value()'s, without a filter; what it cannot show (the
+ * figures that are unknown, dumped bytes, segments) goes to stderr as "key value"
+ * lines.
  * Exit 0, or 1 with "test-offline: MESSAGE" on stderr.
  */
 #include "config.h"
@@ -27,10 +28,10 @@
 #include <unistd.h>
 
 #include "layout.h"
-#include "render.h"
 #include "snapshot.h"
 #include "elfinfo.h"
 #include "source.h"
+#include "views.h"
 
 static int die(const char *msg)
 {
@@ -78,6 +79,8 @@ static void extras(const struct layout *L)
 static int show(struct source *src, int rc, const char *what)
 {
 	struct layout L;
+	struct vma_selection s;
+	struct jsonwrt w;
 	char msg[512], m[480];
 	struct elf_cache *cache = elf_cache_new();
 	enum layout_status st = LAYOUT_ERROR;
@@ -94,7 +97,12 @@ static int show(struct source *src, int rc, const char *what)
 		elf_cache_free(cache);
 		return die(msg);
 	}
-	render_json(stdout, &L);
+	if (vma_selection_init(&s, &L, NULL) < 0)
+		return die(strerror(errno));
+	jsonwrt_init(&w, stdout, false);
+	render_json_value(&w, &L, &s, NULL);
+	jsonwrt_finish(&w);
+	vma_selection_free(&s);
 	putchar('\n');
 	extras(&L);
 	layout_free(&L);
