@@ -19,7 +19,8 @@
 #include <unistd.h>
 
 #include "elfinfo.h"
-#include "layout.h"
+#include "attribute.h"
+#include "rollup.h"
 #include "source.h"
 #include "util.h"
 
@@ -412,3 +413,25 @@ void layout_attribute(struct layout *L, struct elf_cache *cache, struct source *
 				 L->objects[i].warning);
 }
 
+enum layout_status layout_build(struct layout *L, struct source *src, struct elf_cache *cache,
+				char *msg, size_t msglen)
+{
+	enum layout_status st;
+
+	layout_init(L);
+	msg[0] = '\0';
+	st = src->ops->read(src->priv, L, cache, msg, msglen);
+	if (st == LAYOUT_OK) {
+		layout_attribute(L, cache, src);
+		if (src->ops->finish)
+			st = src->ops->finish(src->priv, L, cache);
+	}
+	if (st != LAYOUT_OK) {
+		int e = errno;
+		layout_free(L);
+		errno = e;
+		return st;
+	}
+	layout_derive(L);
+	return LAYOUT_OK;
+}

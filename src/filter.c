@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rollup.h"
 #include "filter.h"
 #include "util.h"
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "layout.h"
+#include "rollup.h"
 
 struct vma_filter {
 	uint32_t roles;		/* bit (1 << enum role) for each role allowed; 0: any */

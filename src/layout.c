@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elfinfo.h"
 #include "layout.h"
-#include "source.h"
 
 static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_TEXT] = "text", [ROLE_RODATA] = "rodata", [ROLE_RELRO] = "relro",
@@ -171,25 +169,15 @@ void layout_free(struct layout *L)
 	layout_init(L);
 }
 
-enum layout_status layout_build(struct layout *L, struct source *src, struct elf_cache *cache,
-				char *msg, size_t msglen)
+void proc_identity_free(struct proc_identity *id)
 {
-	enum layout_status st;
-
-	layout_init(L);
-	msg[0] = '\0';
-	st = src->ops->read(src->priv, L, cache, msg, msglen);
-	if (st == LAYOUT_OK) {
-		layout_attribute(L, cache, src);
-		if (src->ops->finish)
-			st = src->ops->finish(src->priv, L, cache);
-	}
-	if (st != LAYOUT_OK) {
-		int e = errno;
-		layout_free(L);
-		errno = e;
-		return st;
-	}
-	layout_derive(L);
-	return LAYOUT_OK;
+	if (!id)
+		return;
+	free(id->comm);
+	if (id->cmdline)
+		for (size_t i = 0; i < id->cmdline_n; i++)
+			free(id->cmdline[i]);
+	free(id->cmdline);
+	free(id->euser);
+	memset(id, 0, sizeof *id);
 }

@@ -2,10 +2,10 @@
  *
  * A struct layout is filled by a source (source.h) through the constructor calls
  * below (layout_init(), layout_add_vma(), layout_warn(), and the plain fields),
- * then attributed (roles, regions, objects: attribute.c); layout_build() runs the
- * whole pipeline.  The figures are summed for the views by rollup_sum() (rollup.c),
- * over every VMA or a filtered selection (filter.h).  The views read the model and
- * nothing else.
+ * then attributed: roles, regions and objects (attribute.h, where layout_build()
+ * runs the whole pipeline).  The figures are summed for the views by rollup_sum()
+ * (rollup.h), over every VMA or a filtered selection (filter.h).  The views read
+ * the model and nothing else.
  *
  * Units: every address, size and figure in this file is in bytes.
  */
@@ -16,8 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "procfs.h"
-#include "procinfo.h"
+#include "process.h"
 #include "smaps.h"
 
 /* Roles (the finer classification) in the order the man page lists them. */
@@ -275,8 +274,6 @@ struct elf_cache;
 __attribute__((format(printf, 2, 3)))
 void layout_warn(struct layout *L, const char *fmt, ...);
 
-struct source;
-
 /* A fresh, empty model: no VMA, no object, nothing known (exe_object -1).  Free it
  * with layout_free(). */
 void layout_init(struct layout *L);
@@ -292,43 +289,6 @@ void layout_init(struct layout *L);
 struct vma *layout_add_vma(struct layout *L, uint64_t start, uint64_t end, uint32_t perms,
 			   uint64_t offset, uint32_t dev_major, uint32_t dev_minor,
 			   uint64_t inode, const char *name, bool deleted);
-
-/* The pipeline: a fresh model from src (source.h) read and attributed.
- * ELF files are read through cache (elf_cache_new(); the caller keeps it: a
- * machine-wide run shares one).  Returns LAYOUT_OK with L filled (free it with
- * layout_free()), or another status with L holding nothing to free, msg (msglen
- * bytes) saying why for LAYOUT_ERROR, and errno set. */
-enum layout_status layout_build(struct layout *L, struct source *src, struct elf_cache *cache,
-				char *msg, size_t msglen);
-
-/* Attribution (attribute.c): given L with its VMAs in address order, page_size,
- * and whatever else the source knew (mm, auxv, threads with their stack pointers,
- * the executable's identity), give every VMA a role and an object, and mark thread
- * stacks.  ELF files are read through src's open_elf, each once (cache).  Problems
- * go to L->warnings. */
-void layout_attribute(struct layout *L, struct elf_cache *cache, struct source *src);
-
-/* What follows from the roles (rollup.c): every VMA's region (role_region()), each
- * object's span (low, high), and the kernel's VM counters recomputed from the VMAs'
- * VmFlags (L->vmc). */
-void layout_derive(struct layout *L);
-
-/* The part of an object a role is (PART_*), or -1 for the roles that are none. */
-int role_part(enum role r);
-
-/* The figures of a set of VMAs, each a plain sum over them (the roll-up). */
-struct rollup {
-	struct figures totals, regions[REGION_COUNT], roles[ROLE_COUNT];
-	struct figures *obj_total;	/* per object of the layout (malloc'd, n_objects) */
-	struct figures (*obj_part)[PART_COUNT];	/* the same, per part of the object */
-};
-
-/* The one roll-up: sum the figures of the VMAs of L for which sel[i] is true (sel
- * NULL: every VMA) into r, by region, by role, per object and per object part.
- * Every total the views print comes from here.  Returns 0, or -1 with errno ENOMEM
- * (r holds nothing to free then). */
-int rollup_sum(struct rollup *r, const struct layout *L, const bool *sel);
-void rollup_free(struct rollup *r);
 
 /* What VMA v is called in tables and filters: the path of its object, else its own
  * name ("" when none); *len bytes. */

@@ -358,19 +358,6 @@ int procfs_open_mapped(const struct procfs *p, const char *path, bool deleted,
 	return -1;
 }
 
-void proc_identity_free(struct proc_identity *id)
-{
-	if (!id)
-		return;
-	free(id->comm);
-	if (id->cmdline)
-		for (size_t i = 0; i < id->cmdline_n; i++)
-			free(id->cmdline[i]);
-	free(id->cmdline);
-	free(id->euser);
-	memset(id, 0, sizeof *id);
-}
-
 int proc_status_parse(const char *buf, struct proc_counters *c, uid_t *euid, pid_t *tgid,
 		      int *threads)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
+#include "rollup.h"
 
 int role_part(enum role r)
 {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attribute.h"
 #include "addr.h"
 #include "columns.h"
 #include "elfinfo.h"

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attribute.h"
 #include "layout.h"
 #include "snapshot.h"
 #include "elfinfo.h"
