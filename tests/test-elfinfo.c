@@ -6,7 +6,7 @@
  * Hostile files: copies of a real program with bytes patched here, truncated
  * copies, junk and an empty file; each must give a warning or ENOEXEC.
  */
-#include "elfinfo.h"
+#include "elf/elfinfo.h"
 #include "tap.h"
 
 #include <elf.h>

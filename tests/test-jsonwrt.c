@@ -27,7 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "jsonwrt.h"
+#include "view/jsonwrt.h"
 #include "tap.h"
 
 #define S(lit) lit, sizeof(lit) - 1	/* a literal and its length, NULs included */

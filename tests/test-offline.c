@@ -27,12 +27,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attribute.h"
-#include "layout.h"
-#include "snapshot.h"
-#include "elfinfo.h"
-#include "source.h"
-#include "views.h"
+#include "attr/attribute.h"
+#include "model/layout.h"
+#include "source/snapshot.h"
+#include "elf/elfinfo.h"
+#include "source/source.h"
+#include "view/views.h"
 
 static int die(const char *msg)
 {

@@ -24,8 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "parallel.h"
-#include "smaps.h"
+#include "view/parallel.h"
+#include "source/smaps.h"
 #include "tap.h"
 
 #define PAGE 4096u

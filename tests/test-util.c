@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "util.h"
+#include "lib/util.h"
 
 static const struct {
 	uint64_t bytes;

@@ -17,7 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "elfinfo.h"
+#include "elf/elfinfo.h"
 #include "fuzz.h"
 
 static uint64_t pdown(uint64_t x, uint64_t page)

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "jsonwrt.h"
+#include "view/jsonwrt.h"
 
 struct rd {
 	const unsigned char *s, *e;

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "smaps.h"
+#include "source/smaps.h"
 
 static int memfd_with(const uint8_t *data, size_t size)
 {

@@ -1,0 +1,109 @@
+/* views.h - the views of a process with the options of the command line
+ *
+ * The text view (text.c), the JSON document (json.c), the VMA table
+ * and the list of columns (table.c).  They take a selection of VMAs
+ * (filter.h) and the other options; they read the model (layout.h)
+ * and never /proc, and write to a stdio stream.  Errors of the stream are left in
+ * it for the caller (ferror()); the other errors are returned, each function
+ * saying what it has written then.
+ *
+ * Units: bytes everywhere.
+ */
+#ifndef VMLAYOUT_VIEWS_H
+#define VMLAYOUT_VIEWS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "attr/addr.h"
+#include "attr/filter.h"
+#include "model/layout.h"
+#include "view/columns.h"
+#include "view/jsonwrt.h"
+
+/* Options of the text view. */
+struct render_opts {
+	bool bytes;	/* sizes as exact byte counts instead of K/M/G/T (binary) */
+	bool color;	/* ANSI colour escapes */
+	bool ascii;	/* ASCII lines instead of UTF-8 box drawing */
+};
+
+/* Parts of the text view (--summary, --objects, --diagram); 0 means all. */
+enum {
+	TEXT_DIAGRAM = 1 << 0,
+	TEXT_SUMMARY = 1 << 1,
+	TEXT_OBJECTS = 1 << 2,
+	TEXT_ALL = TEXT_DIAGRAM | TEXT_SUMMARY | TEXT_OBJECTS,
+};
+
+/* The text view, 80 columns: the header, the diagram (high addresses on top), the
+ * region summary and the per-object table, or only the parts in parts (TEXT_*),
+ * over the VMAs of s: the header's totals, the region summary and the object table
+ * sum the selected VMAs only and say "filtered" when s->filtered; the diagram
+ * always shows the whole address space.  The warnings of L are not in it (the
+ * command line prints them on stderr).  Returns 0, or -1 with errno ENOMEM: out
+ * then holds part of the view (vmlayout.c makes it in memory, and writes it only
+ * whole). */
+int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
+		     const struct vma_selection *s, unsigned parts);
+
+/* The attribution of VMA v as JSON members of the object open on w: "region",
+ * "role", "object" (the ELF object's path or null) and "tid" (or null). */
+void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v);
+
+/* The JSON document (schema 1) of L over the selection s onto the writer w (one
+ * value: the caller opens no container around it, or an array for several
+ * documents).  With s->filtered, "vmas" holds the selected VMAs only; "totals",
+ * "regions", "roles" and the "objects" (only those with a selected VMA) sum them;
+ * "totals" has "filtered": true; "filter" describes f.  Without a filter
+ * "filtered" is false and "filter" is null.  It cannot fail: the memory it asks for
+ * (the list of the selected rows, the second thread's buffers) only makes it
+ * faster, and it does without; write errors are left in w's stream. */
+void render_json_value(struct jsonwrt *w, const struct layout *L,
+		       const struct vma_selection *s, const struct vma_filter *f);
+
+/* The "process" member of the JSON document (man page, JSON OUTPUT) onto w, which
+ * must be inside an object. */
+void render_json_process(struct jsonwrt *w, const struct layout *L);
+
+/* Options of the VMA table. */
+struct table_opts {
+	const int *cols;	/* column ids (columns.h), in output order */
+	size_t ncols;
+	int sort;		/* column id to sort the rows by (ascending), or -1 */
+	bool bytes;		/* sizes as byte counts */
+	bool raw;		/* libsmartcols raw output */
+	bool pairs;		/* NAME="value" pairs */
+	bool noheadings;
+	bool color;
+};
+
+/* The table of the selected VMAs of L, one row each, in address order (or sorted by
+ * t->sort: numbers by value, text by bytes).  Returns 0, or -1 with errno (ENOMEM),
+ * having written nothing, except when libsmartcols fails while it prints (a table
+ * for a terminal of 1000 VMAs at most, or --raw, --pairs): then the table may be
+ * cut. */
+int render_vma_table(FILE *out, const struct layout *L, const struct vma_selection *s,
+		     const struct table_opts *t);
+
+/* The same rows as a JSON value onto w: {"pid": N, "vmas": [{"start": ...}, ...]}
+ * with the columns' names in lower case as keys; sizes and numbers as JSON numbers
+ * (bytes), addresses as hex strings, DELETED and THP_ELIGIBLE as booleans, unknown
+ * values as null.  Returns 0, or -1 with errno ENOMEM having written nothing. */
+int render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s,
+		    const struct table_opts *t);
+
+/* --list-columns: NAME and DESCRIPTION of every column, as a table (t->raw,
+ * t->pairs, t->noheadings apply; t->cols is ignored) or, with json, as
+ * {"columns": [{"name": "START", "description": "...", "type": "address"}, ...]}.
+ * Returns 0, or -1 with errno ENOMEM (the table only). */
+int render_columns_list(FILE *out, const struct table_opts *t, bool json);
+
+/* The report as text lines (sizes in human units unless bytes). */
+void addr_render_text(FILE *out, const struct layout *L, const struct addr_info *ai,
+		      bool bytes);
+
+/* The report as one JSON object onto w (man page, ADDRESS LOOKUP). */
+void addr_render_json(struct jsonwrt *w, const struct layout *L, const struct addr_info *ai);
+
+#endif
