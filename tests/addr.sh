@@ -122,6 +122,27 @@ if [ -x "$prog" ] && start_target "$prog"; then
 	"$VMLAYOUT" --addr "$text" "$prog" >"$tmp/out" 2>"$tmp/err"
 	grep -q '^  symbol   main+0x0 (\.symtab' "$tmp/out"
 	ok $? "elf: the text report names main"
+
+	# smaps text with --sysroot: the files are found under it (a hard link keeps the
+	# inode the text names; the sysroot is made beside the build, on its file system)
+	abs=$(cd "$(dirname "$prog")" && pwd)/$(basename "$prog")
+	root=$(mktemp -d "${top_builddir:-.}/tests/sysroot.XXXXXX")
+	mkdir -p "$root$(dirname "$abs")"
+	if ln "$abs" "$root$abs" 2>/dev/null; then
+		"$VMLAYOUT" --json --addr "$text" --sysroot "$root" --smaps "$tmp/smaps" \
+			>"$tmp/out" 2>"$tmp/err"
+		jqok "smaps --sysroot: main found in the file under the sysroot" "$tmp/out" '
+			.addresses[0] | .role == "text" and .elf.section == ".text" and
+			.elf.symbol.name == "main" and .elf.error == null'
+		mv "$root$abs" "$root$abs.moved"
+		"$VMLAYOUT" --json --addr "$text" --sysroot "$root" --smaps "$tmp/smaps" \
+			>"$tmp/out" 2>"$tmp/err"
+		jqok "smaps --sysroot without the file: no section, no symbol, no crash" "$tmp/out" '
+			.addresses[0] | .elf == null or (.elf.section == null and .elf.symbol == null)'
+	else
+		skip "smaps --sysroot" "no hard link possible beside the build"
+	fi
+	rm -rf "$root"
 else
 	skip "--addr on every source" "target-nopie not built or did not start"
 fi
