@@ -2,7 +2,7 @@
 # threads.sh - the threads change nothing in the output.  A process of 5000 VMAs
 # (bench/mkvmas), saved once, gives byte for byte the same text view, JSON document
 # and VMA tables with VMLAYOUT_THREADS=1 (everything on one thread) as with
-# VMLAYOUT_THREADS=2 (the smaps reader, and above 2048 VMAs the second renderer);
+# VMLAYOUT_THREADS=2 (above 2048 VMAs the second renderer);
 # a live read works either way; strace sees the threads started or not.  TAP.
 . "$top_srcdir/tests/tap.sh"
 
@@ -39,7 +39,7 @@ for view in "" --json --vmas "--vmas --output-all" "--vmas --json" "--vmas --byt
 done
 
 # the live process: at least the VMAs mkvmas made (a runtime such as ASan's may map
-# more meanwhile), so not cut short at a block of the reader
+# more meanwhile), so not cut short at the end of a read
 for n in 1 2; do
 	VMLAYOUT_THREADS=$n "$VMLAYOUT" --json "$pid" >"$tmp/live" 2>"$tmp/err"
 	r=$?
@@ -53,8 +53,7 @@ for n in 1 2; do
 done
 
 # clone(2)s beyond those of vmlayout --version (a sanitiser's runtime starts
-# threads of its own): none with one thread; with threads the smaps reader and the
-# second renderer
+# threads of its own): none with one thread; with threads the second renderer
 clones() {
 	strace -f -qq -e trace=clone,clone3 -o "$tmp/strace" "$@" >/dev/null 2>&1
 	grep -c 'clone' "$tmp/strace"
@@ -67,7 +66,7 @@ if command -v strace >/dev/null 2>&1 &&
 		if [ $n -eq 1 ]; then
 			[ "$threads" -eq 0 ]
 		else
-			[ "$threads" -eq 2 ]
+			[ "$threads" -eq 1 ]
 		fi
 		ok $? "VMLAYOUT_THREADS=$n: $threads threads started for --json"
 	done
