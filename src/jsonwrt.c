@@ -410,16 +410,6 @@ void jsonwrt_init(struct jsonwrt *w, FILE *out, bool pretty)
 	w->pretty = pretty;
 }
 
-void jsonwrt_init_continuation(struct jsonwrt *w, FILE *out, const struct jsonwrt *of)
-{
-	w->out = out;
-	w->len = 0;
-	w->pretty = of->pretty;
-	w->depth = of->depth;
-	for (int d = 0; d <= of->depth; d++)
-		w->state[d] = of->state[d] | JSONWRT_HAS_MEMBER;
-}
-
 void jsonwrt_object_open(struct jsonwrt *w, const char *key)
 {
 	open_container(w, key, false);

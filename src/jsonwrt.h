@@ -80,13 +80,6 @@ struct jsonwrt {
  * output, else compact. */
 void jsonwrt_init(struct jsonwrt *w, FILE *out, bool pretty);
 
-/* A writer onto out that continues the container open in of, which already holds a
- * member: what it writes (commas, indents, keys) is what of would write next, so
- * that its output can be inserted into of's stream later (after jsonwrt_flush(of)).
- * Used to render parts of one array in parallel.  It must not close of's
- * containers; jsonwrt_flush() it when done. */
-void jsonwrt_init_continuation(struct jsonwrt *w, FILE *out, const struct jsonwrt *of);
-
 /* Open an object or array as the member key (see "Keys" above) / close the innermost
  * open one.  Closing with nothing open, or closing an array with object_close (and the
  * converse), is a programming error: the writer calls abort(). */

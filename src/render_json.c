@@ -7,7 +7,6 @@
 
 #include "elfinfo.h"
 #include "jsonwrt.h"
-#include "parallel.h"
 #include "render.h"
 #include "sources.h"
 #include "views.h"
@@ -526,89 +525,13 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	jsonwrt_object_close(w);
 }
 
-/* Rendering "vmas" on two threads (parallel.h): the second thread's writer
- * continues the array as it stood when the work began. */
-struct vmas_job {
-	const struct layout *L;
-	const size_t *rows;	/* the selected VMAs */
-	struct jsonwrt *w;	/* the calling thread's writer */
-	struct jsonwrt *at;	/* a copy of it at the start */
-	struct jsonwrt *other;	/* the second thread's writer */
-};
-
-static void vmas_render(void *ctx, bool own, FILE *out, size_t start, size_t end)
-{
-	struct vmas_job *j = ctx;
-	struct jsonwrt *w = j->w;
-
-	if (!own) {
-		w = j->other;
-		jsonwrt_init_continuation(w, out, j->at);
-	}
-	for (size_t r = start; r < end; r++)
-		vma_object(w, j->L, j->rows[r]);
-	if (!own)
-		jsonwrt_flush(w);
-}
-
-static void vmas_flush(void *ctx)
-{
-	struct vmas_job *j = ctx;
-
-	jsonwrt_flush(j->w);
-}
-
-/* Returns false when the work could not be shared (the caller renders alone). */
-static bool vmas_parallel(struct jsonwrt *w, const struct layout *L, const size_t *rows,
-			  size_t n)
-{
-	struct vmas_job j = { .L = L, .rows = rows, .w = w };
-	struct parallel_job job = { .n = n, .render = vmas_render, .flush = vmas_flush,
-				    .ctx = &j };
-	bool ok = false;
-
-	j.at = malloc(sizeof(*j.at));
-	j.other = malloc(sizeof(*j.other));
-	if (j.at && j.other) {
-		/* the calling thread goes on changing its writer */
-		memcpy(j.at, w, sizeof(*j.at));
-		ok = parallel_render(w->out, &job);
-	}
-	free(j.at);
-	free(j.other);
-	return ok;
-}
-
 static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s)
 {
-	const struct vma_list *l = &L->vmas;
-	size_t n = 0, *rows = malloc((l->n ? l->n : 1) * sizeof(*rows));
 	keys_ready();
 	jsonwrt_array_open(w, "vmas");
-	if (rows)
-		for (size_t i = 0; i < l->n; i++)
-			if (vma_selected(s, i))
-				rows[n++] = i;
-	/* the first element by this thread, so that the array holds a member before
-	 * the other thread continues it */
-	if (rows && n > PARALLEL_MIN_ROWS) {
-		vma_object(w, L, rows[0]);
-		if (vmas_parallel(w, L, rows + 1, n - 1)) {
-			free(rows);
-			jsonwrt_array_close(w);
-			return;
-		}
-		for (size_t r = 1; r < n; r++)
-			vma_object(w, L, rows[r]);
-	} else if (rows) {
-		for (size_t r = 0; r < n; r++)
-			vma_object(w, L, rows[r]);
-	} else {
-		for (size_t i = 0; i < l->n; i++)
-			if (vma_selected(s, i))
-				vma_object(w, L, i);
-	}
-	free(rows);
+	for (size_t i = 0; i < L->vmas.n; i++)
+		if (vma_selected(s, i))
+			vma_object(w, L, i);
 	jsonwrt_array_close(w);
 }
 

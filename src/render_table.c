@@ -4,13 +4,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libsmartcols.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "parallel.h"
 #include "views.h"
 
 /* Big enough for any cell: names are cut by name_printable() to fit. */
@@ -86,8 +83,7 @@ static void setup(struct libscols_table *tb, FILE *out, const struct table_opts 
 /* The aligned table, printed as it goes: a first pass measures each column's width,
  * the second prints.  It lays the table out as libsmartcols does (one space between
  * columns, numbers right-aligned, the last column not padded) without holding the
- * cells of every row in memory: a process can have tens of thousands of VMAs.  Both
- * passes run on two threads for a long table. */
+ * cells of every row in memory: a process can have tens of thousands of VMAs. */
 /* A line is built in memory and written with the lines before it, a block at a
  * time: most cells are a few bytes, too few for a stdio call each. */
 struct linebuf {
@@ -102,17 +98,13 @@ struct aligned {
 	const struct table_opts *t;
 	const struct column **col;	/* the columns shown */
 	size_t *w;		/* each column's width */
-	size_t *w2;		/* the second thread's widths, merged into w */
-	char *cell[2];		/* a cell buffer for each thread */
-	struct linebuf *lb;	/* an output buffer for each thread */
-	size_t line_max;	/* bytes a line can take */
-	atomic_size_t next;	/* the first pass: the next block of rows to measure */
+	char *cell;		/* a cell buffer */
 };
 
-/* The widths of the cells of rows [from, to) into w (which holds the minimum).  The
+/* The widths of the cells of every row into a->w (which holds the minimum).  The
  * width of a size takes formatting it; most sizes of a column repeat (4K, 0): the
  * last few are remembered. */
-static void measure(const struct aligned *a, size_t *w, char *cell, size_t from, size_t to)
+static void measure(const struct aligned *a)
 {
 	struct cell c;
 	enum { MEMO = 16 };
@@ -125,45 +117,23 @@ static void measure(const struct aligned *a, size_t *w, char *cell, size_t from,
 		int id = a->t->cols[k];
 		for (size_t m = 0; m < MEMO; m++)
 			memo[m].width = SIZE_MAX;
-		for (size_t r = from; r < to; r++) {
+		for (size_t r = 0; r < a->n; r++) {
 			size_t cw;
-			column_cell(id, a->L, a->r[r], cell, CELL, &c);
+			column_cell(id, a->L, a->r[r], a->cell, CELL, &c);
 			if (c.kind == CELL_SIZE) {
 				size_t m = (size_t)((c.x >> 12) ^ (c.x >> 20) ^ c.x) % MEMO;
 				if (memo[m].width == SIZE_MAX || memo[m].x != c.x) {
 					memo[m].x = c.x;
-					memo[m].width = cell_width(&c, a->t->bytes, cell, CELL);
+					memo[m].width = cell_width(&c, a->t->bytes, a->cell, CELL);
 				}
 				cw = memo[m].width;
 			} else {
-				cw = cell_width(&c, a->t->bytes, cell, CELL);
+				cw = cell_width(&c, a->t->bytes, a->cell, CELL);
 			}
-			if (cw > w[k])
-				w[k] = cw;
+			if (cw > a->w[k])
+				a->w[k] = cw;
 		}
 	}
-}
-
-/* The first pass in blocks of rows that the two threads claim in turn, so that a
- * second thread that starts late measures less. */
-enum { MEASURE_BLOCK = 1024 };
-
-static void measure_blocks(struct aligned *a, size_t *w, char *cell)
-{
-	for (;;) {
-		size_t from = atomic_fetch_add(&a->next, MEASURE_BLOCK);
-		if (from >= a->n)
-			return;
-		measure(a, w, cell, from, a->n - from > MEASURE_BLOCK ? from + MEASURE_BLOCK : a->n);
-	}
-}
-
-static void *measure_thread(void *arg)
-{
-	struct aligned *a = arg;
-
-	measure_blocks(a, a->w2, a->cell[1]);
-	return NULL;
 }
 
 static void linebuf_flush(struct linebuf *lb, FILE *out)
@@ -173,7 +143,6 @@ static void linebuf_flush(struct linebuf *lb, FILE *out)
 	lb->len = 0;
 }
 
-/* One line: the header when k == 0, else row k - 1.  lb has room for a line. */
 /* n spaces at o; returns o + n.  Up to 32 in one copy of fixed size. */
 static inline char *put_pad(char *o, size_t n)
 {
@@ -186,10 +155,11 @@ static inline char *put_pad(char *o, size_t n)
 	return o + n;
 }
 
-static void print_line(const struct aligned *a, struct linebuf *lb, char *cell, size_t k)
+/* One line: the header when k == 0, else row k - 1.  lb has room for a line. */
+static void print_line(const struct aligned *a, struct linebuf *lb, size_t k)
 {
 	const struct table_opts *t = a->t;
-	char *o = lb->b + lb->len;
+	char *o = lb->b + lb->len, *cell = a->cell;
 	struct cell c;
 
 	/* Most cells and pads are short: they are copied 32 bytes at a time, a copy of
@@ -223,89 +193,47 @@ static void print_line(const struct aligned *a, struct linebuf *lb, char *cell, 
 	lb->len = (size_t)(o - lb->b);
 }
 
-/* parallel_render(): its rows are the rows of the table. */
-static void print_rows(void *ctx, bool own, FILE *out, size_t start, size_t end)
-{
-	const struct aligned *a = ctx;
-	int th = own ? 0 : 1;
-	struct linebuf *lb = &a->lb[th];
-
-	for (size_t k = start; k < end; k++) {
-		if (lb->cap - lb->len < a->line_max)
-			linebuf_flush(lb, out);
-		print_line(a, lb, a->cell[th], k + 1);
-	}
-	linebuf_flush(lb, out);
-}
-
-static void no_flush(void *ctx)
-{
-	(void)ctx;
-}
-
 static int print_aligned(FILE *out, const struct layout *L, const size_t *r, size_t n,
 			 const struct table_opts *t)
 {
 	size_t ncols = t->ncols ? t->ncols : 1;
 	struct aligned a = { .L = L, .r = r, .n = n, .t = t };
+	struct linebuf lb = { NULL, 0, 0 };
 	int rc = -1;
 
 	a.col = calloc(ncols, sizeof(*a.col));
 	a.w = calloc(ncols, sizeof(*a.w));
-	a.w2 = calloc(ncols, sizeof(*a.w2));
-	a.cell[0] = malloc(CELL);
-	a.cell[1] = malloc(CELL);
-	if (!a.col || !a.w || !a.w2 || !a.cell[0] || !a.cell[1])
+	a.cell = malloc(CELL);
+	if (!a.col || !a.w || !a.cell)
 		goto out;
 	for (size_t c = 0; c < t->ncols; c++) {
 		a.col[c] = column_get((size_t)t->cols[c]);
 		if (!t->noheadings)
 			a.w[c] = strlen(a.col[c]->name);
 	}
-
-	/* widths: on two threads, when worth it */
-	pthread_t th;
-	bool two = n >= PARALLEL_MIN_ROWS && parallel_threads();
-	atomic_init(&a.next, 0);
-	if (two && pthread_create(&th, NULL, measure_thread, &a) != 0)
-		two = false;
-	measure_blocks(&a, a.w, a.cell[0]);
-	if (two) {
-		pthread_join(th, NULL);
-		for (size_t c = 0; c < t->ncols; c++)
-			if (a.w2[c] > a.w[c])
-				a.w[c] = a.w2[c];
-	}
+	measure(&a);
 
 	/* a cell of w columns takes at most 4 bytes a column (UTF-8) and never
 	 * more than CELL bytes; with the separators */
-	struct linebuf lb[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-	a.lb = lb;
-	a.line_max = t->ncols + 1 + LINE_SLACK;
+	size_t line_max = t->ncols + 1 + LINE_SLACK;
 	for (size_t c = 0; c < t->ncols; c++)
-		a.line_max += a.w[c] < CELL / 4 ? 4 * a.w[c] : a.w[c] + CELL;
-	for (int i = 0; i < 2; i++) {
-		lb[i].cap = a.line_max > 65536 ? a.line_max : 65536;
-		lb[i].b = malloc(lb[i].cap);
-		if (!lb[i].b)
-			goto out_lb;
+		line_max += a.w[c] < CELL / 4 ? 4 * a.w[c] : a.w[c] + CELL;
+	lb.cap = line_max > 65536 ? line_max : 65536;
+	lb.b = malloc(lb.cap);
+	if (!lb.b)
+		goto out;
+	for (size_t k = t->noheadings ? 1 : 0; k <= n; k++) {
+		if (lb.cap - lb.len < line_max)
+			linebuf_flush(&lb, out);
+		print_line(&a, &lb, k);
 	}
-	if (!t->noheadings)
-		print_line(&a, &lb[0], a.cell[0], 0);
-	linebuf_flush(&lb[0], out);
-	struct parallel_job job = { .n = n, .render = print_rows, .flush = no_flush, .ctx = &a };
-	if (!parallel_render(out, &job))
-		print_rows(&a, true, out, 0, n);
+	linebuf_flush(&lb, out);
 	rc = 0;
-out_lb:
-	free(lb[0].b);
-	free(lb[1].b);
 out:
+	free(lb.b);
 	free(a.col);
 	free(a.w);
-	free(a.w2);
-	free(a.cell[0]);
-	free(a.cell[1]);
+	free(a.cell);
 	return rc;
 }
 

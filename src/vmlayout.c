@@ -18,7 +18,6 @@
 #include "columns.h"
 #include "jsonwrt.h"
 #include "layout.h"
-#include "parallel.h"
 #include "procinfo.h"
 #include "render.h"
 #include "snapshot.h"
@@ -182,23 +181,6 @@ static long parse_target(const char *s);
 static bool is_path(const char *s)
 {
 	return strchr(s, '/') || strcmp(s, "-") == 0;
-}
-
-/* VMLAYOUT_THREADS: 1 keeps the work on one thread; a larger number allows
- * threads (the default where more than one CPU is available).  Anything else is
- * ignored. */
-static void threads_from_environment(void)
-{
-	const char *env = getenv("VMLAYOUT_THREADS");
-	char *end;
-	unsigned long n;
-
-	if (!env || !*env)
-		return;
-	errno = 0;
-	n = strtoul(env, &end, 10);
-	if (!errno && !*end && *env != '-' && n >= 1 && n <= 1024)
-		parallel_set_threads((unsigned)n);
 }
 
 /* After the options: the checks between them, and the columns. */
@@ -642,7 +624,6 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
-	threads_from_environment();
 
 	/* a large buffer: the JSON of a big process is tens of MiB */
 	static char obuf[1 << 16];
