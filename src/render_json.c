@@ -1,14 +1,14 @@
 /* render_json.c - the JSON document, schema 1 (see render.h and the man page) */
 #include "config.h"
 
-#include <pthread.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "elfinfo.h"
 #include "jsonwrt.h"
 #include "render.h"
 #include "sources.h"
+#include "util.h"
 #include "views.h"
 
 static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
@@ -19,106 +19,38 @@ static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
 		jsonwrt_null(w, key);
 }
 
-/* The keys written again and again, prepared once (keys_ready()): the smaps fields
- * of each VMA (n is 0 when they could not be: then written one by one), and the
- * figures after "size". */
-static struct jsonwrt_keyset smaps_keys, figure_keys;
-static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
-
-static void keys_init(void)
-{
-	static const char *const figure_names[] = { "rss", "pss", "shared", "private", "swap",
-						    "dirty" };
-	const char *names[SF_COUNT];
-
-	for (int k = 0; k < SF_COUNT; k++)
-		names[k] = smaps_field_name(k);
-	if (jsonwrt_keyset_init(&smaps_keys, names, SF_COUNT) < 0)
-		smaps_keys.n = 0;
-	/* short plain keys: cannot be refused */
-	if (jsonwrt_keyset_init(&figure_keys, figure_names, 6) < 0)
-		abort();
-}
-
-static void keys_ready(void)
-{
-	pthread_once(&keys_once, keys_init);
-}
-
-/* The members of figures f as text at o (at most FIGURES_TEXT bytes): size, rss,
- * pss, shared, private, swap, dirty, and vmas when with_count; all but size and vmas
- * null when the source has none (L->figures_unknown: maps text, an ELF file, a
- * core).  keys_ready() must have run.  Returns the end. */
-enum { FIGURES_TEXT = 8 * (JSONWRT_ROW + 20) };
-static char *put_figures(char *o, const struct layout *L, const struct figures *f,
-			 bool with_count)
-{
-	o = JSONWRT_PUT(o, "\"size\":");
-	o = jsonwrt_put_u64(o, f->size);
-	if (L->figures_unknown) {
-		o = JSONWRT_PUT(o, ",\"rss\":null,\"pss\":null,\"shared\":null,\"private\":null"
-				   ",\"swap\":null,\"dirty\":null");
-	} else {
-		const uint64_t v[] = { f->rss, f->pss, f->shared, f->priv, f->swap, f->dirty };
-		o = jsonwrt_put_keyset(JSONWRT_PUT(o, ","), &figure_keys, v);
-	}
-	if (with_count) {
-		o = JSONWRT_PUT(o, ",\"vmas\":");
-		o = jsonwrt_put_u64(o, f->vmas);
-	}
-	return o;
-}
-
+/* The figures f as members: size, rss, pss, shared, private, swap, dirty, and vmas
+ * when with_count; all but size and vmas null when the source has none
+ * (L->figures_unknown: maps text, an ELF file, a core). */
 static void figures(struct jsonwrt *w, const struct layout *L, const struct figures *f,
 		    bool with_count)
 {
-	keys_ready();
-	jsonwrt_raw_end(w, put_figures(jsonwrt_raw_begin(w, FIGURES_TEXT), L, f, with_count));
+	static const char *const keys[] = { "rss", "pss", "shared", "private", "swap", "dirty" };
+	const uint64_t v[] = { f->rss, f->pss, f->shared, f->priv, f->swap, f->dirty };
+
+	jsonwrt_u64(w, "size", f->size);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		if (L->figures_unknown)
+			jsonwrt_null(w, keys[k]);
+		else
+			jsonwrt_u64(w, keys[k], v[k]);
+	}
+	if (with_count)
+		jsonwrt_u64(w, "vmas", f->vmas);
 }
 
-/* Names at most this long that need no escaping go into a VMA's object as they are
- * (jsonwrt_raw_begin()); the others through the string writer. */
-enum { RAW_NAME_MAX = 1024 };
-
-static bool raw_name(const char *s, size_t len)
-{
-	return len <= RAW_NAME_MAX && json_plain(s, len);
-}
-
-/* The members of a VMA written per VMA are written as text (jsonwrt_raw_begin()):
- * they are most of the document. */
 void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v)
 {
-	const char *obj = v->object >= 0 ? layout_object_path(L, &L->objects[v->object]) : NULL;
-	size_t olen = obj ? strlen(obj) : 0;
-	char *o = jsonwrt_raw_begin(w, 96 + RAW_NAME_MAX);
-
-	/* the names of the layout's own tables: nothing to escape */
-	o = JSONWRT_PUT(o, "\"region\":\"");
-	o = stpcpy(o, region_name(v->region));
-	o = JSONWRT_PUT(o, "\",\"role\":\"");
-	o = stpcpy(o, role_name(v->role));
-	o = JSONWRT_PUT(o, "\"");
-	if (!obj) {
-		o = JSONWRT_PUT(o, ",\"object\":null,\"tid\":");
-	} else if (raw_name(obj, olen)) {
-		o = JSONWRT_PUT(o, ",\"object\":\"");
-		memcpy(o, obj, olen);
-		o = JSONWRT_PUT(o + olen, "\",\"tid\":");
-	} else {
-		jsonwrt_raw_end(w, o);
-		jsonwrt_str_k(w, "object", obj);
-		o = jsonwrt_raw_begin(w, 32);
-		o = JSONWRT_PUT(o, "\"tid\":");
-	}
-	if (v->tid) {
-		if (v->tid < 0)
-			*o++ = '-';
-		o = jsonwrt_put_u64(o, v->tid < 0 ? -(uint64_t)v->tid : (uint64_t)v->tid);
-	} else {
-		o = JSONWRT_PUT(o, "null");
-	}
-	jsonwrt_raw_end(w, o);
+	jsonwrt_str(w, "region", region_name(v->region));
+	jsonwrt_str(w, "role", role_name(v->role));
+	if (v->object >= 0)
+		jsonwrt_str(w, "object", layout_object_path(L, &L->objects[v->object]));
+	else
+		jsonwrt_null(w, "object");
+	if (v->tid)
+		jsonwrt_i64(w, "tid", v->tid);
+	else
+		jsonwrt_null(w, "tid");
 }
 
 /* Where the model came from: {"kind", "path", "figures"}; for a core, what it
@@ -205,29 +137,24 @@ static void path(struct jsonwrt *w, const char *key, const char *bytes_key, cons
 		jsonwrt_hexbytes(w, bytes_key, s, len);
 }
 
-/* "fe:00" with its quotes at o (room for 20 bytes); returns the end. */
-static char *put_dev(char *o, uint32_t major, uint32_t minor)
-{
-	if (major < 256 && minor < 256) {
-		/* the common case, without printf */
-		static const char hex[] = "0123456789abcdef";
-		o[0] = '"';
-		o[1] = hex[major >> 4];
-		o[2] = hex[major & 15];
-		o[3] = ':';
-		o[4] = hex[minor >> 4];
-		o[5] = hex[minor & 15];
-		o[6] = '"';
-		return o + 7;
-	}
-	return o + sprintf(o, "\"%02x:%02x\"", major, minor);
-}
-
+/* "dev": the device as maps gives it, "fe:00". */
 static void dev(struct jsonwrt *w, uint32_t major, uint32_t minor)
 {
-	char *o = jsonwrt_raw_begin(w, 32);
+	static const char hex[] = "0123456789abcdef";
+	char b[24];
 
-	jsonwrt_raw_end(w, put_dev(JSONWRT_PUT(o, "\"dev\":"), major, minor));
+	if (major < 256 && minor < 256) {
+		/* what it nearly always is, without printf */
+		b[0] = hex[major >> 4];
+		b[1] = hex[major & 15];
+		b[2] = ':';
+		b[3] = hex[minor >> 4];
+		b[4] = hex[minor & 15];
+		b[5] = '\0';
+	} else {
+		snprintf(b, sizeof(b), "%02x:%02x", major, minor);
+	}
+	jsonwrt_str(w, "dev", b);
 }
 
 static void process(struct jsonwrt *w, const struct layout *L)
@@ -422,86 +349,32 @@ static size_t first_extra(const struct vma_list *l, size_t i)
 	return lo;
 }
 
-/* The "smaps" members of the VMAs last written by this thread, by their figures:
- * many VMAs of a large process have the same (guard pages, small anonymous areas
- * of one size), and a copy is cheaper than 25 numbers formatted again. */
-enum { SMAPS_MEMOS = 4, SMAPS_TEXT = SF_COUNT * (JSONWRT_ROW + 20) };
-struct smaps_memo {
-	uint64_t fig[SF_COUNT];
-	size_t len;		/* 0: empty */
-	char text[SMAPS_TEXT];
-};
-static _Thread_local struct smaps_memo smaps_memo[SMAPS_MEMOS];
-static _Thread_local unsigned smaps_memo_next;
-
-/* The members of v's "smaps" object at o (at most SMAPS_TEXT bytes); returns the
- * end.  keys_ready() must have run. */
-static char *put_smaps(char *o, const struct vma *v)
-{
-	for (unsigned k = 0; k < SMAPS_MEMOS; k++) {
-		const struct smaps_memo *m = &smaps_memo[k];
-		if (m->len && memcmp(m->fig, v->fig, sizeof(m->fig)) == 0) {
-			memcpy(o, m->text, m->len);
-			return o + m->len;
-		}
-	}
-	char *end = jsonwrt_put_keyset(o, &smaps_keys, v->fig);
-	struct smaps_memo *m = &smaps_memo[smaps_memo_next++ % SMAPS_MEMOS];
-	memcpy(m->fig, v->fig, sizeof(m->fig));
-	m->len = (size_t)(end - o);
-	memcpy(m->text, o, m->len);
-	return end;
-}
-
-/* VMA i as an element of "vmas"; keys_ready() must have run. */
+/* VMA i as an element of "vmas". */
 static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 {
 	const struct vma_list *l = &L->vmas;
 	const struct vma *v = &l->v[i];
-	const char *name = vma_name(l, v);
-	char perms[5], *o;
+	char perms[5];
 
-	/* the members that need no escaping as text (jsonwrt_raw_begin()) */
 	jsonwrt_object_open(w, NULL);
-	o = jsonwrt_raw_begin(w, 160 + RAW_NAME_MAX);
-	o = JSONWRT_PUT(o, "\"start\":");
-	o = jsonwrt_put_hex(o, v->start);
-	o = JSONWRT_PUT(o, ",\"end\":");
-	o = jsonwrt_put_hex(o, v->end);
-	o = JSONWRT_PUT(o, ",\"offset\":");
-	o = jsonwrt_put_hex(o, v->offset);
-	o = JSONWRT_PUT(o, ",\"perms\":\"");
-	memcpy(o, vma_perms_str(perms, v->perms), 4);
-	o = JSONWRT_PUT(o + 4, "\",\"dev\":");
-	o = put_dev(o, v->dev_major, v->dev_minor);
-	o = JSONWRT_PUT(o, ",\"inode\":");
-	o = jsonwrt_put_u64(o, v->inode);
-	if (v->name_kind == VMA_NAME_NONE) {
-		o = JSONWRT_PUT(o, ",\"path\":null,\"deleted\":");
-	} else if (raw_name(name, v->name_len)) {
-		o = JSONWRT_PUT(o, ",\"path\":\"");
-		memcpy(o, name, v->name_len);
-		o = JSONWRT_PUT(o + v->name_len, "\",\"deleted\":");
-	} else {
-		jsonwrt_raw_end(w, o);
-		path(w, "path", "path_bytes", name, v->name_len);
-		o = jsonwrt_raw_begin(w, 32);
-		o = JSONWRT_PUT(o, "\"deleted\":");
-	}
-	o = v->deleted ? JSONWRT_PUT(o, "true") : JSONWRT_PUT(o, "false");
-	jsonwrt_raw_end(w, o);
+	jsonwrt_hex(w, "start", v->start);
+	jsonwrt_hex(w, "end", v->end);
+	jsonwrt_hex(w, "offset", v->offset);
+	jsonwrt_str(w, "perms", vma_perms_str(perms, v->perms));
+	dev(w, v->dev_major, v->dev_minor);
+	jsonwrt_u64(w, "inode", v->inode);
+	if (v->name_kind == VMA_NAME_NONE)
+		jsonwrt_null(w, "path");
+	else
+		path(w, "path", "path_bytes", vma_name(l, v), v->name_len);
+	jsonwrt_bool(w, "deleted", v->deleted);
 	render_json_vma_role(w, L, v);
 	struct figures f = vma_figures(v);
-	o = put_figures(jsonwrt_raw_begin(w, FIGURES_TEXT + 32), L, &f, false);
-	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped) {
-		o = JSONWRT_PUT(o, ",\"dumped\":");
-		o = jsonwrt_put_u64(o, L->offline->dumped[i]);
-	}
-	jsonwrt_raw_end(w, o);
-	jsonwrt_object_open_k(w, "smaps");
-	if (v->has_figures && smaps_keys.n == SF_COUNT)
-		jsonwrt_raw_end(w, put_smaps(jsonwrt_raw_begin(w, SMAPS_TEXT), v));
-	else if (v->has_figures)
+	figures(w, L, &f, false);
+	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped)
+		jsonwrt_u64(w, "dumped", L->offline->dumped[i]);
+	jsonwrt_object_open(w, "smaps");
+	if (v->has_figures)
 		for (int k = 0; k < SF_COUNT; k++)
 			jsonwrt_u64(w, smaps_field_name(k), v->fig[k]);
 	/* fields of a newer kernel, by name */
@@ -509,25 +382,17 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	     x++)
 		jsonwrt_u64(w, l->names + l->extra[x].key, l->extra[x].value);
 	jsonwrt_object_close(w);
-	jsonwrt_array_open_k(w, "vmflags");
-	uint64_t flags = v->has_vmflags ? v->vmflags & (VMF_BIT(VMF_OTHER) - 1) : 0;
-	if (flags) {
-		/* the kernel's two-letter codes: nothing to escape */
-		o = jsonwrt_raw_begin(w, 5 * VMF_OTHER);
-		for (; flags; flags &= flags - 1) {
-			o = JSONWRT_PUT(o, "\"");
-			memcpy(o, vma_flag_name(__builtin_ctzll(flags)), 2);
-			o = JSONWRT_PUT(o + 2, "\",");
-		}
-		jsonwrt_raw_end(w, o - 1);	/* without the last comma */
-	}
+	jsonwrt_array_open(w, "vmflags");
+	if (v->has_vmflags)
+		for (int k = 0; k < VMF_OTHER; k++)
+			if (v->vmflags & VMF_BIT(k))
+				jsonwrt_str(w, NULL, vma_flag_name(k));
 	jsonwrt_array_close(w);
 	jsonwrt_object_close(w);
 }
 
 static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s)
 {
-	keys_ready();
 	jsonwrt_array_open(w, "vmas");
 	for (size_t i = 0; i < L->vmas.n; i++)
 		if (vma_selected(s, i))

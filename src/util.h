@@ -32,6 +32,20 @@ char *size_words(char *buf, size_t len, uint64_t bytes);
 char *name_printable(char *buf, size_t cap, const char *s, size_t len, size_t width,
 		     bool ascii);
 
+/* Length of the well-formed UTF-8 sequence of two to four bytes at p (n > 0 bytes
+ * available, p[0] >= 0x80), or, when it is ill-formed, minus the length of its
+ * maximal subpart: the longest prefix of a well-formed sequence (at least the first
+ * byte), which a replacement character stands for (the Unicode Standard, chapter 3,
+ * "U+FFFD Substitution of Maximal Subparts").  The ranges are those of Table 3-7. */
+int utf8_sequence(const unsigned char *p, size_t n);
+
+/* Whether len bytes at s are well-formed UTF-8 (Unicode Table 3-7): no overlong forms,
+ * no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequence.  NUL
+ * and the other ASCII bytes are valid.  Exactly the strings the JSON writer copies
+ * without replacing anything (it still escapes control characters, quotes and
+ * backslashes). */
+bool json_utf8_valid(const char *s, size_t len);
+
 /* The last path component of path ("libc.so.6"), a pointer into path. */
 const char *path_base(const char *path);
 

@@ -34,16 +34,16 @@ enum {
 void render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
 		      const struct vma_selection *s, unsigned parts);
 
+/* The attribution of VMA v as JSON members of the object open on w: "region",
+ * "role", "object" (the ELF object's path or null) and "tid" (or null). */
+void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v);
+
 /* The JSON document (schema 1) of L over the selection s onto the writer w (one
  * value: the caller opens no container around it, or an array for several
  * documents).  With s->filtered, "vmas" holds the selected VMAs only; "totals",
  * "regions", "roles" and the "objects" (only those with a selected VMA) sum them;
  * "totals" has "filtered": true; "filter" describes f.  Without a filter
  * "filtered" is false and "filter" is null. */
-/* The attribution of VMA v as JSON members of the object open on w: "region",
- * "role", "object" (the ELF object's path or null) and "tid" (or null). */
-void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v);
-
 void render_json_value(struct jsonwrt *w, const struct layout *L,
 		       const struct vma_selection *s, const struct vma_filter *f);
 

@@ -17,6 +17,7 @@
 
 #include "fuzz.h"
 #include "jsonwrt.h"
+#include "util.h"
 
 struct rd {
 	const unsigned char *s, *e;
