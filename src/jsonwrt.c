@@ -14,6 +14,7 @@
 #include "jsonwrt.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,25 +130,34 @@ static void put_string(struct jsonwrt *w, const char *s, size_t len)
 	put(w, '"');
 }
 
-/* The quoted key: a NUL-terminated string, most often a short name that needs no
- * escaping, copied as it is checked (without measuring it first). */
-static void put_key(struct jsonwrt *w, const char *key)
+/* A key at most this long that needs no escaping (the program's own names) is
+ * copied whole once checked; others go through put_string(). */
+enum { KEY_SHORT = 64 };
+
+/* The length of key when it is at most KEY_SHORT bytes and needs no escaping, else
+ * SIZE_MAX. */
+static inline size_t plain_key_len(const char *key)
 {
-	enum { SHORT = 64 };
-	char *o = reserve(w, SHORT + 2) + 1;
 	size_t n = 0;
 
-	/* NUL is not plain: the loop ends at it */
-	while (n < SHORT && plain_byte((unsigned char)key[n])) {
-		o[n] = key[n];
+	while (n < KEY_SHORT && plain_byte((unsigned char)key[n]))	/* NUL is not plain */
 		n++;
-	}
-	if (key[n]) {
+	return key[n] ? SIZE_MAX : n;
+}
+
+/* The quoted key. */
+static void put_key(struct jsonwrt *w, const char *key)
+{
+	size_t n = plain_key_len(key);
+
+	if (n == SIZE_MAX) {
 		put_string(w, key, strlen(key));
 		return;
 	}
-	o[-1] = '"';
-	o[n] = '"';
+	char *o = reserve(w, n + 2);
+	o[0] = '"';
+	memcpy(o + 1, key, n);
+	o[n + 1] = '"';
 	w->len += n + 2;
 }
 
@@ -164,7 +174,7 @@ static void put_newline_indent(struct jsonwrt *w, int depth)
 
 /* Everything that goes before a value: the comma after the previous member, the
  * newline and indent, and the key inside an object. */
-static inline void begin_value(struct jsonwrt *w, const char *key)
+static void begin_value(struct jsonwrt *w, const char *key)
 {
 	int d = w->depth;
 	unsigned char st = w->state[d];
@@ -214,20 +224,30 @@ static void close_container(struct jsonwrt *w, bool array)
 	put(w, array ? ']' : '}');
 }
 
-/* v in decimal. */
-static inline void put_decimal(struct jsonwrt *w, uint64_t v)
+/* v in decimal at o (room for 20 bytes); returns the length. */
+static inline size_t decimal(char *o, uint64_t v)
 {
 	char digits[20], *d = digits + sizeof(digits);
-	char *o = reserve(w, sizeof(digits));
+	size_t n;
 
+	if (v < 10) {
+		/* most figures of a small VMA are 0 */
+		*o = (char)('0' + v);
+		return 1;
+	}
 	do {
 		*--d = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	size_t n = (size_t)(digits + sizeof(digits) - d);
+	n = (size_t)(digits + sizeof(digits) - d);
 	for (size_t i = 0; i < n; i++)
 		o[i] = d[i];
-	w->len += n;
+	return n;
+}
+
+static inline void put_decimal(struct jsonwrt *w, uint64_t v)
+{
+	w->len += decimal(reserve(w, 20), v);
 }
 
 /* ------------------------------------------------------------------ API */
@@ -332,6 +352,54 @@ void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t 
 		w->len += 2;
 	}
 	put(w, '"');
+}
+
+int jsonwrt_keys_init(struct jsonwrt_keys *k, const char *const *keys, size_t n)
+{
+	if (n > JSONWRT_KEYS_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = plain_key_len(keys[i]);
+		if (len == SIZE_MAX) {
+			errno = EINVAL;
+			return -1;
+		}
+		k->key[i] = keys[i];
+		k->len[i] = (unsigned char)len;
+	}
+	k->n = n;
+	return 0;
+}
+
+void jsonwrt_keys_u64(struct jsonwrt *w, const struct jsonwrt_keys *keys, const uint64_t *v)
+{
+	int d = w->depth;
+
+	if (keys->n == 0)
+		return;
+	if (d == 0 || w->pretty || (w->state[d] & JSONWRT_IN_ARRAY)) {
+		for (size_t i = 0; i < keys->n; i++)
+			jsonwrt_u64(w, keys->key[i], v[i]);
+		return;
+	}
+	/* ,"KEY":NUMBER for each, without the comma for the first member */
+	char *o = reserve(w, JSONWRT_KEYS_MAX * (KEY_SHORT + 4 + 20)), *start = o;
+	bool comma = w->state[d] & JSONWRT_HAS_MEMBER;
+	w->state[d] |= JSONWRT_HAS_MEMBER;
+	for (size_t i = 0; i < keys->n; i++) {
+		if (comma)
+			*o++ = ',';
+		comma = true;
+		*o++ = '"';
+		memcpy(o, keys->key[i], keys->len[i]);
+		o += keys->len[i];
+		*o++ = '"';
+		*o++ = ':';
+		o += decimal(o, v[i]);
+	}
+	w->len += (size_t)(o - start);
 }
 
 void jsonwrt_flush(struct jsonwrt *w)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "elfinfo.h"
@@ -19,21 +20,41 @@ static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
 		jsonwrt_null(w, key);
 }
 
+/* The keys of the numbers written for every VMA (and each roll-up), checked once
+ * for a document. */
+struct keys {
+	struct jsonwrt_keys figures;	/* size, rss, pss, shared, private, swap, dirty */
+	struct jsonwrt_keys smaps;	/* the smaps fields, in enum smaps_field order */
+};
+
+static void keys_init(struct keys *k)
+{
+	static const char *const figure_names[] = { "size", "rss", "pss", "shared", "private",
+						    "swap", "dirty" };
+	const char *smaps_names[SF_COUNT];
+
+	for (int f = 0; f < SF_COUNT; f++)
+		smaps_names[f] = smaps_field_name(f);
+	/* the program's own names: cannot be refused */
+	if (jsonwrt_keys_init(&k->figures, figure_names, 7) < 0 ||
+	    jsonwrt_keys_init(&k->smaps, smaps_names, SF_COUNT) < 0)
+		abort();
+}
+
 /* The figures f as members: size, rss, pss, shared, private, swap, dirty, and vmas
  * when with_count; all but size and vmas null when the source has none
  * (L->figures_unknown: maps text, an ELF file, a core). */
-static void figures(struct jsonwrt *w, const struct layout *L, const struct figures *f,
-		    bool with_count)
+static void figures(struct jsonwrt *w, const struct layout *L, const struct keys *k,
+		    const struct figures *f, bool with_count)
 {
-	static const char *const keys[] = { "rss", "pss", "shared", "private", "swap", "dirty" };
-	const uint64_t v[] = { f->rss, f->pss, f->shared, f->priv, f->swap, f->dirty };
+	const uint64_t v[] = { f->size, f->rss, f->pss, f->shared, f->priv, f->swap, f->dirty };
 
-	jsonwrt_u64(w, "size", f->size);
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		if (L->figures_unknown)
-			jsonwrt_null(w, keys[k]);
-		else
-			jsonwrt_u64(w, keys[k], v[k]);
+	if (L->figures_unknown) {
+		jsonwrt_u64(w, "size", f->size);
+		for (size_t i = 1; i < k->figures.n; i++)
+			jsonwrt_null(w, k->figures.key[i]);
+	} else {
+		jsonwrt_keys_u64(w, &k->figures, v);
 	}
 	if (with_count)
 		jsonwrt_u64(w, "vmas", f->vmas);
@@ -269,7 +290,8 @@ static void kernel(struct jsonwrt *w, const struct layout *L)
 	jsonwrt_object_close(w);
 }
 
-static void objects(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s)
+static void objects(struct jsonwrt *w, const struct layout *L, const struct keys *k,
+		    const struct vma_selection *s)
 {
 	static const char *const parts[PART_COUNT] = { "text", "rodata", "relro", "data", "bss" };
 
@@ -295,14 +317,14 @@ static void objects(struct jsonwrt *w, const struct layout *L, const struct vma_
 			jsonwrt_null(w, "load_bias");
 		jsonwrt_bool(w, "attributed", o->attributed);
 		jsonwrt_str(w, "warning", o->warning);
-		for (int k = 0; k < PART_COUNT; k++) {
-			jsonwrt_object_open(w, parts[k]);
-			jsonwrt_u64(w, "size", s->obj_part[i][k].size);
-			jsonwrt_u64(w, "rss", s->obj_part[i][k].rss);
+		for (int part = 0; part < PART_COUNT; part++) {
+			jsonwrt_object_open(w, parts[part]);
+			jsonwrt_u64(w, "size", s->obj_part[i][part].size);
+			jsonwrt_u64(w, "rss", s->obj_part[i][part].rss);
 			jsonwrt_object_close(w);
 		}
 		jsonwrt_object_open(w, "totals");
-		figures(w, L, &s->obj_total[i], true);
+		figures(w, L, k, &s->obj_total[i], true);
 		jsonwrt_object_close(w);
 		jsonwrt_object_close(w);
 	}
@@ -350,7 +372,8 @@ static size_t first_extra(const struct vma_list *l, size_t i)
 }
 
 /* VMA i as an element of "vmas". */
-static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
+static void vma_object(struct jsonwrt *w, const struct layout *L, const struct keys *k,
+		       size_t i)
 {
 	const struct vma_list *l = &L->vmas;
 	const struct vma *v = &l->v[i];
@@ -370,13 +393,12 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	jsonwrt_bool(w, "deleted", v->deleted);
 	render_json_vma_role(w, L, v);
 	struct figures f = vma_figures(v);
-	figures(w, L, &f, false);
+	figures(w, L, k, &f, false);
 	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped)
 		jsonwrt_u64(w, "dumped", L->offline->dumped[i]);
 	jsonwrt_object_open(w, "smaps");
 	if (v->has_figures)
-		for (int k = 0; k < SF_COUNT; k++)
-			jsonwrt_u64(w, smaps_field_name(k), v->fig[k]);
+		jsonwrt_keys_u64(w, &k->smaps, v->fig);
 	/* fields of a newer kernel, by name */
 	for (size_t x = l->n_extra ? first_extra(l, i) : 0; x < l->n_extra && l->extra[x].vma == i;
 	     x++)
@@ -384,19 +406,20 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 	jsonwrt_object_close(w);
 	jsonwrt_array_open(w, "vmflags");
 	if (v->has_vmflags)
-		for (int k = 0; k < VMF_OTHER; k++)
-			if (v->vmflags & VMF_BIT(k))
-				jsonwrt_str(w, NULL, vma_flag_name(k));
+		for (int fl = 0; fl < VMF_OTHER; fl++)
+			if (v->vmflags & VMF_BIT(fl))
+				jsonwrt_str(w, NULL, vma_flag_name(fl));
 	jsonwrt_array_close(w);
 	jsonwrt_object_close(w);
 }
 
-static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s)
+static void vmas(struct jsonwrt *w, const struct layout *L, const struct keys *k,
+		 const struct vma_selection *s)
 {
 	jsonwrt_array_open(w, "vmas");
 	for (size_t i = 0; i < L->vmas.n; i++)
 		if (vma_selected(s, i))
-			vma_object(w, L, i);
+			vma_object(w, L, k, i);
 	jsonwrt_array_close(w);
 }
 
@@ -448,6 +471,9 @@ void render_json_process(struct jsonwrt *w, const struct layout *L)
 void render_json_value(struct jsonwrt *w, const struct layout *L,
 		       const struct vma_selection *s, const struct vma_filter *f)
 {
+	struct keys k;
+
+	keys_init(&k);
 	jsonwrt_object_open(w, NULL);
 	jsonwrt_u64(w, "schema", 1);
 	source(w, L);
@@ -457,14 +483,15 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 
 	filter(w, s, f);
 	jsonwrt_object_open(w, "totals");
-	figures(w, L, &s->totals, true);
+	figures(w, L, &k, &s->totals, true);
 	jsonwrt_bool(w, "filtered", s->filtered);
 	jsonwrt_object_close(w);
 	if (L->has_rollup) {
 		jsonwrt_object_open(w, "rollup");
-		for (int k = 0; k < SF_COUNT; k++)
-			if (k != SF_SIZE && k != SF_KERNEL_PAGE_SIZE && k != SF_MMU_PAGE_SIZE)
-				jsonwrt_u64(w, smaps_field_name(k), L->rollup.fig[k]);
+		for (int field = 0; field < SF_COUNT; field++)
+			if (field != SF_SIZE && field != SF_KERNEL_PAGE_SIZE &&
+			    field != SF_MMU_PAGE_SIZE)
+				jsonwrt_u64(w, smaps_field_name(field), L->rollup.fig[field]);
 		jsonwrt_object_close(w);
 	} else {
 		jsonwrt_null(w, "rollup");
@@ -472,26 +499,26 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 	jsonwrt_object_open(w, "regions");
 	for (int r = 0; r < REGION_COUNT; r++) {
 		jsonwrt_object_open(w, region_name(r));
-		figures(w, L, &s->regions[r], true);
+		figures(w, L, &k, &s->regions[r], true);
 		jsonwrt_object_close(w);
 	}
 	jsonwrt_object_close(w);
 	jsonwrt_object_open(w, "roles");
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		jsonwrt_object_open(w, role_name(r));
-		figures(w, L, &s->roles[r], true);
+		figures(w, L, &k, &s->roles[r], true);
 		jsonwrt_object_close(w);
 	}
 	jsonwrt_object_close(w);
 
-	objects(w, L, s);
+	objects(w, L, &k, s);
 	threads(w, L);
 	jsonwrt_bool(w, "consistent", L->consistent);
 	jsonwrt_array_open(w, "warnings");
 	for (size_t i = 0; i < L->n_warnings; i++)
 		jsonwrt_str(w, NULL, L->warnings[i]);
 	jsonwrt_array_close(w);
-	vmas(w, L, s);
+	vmas(w, L, &k, s);
 	jsonwrt_object_close(w);
 }
 

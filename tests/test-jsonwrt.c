@@ -343,6 +343,83 @@ static void test_exact(void)
 	free(m.data);
 }
 
+/* jsonwrt_keys_u64() writes what jsonwrt_u64() writes one member at a time: in an
+ * object as its first members and after another, in an array, at the top level,
+ * compact and pretty, and across many fillings of the buffer. */
+static void write_keys(struct jsonwrt *w, const struct jsonwrt_keys *ks, const uint64_t *v,
+		       bool one_by_one)
+{
+	if (one_by_one)
+		for (size_t i = 0; i < ks->n; i++)
+			jsonwrt_u64(w, ks->key[i], v[i]);
+	else
+		jsonwrt_keys_u64(w, ks, v);
+}
+
+static void keys_document(struct jsonwrt *w, const struct jsonwrt_keys *ks, const uint64_t *v,
+			  bool one_by_one)
+{
+	jsonwrt_object_open(w, NULL);
+	jsonwrt_object_open(w, "first");
+	write_keys(w, ks, v, one_by_one);
+	jsonwrt_object_close(w);
+	jsonwrt_u64(w, "before", 1);
+	write_keys(w, ks, v, one_by_one);
+	jsonwrt_array_open(w, "array");
+	write_keys(w, ks, v, one_by_one);
+	for (int i = 0; i < 2000; i++) {
+		jsonwrt_object_open(w, NULL);
+		write_keys(w, ks, v, one_by_one);
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_array_close(w);
+	jsonwrt_object_close(w);
+	write_keys(w, ks, v, one_by_one);	/* top level: values, one per line */
+	jsonwrt_finish(w);
+}
+
+static void test_keys(void)
+{
+	static const char *const names[] = { "a", "bb", "Shared_Clean", "Private_Hugetlb", "" };
+	static const uint64_t v[] = { 0, 9, 1024, UINT64_MAX, 12345678901 };
+	struct jsonwrt_keys ks;
+	struct jsonwrt w;
+
+	tap_ok(jsonwrt_keys_init(&ks, names, 5) == 0 && ks.n == 5 && ks.len[3] == 15,
+	       "jsonwrt_keys_init(): five keys");
+	for (int pretty = 0; pretty < 2; pretty++) {
+		struct membuf a, b;
+
+		mem_open(&a);
+		jsonwrt_init(&w, a.f, pretty);
+		keys_document(&w, &ks, v, true);
+		mem_close(&a);
+		mem_open(&b);
+		jsonwrt_init(&w, b.f, pretty);
+		keys_document(&w, &ks, v, false);
+		mem_close(&b);
+		tap_ok(a.len == b.len && a.len > 100000 && memcmp(a.data, b.data, a.len) == 0,
+		       "%s: jsonwrt_keys_u64() writes the bytes of jsonwrt_u64() (%zu and %zu)",
+		       pretty ? "pretty" : "compact", a.len, b.len);
+		free(a.data);
+		free(b.data);
+	}
+
+	static const char *const quote[] = { "ok", "q\"uote" };
+	static const char *const control[] = { "tab\t" };
+	static const char *const utf8[] = { "caf\xc3\xa9" };
+	char longer[66];
+	memset(longer, 'k', 65);
+	longer[65] = '\0';
+	const char *const too_long[] = { longer };
+	errno = 0;
+	tap_ok(jsonwrt_keys_init(&ks, quote, 2) == -1 && errno == EINVAL &&
+	       jsonwrt_keys_init(&ks, control, 1) == -1 && jsonwrt_keys_init(&ks, utf8, 1) == -1 &&
+	       jsonwrt_keys_init(&ks, too_long, 1) == -1 &&
+	       jsonwrt_keys_init(&ks, names, JSONWRT_KEYS_MAX + 1) == -1,
+	       "jsonwrt_keys_init(): a key to escape, one of 65 bytes, too many keys: EINVAL");
+}
+
 /* ------------------------------------------------------------ json_utf8_valid */
 
 /* Reference: decode one sequence by code point.  Returns its length when it is
@@ -913,6 +990,7 @@ out:
 int main(void)
 {
 	test_exact();
+	test_keys();
 	test_utf8_valid();
 	test_jq();
 	return tap_done();
