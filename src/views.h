@@ -64,9 +64,20 @@ struct table_opts {
 };
 
 /* The table of the selected VMAs of L, one row each, in address order (or sorted by
- * t->sort: numbers by value, text by bytes).  Returns 0, or -1 with errno (ENOMEM). */
+ * t->sort: numbers by value, text by bytes).  On a terminal, and in the raw and
+ * pairs formats, libsmartcols prints it (fitted to the terminal's width); elsewhere
+ * a printer that streams the rows lays it out as libsmartcols does off a terminal,
+ * byte for byte, without holding the cells in memory.  Returns 0, or -1 with errno
+ * (ENOMEM). */
 int render_vma_table(FILE *out, const struct layout *L, const struct vma_selection *s,
 		     const struct table_opts *t);
+
+/* The printers of render_vma_table(), chosen whatever out is (for the test that the
+ * two give the same bytes): libsmartcols as on a terminal, libsmartcols told that
+ * out is not one, and the streamed printer.  Returns as render_vma_table(). */
+enum table_printer { TABLE_SCOLS, TABLE_SCOLS_OFF_TERMINAL, TABLE_STREAMED };
+int render_vma_table_by(FILE *out, const struct layout *L, const struct vma_selection *s,
+			const struct table_opts *t, enum table_printer printer);
 
 /* The same rows as a JSON value onto w: {"pid": N, "vmas": [{"start": ...}, ...]}
  * with the columns' names in lower case as keys; sizes and numbers as JSON numbers
