@@ -64,10 +64,9 @@ void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struc
 {
 	jsonwrt_str(w, "region", region_name(v->region));
 	jsonwrt_str(w, "role", role_name(v->role));
-	if (v->object >= 0)
-		jsonwrt_str(w, "object", layout_object_path(L, &L->objects[v->object]));
-	else
-		jsonwrt_null(w, "object");
+	/* a NULL string is written as null */
+	jsonwrt_str(w, "object", v->object >= 0 ? layout_object_path(L, &L->objects[v->object])
+						: NULL);
 	if (v->tid)
 		jsonwrt_i64(w, "tid", v->tid);
 	else

@@ -22,6 +22,7 @@
 
 #include "array.h"
 #include "smaps.h"
+#include "util.h"
 
 /* Each field's key, and the start of its line as the kernel prints it: the key and
  * a colon padded with spaces to 16 bytes, then the number right-aligned in 8 or more
@@ -227,18 +228,6 @@ static int bad(struct parser *p, const char *fmt, ...)
 		va_end(ap);
 	}
 	errno = ENOEXEC;
-	return -1;
-}
-
-/* The value of the hex digit c, or -1. */
-static inline int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
 	return -1;
 }
 

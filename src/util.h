@@ -46,6 +46,18 @@ int utf8_sequence(const unsigned char *p, size_t n);
  * backslashes). */
 bool json_utf8_valid(const char *s, size_t len);
 
+/* The value of the hex digit c ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
+static inline int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* The last path component of path ("libc.so.6"), a pointer into path. */
 const char *path_base(const char *path);
 
