@@ -403,11 +403,20 @@ static int parse_header(struct parser *p, const char *s, const char *e)
 	return 0;
 }
 
-/* The index of the known field whose key is the len bytes at k, or -1. */
-static int field_index(const char *k, size_t len)
+/* Whether the len bytes at k are the key of field f. */
+static bool is_field(int f, const char *k, size_t len)
 {
+	return fields[f].len == len && memcmp(fields[f].name, k, len) == 0;
+}
+
+/* The index of the known field whose key is the len bytes at k, or -1.  The kernel
+ * prints the fields in enum order: the one expected next is tried first. */
+static int field_index(const struct parser *p, const char *k, size_t len)
+{
+	if (p->next_field < SF_COUNT && is_field(p->next_field, k, len))
+		return p->next_field;
 	for (int f = 0; f < SF_COUNT; f++)
-		if (fields[f].len == len && memcmp(fields[f].name, k, len) == 0)
+		if (is_field(f, k, len))
 			return f;
 	return -1;
 }
@@ -456,9 +465,8 @@ static int add_extra(struct parser *p, const char *k, size_t klen, uint64_t valu
 	return 0;
 }
 
-/* Store "Key: val [kB]" in the current VMA; f is the known field of key k, or -1. */
-static int store_field(struct parser *p, int f, const char *k, size_t klen, uint64_t val,
-		       bool is_kb)
+/* Store "Key: val [kB]" in the current VMA. */
+static int store_field(struct parser *p, const char *k, size_t klen, uint64_t val, bool is_kb)
 {
 	p->cur->has_figures = true;
 	p->l->has_figures = true;
@@ -466,8 +474,7 @@ static int store_field(struct parser *p, int f, const char *k, size_t klen, uint
 		if (val > UINT64_MAX / 1024)
 			return bad(p, "value out of range");
 		val *= 1024;
-		if (f < 0)
-			f = field_index(k, klen);
+		int f = field_index(p, k, klen);
 		if (f >= 0) {
 			p->cur->fig[f] = val;
 			p->next_field = f + 1;
@@ -491,26 +498,18 @@ static int store_field(struct parser *p, int f, const char *k, size_t klen, uint
 static int parse_field_line(struct parser *p, const char *s, const char *nl)
 {
 	const char *q;
-	size_t klen;
-	int f = p->next_field;	/* the field the kernel prints next, tried first */
 
-	if (f < SF_COUNT && nl - s > 16 && memcmp(s, fields[f].line, 16) == 0) {
-		klen = fields[f].len;
-		q = s + 16;
-	} else {
-		f = -1;
-		for (q = s; q < nl && *q != ':' && *q != '\0'; q++)
-			;
-		if (q == nl || *q != ':' || q == s)
-			return bad(p, "neither a VMA header nor a \"Key: value\" line");
-		if (!p->cur)
-			return bad(p, "a \"Key: value\" line before the first VMA");
-		klen = (size_t)(q - s);
-		q++;
-		if (klen == 7 && memcmp(s, "VmFlags", 7) == 0)
-			return parse_vmflags(p, q, nl);
-	}
+	for (q = s; q < nl && *q != ':' && *q != '\0'; q++)
+		;
+	if (q == nl || *q != ':' || q == s)
+		return bad(p, "neither a VMA header nor a \"Key: value\" line");
+	if (!p->cur)
+		return bad(p, "a \"Key: value\" line before the first VMA");
+	size_t klen = (size_t)(q - s);
 	int shown = klen > 40 ? 40 : (int)klen;	/* of the key, in a message */
+	q++;
+	if (klen == 7 && memcmp(s, "VmFlags", 7) == 0)
+		return parse_vmflags(p, q, nl);
 
 	while (q < nl && *q == ' ')
 		q++;
@@ -528,7 +527,36 @@ static int parse_field_line(struct parser *p, const char *s, const char *nl)
 	} else if (q != nl) {
 		return bad(p, "bad number for %.*s", shown, s);
 	}
-	return store_field(p, f, s, klen, val, is_kb);
+	return store_field(p, s, klen, val, is_kb);
+}
+
+/* The line at s (e - s bytes available) when it is the field expected next exactly
+ * as the kernel prints it: the key and a colon padded to 16 bytes, the number
+ * right-aligned in the next 8, " kB" and the newline, 28 bytes.  Nearly every line
+ * of smaps is such a line: its figure is stored without a search for the newline,
+ * a scan of the key or a lookup.  Returns 28, or 0 for any other line, which
+ * parse_field_line() then reads. */
+static int kernel_field_line(struct parser *p, const char *s, const char *e)
+{
+	enum { KEY = 16, NUMBER = 8, LINE = KEY + NUMBER + 4 };
+	int f = p->next_field;
+	const char *q = s + KEY, *end = s + KEY + NUMBER;
+	uint64_t v = 0;
+
+	if (f >= SF_COUNT || e - s < LINE || memcmp(s, fields[f].line, KEY) != 0 ||
+	    memcmp(end, " kB\n", 4) != 0)
+		return 0;
+	while (q < end - 1 && *q == ' ')
+		q++;
+	for (; q < end && *q >= '0' && *q <= '9'; q++)
+		v = v * 10 + (uint64_t)(*q - '0');	/* at most 8 digits */
+	if (q != end)
+		return 0;
+	p->cur->fig[f] = v * 1024;
+	p->cur->has_figures = true;
+	p->l->has_figures = true;
+	p->next_field = f + 1;
+	return LINE;
 }
 
 /* Parse the complete lines of [s, e).  Returns the bytes consumed (a partial last
@@ -538,9 +566,17 @@ static ptrdiff_t parse_lines(struct parser *p, const char *s, const char *e)
 	const char *start = s;
 	const char *nl;
 
-	while (s < e && (nl = memchr(s, '\n', (size_t)(e - s)))) {
-		int rc;
+	for (;;) {
+		int n = kernel_field_line(p, s, e);
+		if (n) {
+			p->line++;
+			s += n;
+			continue;
+		}
+		if (s == e || !(nl = memchr(s, '\n', (size_t)(e - s))))
+			break;
 		p->line++;
+		int rc;
 		/* A header starts with a lower-case hex digit (the kernel prints
 		 * addresses so); a field line with its key. */
 		if ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')) {
