@@ -49,12 +49,10 @@ exact, the split is not); \`cpu x cat\` the same ratio with user + sys, which a 
 machine inflates less than wall time; \`RSS MiB\` the peak \`ru_maxrss\` over all runs;
 \`ns/VMA\` the median wall time over the process's number of VMAs.  The line \`x pmap -x\`
 gives, for each vmlayout command, the median over the rounds of its ratio to cat over
-the ratio of \`pmap -x\` in the same round.  vmlayout reads smaps on a second thread
-while it parses, and above 2 048 VMAs writes the per-VMA part of JSON and \`--vmas\` on
-two threads: its user + sys is the CPU time of all its threads, so its \`cpu x cat\` is
-above its \`x cat\`.  The marginal cost per VMA, between two sizes, is the difference of
-the wall times over the difference of the VMA counts: about constant when the cost is
-linear in the number of VMAs.
+the ratio of \`pmap -x\` in the same round.  vmlayout runs on one thread, as cat and
+pmap do: its user + sys is at most its wall time.  The marginal cost per VMA, between
+two sizes, is the difference of the wall times over the difference of the VMA counts:
+about constant when the cost is linear in the number of VMAs.
 
 On this machine (a virtual machine) the kernel's own time for the same \`cat\` moves by
 10-20 % from one run to the next: compare the ratios, which take the cat runs beside

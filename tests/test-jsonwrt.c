@@ -29,6 +29,7 @@
 
 #include "view/jsonwrt.h"
 #include "tap.h"
+#include "lib/util.h"
 
 #define S(lit) lit, sizeof(lit) - 1	/* a literal and its length, NULs included */
 
@@ -148,214 +149,6 @@ static void write_sample(struct jsonwrt *w)
 	jsonwrt_finish(w);
 }
 
-/* write_sample() with the writers of keys quoted when the program is built (the
- * _k macros): the same document, byte for byte. */
-static void write_sample_k(struct jsonwrt *w)
-{
-	jsonwrt_object_open(w, NULL);
-	jsonwrt_u64_k(w, "u", UINT64_MAX);
-	jsonwrt_i64_k(w, "i", INT64_MIN);
-	jsonwrt_i64_k(w, "j", INT64_MAX);
-	jsonwrt_i64_k(w, "z", 0);
-	jsonwrt_hex_k(w, "h", 0x1f00);
-	jsonwrt_hex_k(w, "h0", 0);
-	jsonwrt_hex_k(w, "hmax", UINT64_MAX);
-	jsonwrt_str_k(w, "s", "x\"y\\z\n");
-	jsonwrt_strn_k(w, "n", NULL, 0);
-	jsonwrt_hexbytes(w, "b", "/tmp", 4);
-	jsonwrt_hexbytes(w, "b0", "", 0);
-	jsonwrt_array_open_k(w, "a");
-	jsonwrt_bool_k(w, "ignored in an array", true);
-	jsonwrt_bool_k(w, "ignored in an array", false);
-	jsonwrt_null_k(w, "ignored");
-	jsonwrt_object_open(w, NULL);
-	jsonwrt_object_close(w);
-	jsonwrt_array_open(w, NULL);
-	jsonwrt_array_close(w);
-	jsonwrt_array_open(w, NULL);
-	jsonwrt_u64_k(w, "ignored", 7);
-	jsonwrt_array_close(w);
-	jsonwrt_array_close(w);
-	jsonwrt_object_open_k(w, "o");
-	jsonwrt_u64_k(w, "", 1);
-	jsonwrt_object_close(w);
-	jsonwrt_object_close(w);
-	jsonwrt_finish(w);
-}
-
-static void test_quoted_keys(void)
-{
-	struct membuf m;
-	struct jsonwrt w;
-
-	for (int pretty = 0; pretty < 2; pretty++) {
-		struct membuf a, b;
-
-		mem_open(&a);
-		jsonwrt_init(&w, a.f, pretty);
-		write_sample(&w);
-		mem_close(&a);
-		mem_open(&b);
-		jsonwrt_init(&w, b.f, pretty);
-		write_sample_k(&w);
-		mem_close(&b);
-		tap_ok(a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
-		       "%s: keys quoted when built write the same document (%zu and %zu bytes)",
-		       pretty ? "pretty" : "compact", a.len, b.len);
-		free(a.data);
-		free(b.data);
-	}
-
-	/* several members at once, and plain strings: as one at a time */
-	for (int pretty = 0; pretty < 2; pretty++) {
-		static const char *const keys[] = { "a", "bb", "Shared_Clean" };
-		static const uint64_t v[] = { 0, 9, UINT64_MAX };
-		struct jsonwrt_keyset ks;
-		int rc = jsonwrt_keyset_init(&ks, keys, 3);
-		struct membuf a, b;
-
-		mem_open(&a);
-		jsonwrt_init(&w, a.f, pretty);
-		jsonwrt_object_open(&w, NULL);
-		jsonwrt_str(&w, "p", "r-xp");
-		jsonwrt_object_open(&w, "o");
-		jsonwrt_u64(&w, "a", 0);
-		jsonwrt_u64(&w, "bb", 9);
-		jsonwrt_u64(&w, "Shared_Clean", UINT64_MAX);
-		jsonwrt_object_close(&w);
-		jsonwrt_array_open(&w, "l");
-		jsonwrt_u64(&w, NULL, 0);
-		jsonwrt_u64(&w, NULL, 9);
-		jsonwrt_u64(&w, NULL, UINT64_MAX);
-		jsonwrt_array_close(&w);
-		jsonwrt_object_close(&w);
-		jsonwrt_finish(&w);
-		mem_close(&a);
-
-		mem_open(&b);
-		jsonwrt_init(&w, b.f, pretty);
-		jsonwrt_object_open(&w, NULL);
-		jsonwrt_plain_k(&w, "p", "r-xp", 4);
-		jsonwrt_object_open(&w, "o");
-		jsonwrt_u64_keyset(&w, &ks, v);
-		jsonwrt_object_close(&w);
-		jsonwrt_array_open(&w, "l");
-		jsonwrt_u64_keyset(&w, &ks, v);
-		jsonwrt_array_close(&w);
-		jsonwrt_object_close(&w);
-		jsonwrt_finish(&w);
-		mem_close(&b);
-		tap_ok(rc == 0 && a.len == b.len && memcmp(a.data, b.data, a.len) == 0,
-		       "%s: jsonwrt_u64_keyset() and jsonwrt_plain_k() as the one-at-a-time writers",
-		       pretty ? "pretty" : "compact");
-		if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0) {
-			print_escaped("got ", b.data, b.len);
-			print_escaped("want", a.data, a.len);
-		}
-		free(a.data);
-		free(b.data);
-	}
-
-	/* a key set after a member, and one that cannot be prepared */
-	{
-		static const char *const keys[] = { "x", "y" };
-		static const char *const bad[] = { "q\"uote" };
-		static const char *const longer[] = { "a_key_of_thirty_bytes_is_long" };
-		static const uint64_t v[] = { 12345678901234567890u, 100 };
-		struct jsonwrt_keyset ks;
-		mem_open(&m);
-		jsonwrt_init(&w, m.f, false);
-		jsonwrt_object_open(&w, NULL);
-		jsonwrt_u64(&w, "first", 1);
-		jsonwrt_keyset_init(&ks, keys, 2);
-		jsonwrt_u64_keyset(&w, &ks, v);
-		jsonwrt_object_close(&w);
-		jsonwrt_finish(&w);
-		mem_close(&m);
-		check_bytes(m.data, m.len, S("{\"first\":1,\"x\":12345678901234567890,\"y\":100}\n"),
-			    "key set after a member: a comma before its first");
-		free(m.data);
-		tap_ok(jsonwrt_keyset_init(&ks, bad, 1) == -1 && errno == EINVAL &&
-		       jsonwrt_keyset_init(&ks, longer, 1) == -1,
-		       "key set: a key to escape, or of 29 bytes, is refused");
-	}
-
-	/* at the top level the key is not written either */
-	mem_open(&m);
-	jsonwrt_init(&w, m.f, false);
-	jsonwrt_u64_k(&w, "top", 1);
-	jsonwrt_str_k(&w, "top", "x");
-	jsonwrt_finish(&w);
-	mem_close(&m);
-	check_bytes(m.data, m.len, S("1\n\"x\"\n"), "top level: two values, keys left out");
-	free(m.data);
-}
-
-/* Members written as text (jsonwrt_raw_begin()), between members of the other
- * writers, in an object and in an array, and across a flush of the buffer. */
-static void test_raw(void)
-{
-	struct membuf m;
-	struct jsonwrt w;
-	char *o;
-
-	mem_open(&m);
-	jsonwrt_init(&w, m.f, false);
-	jsonwrt_object_open(&w, NULL);
-	o = jsonwrt_raw_begin(&w, 64);
-	o = JSONWRT_PUT(o, "\"a\":");
-	o = jsonwrt_put_hex(o, 0);
-	o = JSONWRT_PUT(o, ",\"b\":");
-	o = jsonwrt_put_u64(o, UINT64_MAX);
-	jsonwrt_raw_end(&w, o);
-	jsonwrt_u64(&w, "c", 7);
-	o = jsonwrt_raw_begin(&w, 64);
-	o = JSONWRT_PUT(o, "\"d\":");
-	o = jsonwrt_put_hex(o, UINT64_MAX);
-	jsonwrt_raw_end(&w, o);
-	jsonwrt_array_open(&w, "e");
-	o = jsonwrt_raw_begin(&w, 8);
-	jsonwrt_raw_end(&w, JSONWRT_PUT(o, "1,2"));
-	o = jsonwrt_raw_begin(&w, 8);
-	jsonwrt_raw_end(&w, JSONWRT_PUT(o, "3"));
-	jsonwrt_array_close(&w);
-	jsonwrt_object_close(&w);
-	jsonwrt_finish(&w);
-	mem_close(&m);
-	check_bytes(m.data, m.len,
-		    S("{\"a\":\"0x0\",\"b\":18446744073709551615,\"c\":7,"
-		      "\"d\":\"0xffffffffffffffff\",\"e\":[1,2,3]}\n"),
-		    "raw members: commas between blocks and other members, none before the first");
-	free(m.data);
-
-	/* enough blocks to fill the buffer many times: each block whole, in order */
-	mem_open(&m);
-	jsonwrt_init(&w, m.f, false);
-	jsonwrt_array_open(&w, NULL);
-	for (uint64_t i = 0; i < 3000; i++) {
-		o = jsonwrt_raw_begin(&w, JSONWRT_RAW_MAX);
-		jsonwrt_raw_end(&w, jsonwrt_put_u64(o, i * 1000003));
-	}
-	jsonwrt_array_close(&w);
-	jsonwrt_finish(&w);
-	mem_close(&m);
-	bool same = m.len > 2 && m.data[0] == '[';
-	const char *p = m.data + 1;
-	for (uint64_t i = 0; same && i < 3000; i++) {
-		char *end;
-		same = strtoull(p, &end, 10) == i * 1000003 && *end == (i < 2999 ? ',' : ']');
-		p = end + 1;
-	}
-	tap_ok(same && (size_t)(p - m.data) == m.len - 1, "raw elements across buffer flushes");
-	free(m.data);
-
-	tap_ok(json_plain("/usr/lib/x86_64-linux-gnu/libc.so.6", 35) && json_plain("", 0) &&
-	       !json_plain("/tmp/a\"b", 8) && !json_plain("/tmp/a\\b", 8) &&
-	       !json_plain("/tmp/\x7f", 6) && !json_plain("/tmp/\n", 6) &&
-	       !json_plain("/tmp/\xc3\xa9", 7) && !json_plain("12345678\x01", 9),
-	       "json_plain(): printable ASCII only, without quote or backslash");
-}
-
 static void test_exact(void)
 {
 	struct membuf m;
@@ -415,6 +208,16 @@ static void test_exact(void)
 	jsonwrt_finish(&w);
 	mem_close(&m);
 	check_bytes(m.data, m.len, S("0\n"), "top-level number, key ignored");
+	free(m.data);
+
+	/* Two top-level values: a newline between them, keys left out. */
+	mem_open(&m);
+	jsonwrt_init(&w, m.f, false);
+	jsonwrt_u64(&w, "top", 1);
+	jsonwrt_str(&w, "top", "x");
+	jsonwrt_finish(&w);
+	mem_close(&m);
+	check_bytes(m.data, m.len, S("1\n\"x\"\n"), "top level: two values, keys left out");
 	free(m.data);
 
 	mem_open(&m);
@@ -493,38 +296,6 @@ static void test_exact(void)
 		tap_ok(bad == 0, "u64, i64 and hex agree with printf on %lu values", tried);
 	}
 
-	/* The multiples of 1024 (smaps figures), whose forms below 1 MiB are prepared
-	 * once, and their neighbours, past that limit, written both ways. */
-	{
-		unsigned long bad = 0, tried = 0;
-		mem_open(&m);
-		jsonwrt_init(&w, m.f, false);
-		jsonwrt_array_open(&w, NULL);
-		for (uint64_t v = 0; v <= 2048 * 1024 + 1; v += (v % 1024 == 0 ? 1 : v % 1024 == 1 ? 1022 : 1)) {
-			char want[32], got[32];
-			jsonwrt_u64(&w, NULL, v);
-			size_t n = (size_t)(jsonwrt_put_u64(got, v) - got);
-			int wl = snprintf(want, sizeof want, "%" PRIu64, v);
-			tried++;
-			if (n != (size_t)wl || memcmp(got, want, n) != 0)
-				bad++;
-		}
-		jsonwrt_array_close(&w);
-		jsonwrt_flush(&w);
-		mem_close(&m);
-		/* the document is the same numbers again */
-		const char *p = m.data + 1;
-		for (uint64_t v = 0; v <= 2048 * 1024 + 1; v += (v % 1024 == 0 ? 1 : v % 1024 == 1 ? 1022 : 1)) {
-			char *end;
-			if (strtoull(p, &end, 10) != v || (*end != ',' && *end != ']'))
-				bad++;
-			p = end + 1;
-		}
-		free(m.data);
-		tap_ok(bad == 0, "multiples of 1024 and their neighbours up to 2 MiB: %lu values as printf writes them",
-		       tried);
-	}
-
 	/* Escapes. */
 	check_string(S(""), S("\"\""), "empty string");
 	check_string(S("\""), S("\"\\\"\""), "quote");
@@ -570,6 +341,83 @@ static void test_exact(void)
 	mem_close(&m);
 	check_bytes(m.data, m.len, S("[\"ab\",null,null]"), "str stops at NUL; NULL is null");
 	free(m.data);
+}
+
+/* jsonwrt_keys_u64() writes what jsonwrt_u64() writes one member at a time: in an
+ * object as its first members and after another, in an array, at the top level,
+ * compact and pretty, and across many fillings of the buffer. */
+static void write_keys(struct jsonwrt *w, const struct jsonwrt_keys *ks, const uint64_t *v,
+		       bool one_by_one)
+{
+	if (one_by_one)
+		for (size_t i = 0; i < ks->n; i++)
+			jsonwrt_u64(w, ks->key[i], v[i]);
+	else
+		jsonwrt_keys_u64(w, ks, v);
+}
+
+static void keys_document(struct jsonwrt *w, const struct jsonwrt_keys *ks, const uint64_t *v,
+			  bool one_by_one)
+{
+	jsonwrt_object_open(w, NULL);
+	jsonwrt_object_open(w, "first");
+	write_keys(w, ks, v, one_by_one);
+	jsonwrt_object_close(w);
+	jsonwrt_u64(w, "before", 1);
+	write_keys(w, ks, v, one_by_one);
+	jsonwrt_array_open(w, "array");
+	write_keys(w, ks, v, one_by_one);
+	for (int i = 0; i < 2000; i++) {
+		jsonwrt_object_open(w, NULL);
+		write_keys(w, ks, v, one_by_one);
+		jsonwrt_object_close(w);
+	}
+	jsonwrt_array_close(w);
+	jsonwrt_object_close(w);
+	write_keys(w, ks, v, one_by_one);	/* top level: values, one per line */
+	jsonwrt_finish(w);
+}
+
+static void test_keys(void)
+{
+	static const char *const names[] = { "a", "bb", "Shared_Clean", "Private_Hugetlb", "" };
+	static const uint64_t v[] = { 0, 9, 1024, UINT64_MAX, 12345678901 };
+	struct jsonwrt_keys ks;
+	struct jsonwrt w;
+
+	tap_ok(jsonwrt_keys_init(&ks, names, 5) == 0 && ks.n == 5 && ks.len[3] == 15,
+	       "jsonwrt_keys_init(): five keys");
+	for (int pretty = 0; pretty < 2; pretty++) {
+		struct membuf a, b;
+
+		mem_open(&a);
+		jsonwrt_init(&w, a.f, pretty);
+		keys_document(&w, &ks, v, true);
+		mem_close(&a);
+		mem_open(&b);
+		jsonwrt_init(&w, b.f, pretty);
+		keys_document(&w, &ks, v, false);
+		mem_close(&b);
+		tap_ok(a.len == b.len && a.len > 100000 && memcmp(a.data, b.data, a.len) == 0,
+		       "%s: jsonwrt_keys_u64() writes the bytes of jsonwrt_u64() (%zu and %zu)",
+		       pretty ? "pretty" : "compact", a.len, b.len);
+		free(a.data);
+		free(b.data);
+	}
+
+	static const char *const quote[] = { "ok", "q\"uote" };
+	static const char *const control[] = { "tab\t" };
+	static const char *const utf8[] = { "caf\xc3\xa9" };
+	char longer[66];
+	memset(longer, 'k', 65);
+	longer[65] = '\0';
+	const char *const too_long[] = { longer };
+	errno = 0;
+	tap_ok(jsonwrt_keys_init(&ks, quote, 2) == -1 && errno == EINVAL &&
+	       jsonwrt_keys_init(&ks, control, 1) == -1 && jsonwrt_keys_init(&ks, utf8, 1) == -1 &&
+	       jsonwrt_keys_init(&ks, too_long, 1) == -1 &&
+	       jsonwrt_keys_init(&ks, names, JSONWRT_KEYS_MAX + 1) == -1,
+	       "jsonwrt_keys_init(): a key to escape, one of 65 bytes, too many keys: EINVAL");
 }
 
 /* ------------------------------------------------------------ json_utf8_valid */
@@ -1142,8 +990,7 @@ out:
 int main(void)
 {
 	test_exact();
-	test_quoted_keys();
-	test_raw();
+	test_keys();
 	test_utf8_valid();
 	test_jq();
 	return tap_done();

@@ -24,7 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "view/parallel.h"
 #include "source/smaps.h"
 #include "tap.h"
 
@@ -658,7 +657,7 @@ out:
 	vma_list_free(&f);
 }
 
-/* ------------------------------------------------------ block boundaries */
+/* ------------------------------------------------------ read boundaries */
 
 /* Append n bytes to a growing buffer; false when out of memory. */
 static bool append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
@@ -703,12 +702,6 @@ static bool append_long(char **buf, size_t *len, size_t *cap, size_t name_len)
 	return ok && append(buf, len, cap, "\n", 1);
 }
 
-/* smaps_parse_fd() reads in blocks (of some multiple of 64 KiB from a file, what
- * one read(2) gives from a pipe) and carries a line cut by the end of a block into
- * the next: the recorded target.smaps, repeated, with long names placed across
- * each 64 KiB boundary of the first 2 MiB or so, read from a regular file (full
- * blocks, as from /proc) and from a pipe written in odd-sized pieces (short
- * blocks), must give what smaps_parse_buf() gives on the whole text. */
 /* An unlinked temporary file holding len bytes at buf, at offset 0; -1 on error. */
 static int temp_file_with(const char *buf, size_t len)
 {
@@ -749,14 +742,12 @@ static int parse_via_file(const char *buf, size_t len, struct vma_list *l,
 #endif
 #endif
 
-/* Out of memory for the blocks (RLIMIT_AS just above what the process maps): the
- * parse fails with ENOMEM, with or without threads allowed (the reader thread's
- * stack cannot be had either), and does not hang (alarm). */
+/* Out of memory for the read buffer (RLIMIT_AS just above what the process maps):
+ * the parse fails with ENOMEM. */
 static void test_no_memory(void)
 {
 #ifdef UNDER_ASAN
-	tap_ok(1, "one thread allowed, no memory for the blocks # SKIP AddressSanitizer");
-	tap_ok(1, "threads allowed, no memory for the blocks # SKIP AddressSanitizer");
+	tap_ok(1, "no memory for the read buffer # SKIP AddressSanitizer");
 	return;
 #endif
 	char *fixture, *buf = NULL;
@@ -769,42 +760,43 @@ static void test_no_memory(void)
 	free(fixture);
 	int fd = ok && buf ? temp_file_with(buf, len) : -1;
 	free(buf);
-	for (unsigned threads = 1; threads <= 2; threads++) {
-		pid_t pid = fd >= 0 && ok ? fork() : -1;
-		if (pid == 0) {
-			struct vma_list l;
-			struct smaps_error err = { 0, "" };
-			unsigned long vm_kb = 0;
-			char line[256];
-			FILE *st = fopen("/proc/self/status", "r");
-			while (st && fgets(line, sizeof(line), st))
-				if (sscanf(line, "VmSize: %lu kB", &vm_kb) == 1)
-					break;
-			if (st)
-				fclose(st);
-			alarm(20);
-			parallel_set_threads(threads);
-			vma_list_init(&l);
-			if (lseek(fd, 0, SEEK_SET) != 0 || vm_kb == 0)
-				_exit(3);
-			struct rlimit rl = { (vm_kb + 256) * 1024, (vm_kb + 256) * 1024 };
-			if (setrlimit(RLIMIT_AS, &rl) < 0)
-				_exit(3);
-			int rc = smaps_parse_fd(fd, &l, &err);
-			_exit(rc == -1 && errno == ENOMEM ? 0 : rc == 0 ? 1 : 2);
-		}
-		int status = -1;
-		if (pid > 0)
-			waitpid(pid, &status, 0);
-		tap_ok(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		       "%s allowed, no memory for the blocks: ENOMEM, no hang (status %#x)",
-		       threads == 1 ? "one thread" : "threads", (unsigned)status);
+	pid_t pid = fd >= 0 && ok ? fork() : -1;
+	if (pid == 0) {
+		struct vma_list l;
+		struct smaps_error err = { 0, "" };
+		unsigned long vm_kb = 0;
+		char line[256];
+		FILE *st = fopen("/proc/self/status", "r");
+		while (st && fgets(line, sizeof(line), st))
+			if (sscanf(line, "VmSize: %lu kB", &vm_kb) == 1)
+				break;
+		if (st)
+			fclose(st);
+		vma_list_init(&l);
+		if (vm_kb == 0)
+			_exit(3);
+		struct rlimit rl = { (vm_kb + 256) * 1024, (vm_kb + 256) * 1024 };
+		if (setrlimit(RLIMIT_AS, &rl) < 0)
+			_exit(3);
+		int rc = smaps_parse_fd(fd, &l, &err);
+		_exit(rc == -1 && errno == ENOMEM ? 0 : rc == 0 ? 1 : 2);
 	}
+	int status = -1;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	tap_ok(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "no memory for the read buffer: ENOMEM (status %#x)", (unsigned)status);
 	if (fd >= 0)
 		close(fd);
 }
 
-static void test_blocks(const char *how)
+/* smaps_parse_fd() parses the whole lines of each read(2) (512 KiB from a file, at
+ * most what the pipe holds from a pipe) and keeps a line cut by the end of a read
+ * for the next: the recorded target.smaps, repeated, with a long name placed across
+ * each 64 KiB boundary of the first 4 MiB, read from a regular file (full reads, as
+ * from /proc) and from a pipe written in odd-sized pieces (short reads), must give
+ * what smaps_parse_buf() gives on the whole text. */
+static void test_reads(void)
 {
 	char *fixture, *buf = NULL;
 	size_t flen, len = 0, cap = 0;
@@ -812,8 +804,7 @@ static void test_blocks(const char *how)
 	struct smaps_error err = { 0, "" };
 	bool ok = true;
 	int fds[2];
-	/* names cut at each boundary: shorter than the headroom, longer than it,
-	 * longer than a whole block */
+	/* names cut at each boundary: short, of a few KiB, longer than a read */
 	static const size_t longs[] = { 100, 3000, 6000, 200000, 5000 };
 	const size_t block = 64 * 1024;
 
@@ -822,7 +813,7 @@ static void test_blocks(const char *how)
 		tap_ok(0, "load target.smaps");
 		return;
 	}
-	for (size_t k = 0; ok && k < 4 * sizeof(longs) / sizeof(longs[0]); k++) {
+	for (size_t k = 0; ok && len < 4 * 1024 * 1024; k++) {
 		/* fill up to a little before the next boundary, then a long line
 		 * across it */
 		size_t boundary = (len / block + 1) * block;
@@ -864,23 +855,22 @@ static void test_blocks(const char *how)
 		waitpid(pid, NULL, 0);
 	int rc_buf = smaps_parse_buf(buf, len, &b, &err);
 	tap_ok(rc_buf == 0 && same_vmas(&a, &b) && rc_fd == 0 && a.n > 1000,
-	       "%s: %zu bytes through a pipe, long lines across block boundaries: "
+	       "%zu bytes through a pipe, long lines across read boundaries: "
 	       "smaps_parse_fd() gives what smaps_parse_buf() gives (%zu and %zu VMAs)",
-	       how, len, a.n, b.n);
+	       len, a.n, b.n);
 
-	/* the same from a regular file: full blocks */
+	/* the same from a regular file: full reads */
 	vma_list_clear(&a);
 	rc_fd = parse_via_file(buf, len, &a, &err);
 	tap_ok(rc_fd == 0 && same_vmas(&a, &b),
-	       "%s: the same from a regular file in full blocks (%zu VMAs)", how, a.n);
+	       "the same from a regular file in full reads (%zu VMAs)", a.n);
 	size_t longest = 0;
 	for (size_t i = 0; i < a.n; i++)
 		if (a.v[i].name_len > longest)
 			longest = a.v[i].name_len;
-	tap_ok(longest == 200000, "%s: the 200 000-byte name read whole (%zu)", how, longest);
+	tap_ok(longest == 200000, "the 200 000-byte name read whole (%zu)", longest);
 
-	/* a file many times the blocks the reader keeps (a reader ahead of the parser
-	 * takes further blocks and the parser gives them back) */
+	/* a file of many reads */
 	size_t big_len = 0, big_cap = 0;
 	char *big = NULL;
 	ok = true;
@@ -891,11 +881,10 @@ static void test_blocks(const char *how)
 	rc_fd = ok ? parse_via_file(big, big_len, &a, &err) : -1;
 	rc_buf = ok ? smaps_parse_buf(big, big_len, &b, &err) : -1;
 	tap_ok(rc_fd == 0 && rc_buf == 0 && same_vmas(&a, &b) && a.n > 10000,
-	       "%s: a %zu-byte file gives what smaps_parse_buf() gives (%zu VMAs)", how, big_len,
-	       a.n);
+	       "a %zu-byte file gives what smaps_parse_buf() gives (%zu VMAs)", big_len, a.n);
 	free(big);
 
-	/* a cut last line is an error, also when read in blocks */
+	/* a cut last line is an error, also after a first read */
 	vma_list_clear(&a);
 	if (pipe(fds) == 0) {
 		pid = fork();
@@ -910,8 +899,7 @@ static void test_blocks(const char *how)
 		if (pid > 0)
 			waitpid(pid, NULL, 0);
 		tap_ok(rc_fd == -1 && e == ENOEXEC && strstr(err.msg, "no newline") != NULL,
-		       "%s: input cut in a line after a block boundary: ENOEXEC (%s)", how,
-		       err.msg);
+		       "input cut in a line after a first read: ENOEXEC (%s)", err.msg);
 	}
 	free(buf);
 	vma_list_free(&a);
@@ -1029,6 +1017,51 @@ static void test_built(void)
 	       vma_flag_name(VMF_OTHER) == NULL, "vma_flag_name()");
 }
 
+/* Every known field as the kernel prints it (its key and colon padded to 16 bytes,
+ * the number right-aligned in 8 columns or more) and as text pasted with other
+ * spacing ("Key: N kB", in reverse order), which the parser looks up by name: the
+ * same figures. */
+static void test_field_forms(void)
+{
+	char kernel[4096], loose[4096], key[32];
+	size_t kl, ll;
+	struct vma_list a, b;
+	struct smaps_error err = { 0, "" };
+	uint64_t want[SF_COUNT];
+
+	kl = (size_t)snprintf(kernel, sizeof(kernel), "%s", HDR);
+	ll = (size_t)snprintf(loose, sizeof(loose), "%s", HDR);
+	for (int f = 0; f < SF_COUNT; f++) {
+		/* one number wider than the 8 columns */
+		want[f] = f == SF_RSS ? UINT64_C(123456789012) : (uint64_t)f * 1000 + 7;
+		snprintf(key, sizeof(key), "%s:", smaps_field_name(f));
+		kl += (size_t)snprintf(kernel + kl, sizeof(kernel) - kl, "%-16s%8" PRIu64 " kB\n",
+				       key, want[f]);
+	}
+	for (int f = SF_COUNT - 1; f >= 0; f--)
+		ll += (size_t)snprintf(loose + ll, sizeof(loose) - ll, "%s:  %" PRIu64 " kB\n",
+				       smaps_field_name(f), want[f]);
+	kl += (size_t)snprintf(kernel + kl, sizeof(kernel) - kl,
+			       "THPeligible:           1\nProtectionKey:         5\nVmFlags: rd mr \n");
+	ll += (size_t)snprintf(loose + ll, sizeof(loose) - ll,
+			       "ProtectionKey: 5\nTHPeligible:1\nVmFlags: rd mr\n");
+	vma_list_init(&a);
+	vma_list_init(&b);
+	int ra = smaps_parse_buf(kernel, kl, &a, &err);
+	int rb = smaps_parse_buf(loose, ll, &b, &err);
+	bool same = ra == 0 && rb == 0 && a.n == 1 && b.n == 1 && a.n_extra == 0 && b.n_extra == 0;
+	for (int f = 0; same && f < SF_COUNT; f++)
+		same = a.v[0].fig[f] == want[f] * 1024 && b.v[0].fig[f] == want[f] * 1024;
+	tap_ok(same && a.v[0].thp_eligible == 1 && b.v[0].thp_eligible == 1 &&
+	       a.v[0].protection_key == 5 && b.v[0].protection_key == 5 &&
+	       a.v[0].vmflags == (VMF_BIT(VMF_RD) | VMF_BIT(VMF_MR)) &&
+	       b.v[0].vmflags == a.v[0].vmflags,
+	       "every field as the kernel prints it and with other spacing, in another "
+	       "order: the same figures (%d, %d: %s)", ra, rb, err.msg);
+	vma_list_free(&a);
+	vma_list_free(&b);
+}
+
 int main(void)
 {
 	srcdir = getenv("top_srcdir");
@@ -1044,9 +1077,8 @@ int main(void)
 	test_target();
 	test_malformed();
 	test_built();
+	test_field_forms();
 	test_no_memory();
-	test_blocks("a reader thread");
-	parallel_set_threads(1);
-	test_blocks("one thread");
+	test_reads();
 	return tap_done();
 }

@@ -21,7 +21,6 @@
 #include "view/jsonwrt.h"
 #include "model/layout.h"
 #include "cli/msg.h"
-#include "view/parallel.h"
 #include "source/procinfo.h"
 #include "source/snapshot.h"
 #include "source/source.h"
@@ -184,23 +183,6 @@ static long parse_target(const char *s);
 static bool is_path(const char *s)
 {
 	return strchr(s, '/') || strcmp(s, "-") == 0;
-}
-
-/* VMLAYOUT_THREADS: 1 keeps the work on one thread; a larger number allows
- * threads (the default where more than one CPU is available).  Anything else is
- * ignored. */
-static void threads_from_environment(void)
-{
-	const char *env = getenv("VMLAYOUT_THREADS");
-	char *end;
-	unsigned long n;
-
-	if (!env || !*env)
-		return;
-	errno = 0;
-	n = strtoul(env, &end, 10);
-	if (!errno && !*end && *env != '-' && n >= 1 && n <= 1024)
-		parallel_set_threads((unsigned)n);
 }
 
 /* After the options: the checks between them, and the columns. */
@@ -504,8 +486,7 @@ struct out {
  * address lookups, and the text view, which is made in memory and written whole
  * (it is a few KiB).  --vmas and --json are streamed (the JSON of a large process
  * is tens of MiB): their views take all the memory they need before they write,
- * and return -1 having written nothing; what they take later only speeds them up
- * (parallel rendering), and they do without it.  The exceptions: with several
+ * and return -1 having written nothing.  The exceptions: with several
  * processes, an empty line between two text reports may come before a table that
  * then fails; a write error (a full disk, a closed pipe) leaves the output cut where
  * it happened, for close_stdout() to report. */
@@ -727,7 +708,6 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
-	threads_from_environment();
 	/* "warning:" in colour only on a terminal, by the rule of --color */
 	const char *nc = getenv("NO_COLOR");
 	vml_msg_color(isatty(STDERR_FILENO) &&

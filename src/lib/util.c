@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "view/jsonwrt.h"
 #include "lib/util.h"
 
 /* v in decimal at buf, NUL-terminated; returns the digit count. */
@@ -170,24 +169,61 @@ char *size_words(char *buf, size_t len, uint64_t bytes)
 	return buf;
 }
 
+int utf8_sequence(const unsigned char *p, size_t n)
+{
+	unsigned char b = p[0], lo = 0x80, hi = 0xbf;
+	int need;
+
+	if (b >= 0xc2 && b <= 0xdf) {
+		need = 2;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		need = 3;
+		if (b == 0xe0)
+			lo = 0xa0;	/* no overlong three-byte forms */
+		else if (b == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		need = 4;
+		if (b == 0xf0)
+			lo = 0x90;	/* no overlong four-byte forms */
+		else if (b == 0xf4)
+			hi = 0x8f;	/* nothing above U+10FFFF */
+	} else {
+		return -1;	/* continuation byte, C0, C1 or F5..FF: never a lead */
+	}
+	if (n < 2 || p[1] < lo || p[1] > hi)
+		return -1;
+	for (int i = 2; i < need; i++)
+		if ((size_t)i >= n || p[i] < 0x80 || p[i] > 0xbf)
+			return -i;
+	return need;
+}
+
+bool json_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		int r = utf8_sequence(p + i, len - i);
+		if (r < 0)
+			return false;
+		i += (size_t)r;
+	}
+	return true;
+}
+
+/* Length of the valid UTF-8 character at s (n > 0 bytes available), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-	/* length of a valid UTF-8 sequence at s, or 0 */
-	size_t need;
-
 	if (s[0] < 0x80)
 		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4;
-	else
-		return 0;
-	if (n < need)
-		return 0;
-	return json_utf8_valid((const char *)s, need) ? need : 0;
+	int r = utf8_sequence(s, n);
+	return r > 0 ? (size_t)r : 0;
 }
 
 char *name_printable(char *buf, size_t cap, const char *s, size_t len, size_t width,

@@ -47,6 +47,32 @@ static inline uint64_t page_up(uint64_t a, uint64_t page)
 	return (a + page - 1) & ~(page - 1);
 }
 
+/* Length of the well-formed UTF-8 sequence of two to four bytes at p (n > 0 bytes
+ * available, p[0] >= 0x80), or, when it is ill-formed, minus the length of its
+ * maximal subpart: the longest prefix of a well-formed sequence (at least the first
+ * byte), which a replacement character stands for (the Unicode Standard, chapter 3,
+ * "U+FFFD Substitution of Maximal Subparts").  The ranges are those of Table 3-7. */
+int utf8_sequence(const unsigned char *p, size_t n);
+
+/* Whether len bytes at s are well-formed UTF-8 (Unicode Table 3-7): no overlong forms,
+ * no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequence.  NUL
+ * and the other ASCII bytes are valid.  Exactly the strings the JSON writer copies
+ * without replacing anything (it still escapes control characters, quotes and
+ * backslashes). */
+bool json_utf8_valid(const char *s, size_t len);
+
+/* The value of the hex digit c ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
+static inline int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* The last path component of path ("libc.so.6"), a pointer into path. */
 const char *path_base(const char *path);
 

@@ -172,10 +172,10 @@ struct vma *vma_list_add(struct vma_list *l, uint64_t start, uint64_t end, uint3
 
 /* Parse smaps or maps text read from the file descriptor fd until end of file.
  * Appends to l (call vma_list_clear() first for a fresh read).
- * The text is read in blocks of 512 KiB with read(2) by a second thread while this
- * one parses the blocks already read (the kernel's making of smaps and the parse
- * overlap on two CPUs); without a thread it reads and parses in turn.  Lines of any
- * length are accepted.
+ * The text is read with read(2) into one buffer, 512 KiB at a time, and the whole
+ * lines of each read are parsed before the next; a partial line waits for the rest
+ * (the buffer grows for a long one: lines of any length are accepted).  Nothing is
+ * allocated per line.
  * Returns 0 on success; -1 on error with errno set:
  *   ENOEXEC  a malformed line (err->line and err->msg say which and why);
  *   ENOMEM   out of memory;
@@ -184,18 +184,13 @@ struct vma *vma_list_add(struct vma_list *l, uint64_t start, uint64_t end, uint3
  * A file that ends in the middle of a line is malformed. */
 int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err);
 
-/* smaps_parse_fd() that first calls meanwhile(arg) (when not NULL) on the calling
- * thread, once the reader thread has started: work that overlaps the kernel's
- * making of the first blocks of smaps. */
-int smaps_parse_fd_meanwhile(int fd, struct vma_list *l, struct smaps_error *err,
-			     void (*meanwhile)(void *), void *arg);
+/* The same on the len bytes at buf (for tests and fuzzing): 0, or -1 with errno
+ * ENOEXEC (err says where) or ENOMEM. */
+int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smaps_error *err);
 
 /* Write the name s to f as the kernel writes it in maps, a newline as the four
  * bytes "\012" (what the parser decodes), for the sources that make maps text. */
 void maps_put_name(FILE *f, const char *s);
-
-/* The same on a buffer of len bytes (for tests and fuzzing). */
-int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smaps_error *err);
 
 /* Check that the VMAs are in strictly increasing address order without overlap
  * (start < end, end <= next start).  Returns the index of the first VMA that breaks

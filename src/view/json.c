@@ -1,13 +1,13 @@
 /* json.c - the JSON document, schema 1 (see views.h and the man page) */
 #include "config.h"
 
-#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "elf/elfinfo.h"
+#include "lib/util.h"
 #include "view/jsonwrt.h"
-#include "view/parallel.h"
 #include "view/views.h"
 
 static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
@@ -18,106 +18,57 @@ static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
 		jsonwrt_null(w, key);
 }
 
-/* The keys written again and again, prepared once (keys_ready()): the smaps fields
- * of each VMA (n is 0 when they could not be: then written one by one), and the
- * figures after "size". */
-static struct jsonwrt_keyset smaps_keys, figure_keys;
-static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+/* The keys of the numbers written for every VMA (and each roll-up), checked once
+ * for a document. */
+struct keys {
+	struct jsonwrt_keys figures;	/* size, rss, pss, shared, private, swap, dirty */
+	struct jsonwrt_keys smaps;	/* the smaps fields, in enum smaps_field order */
+};
 
-static void keys_init(void)
+static void keys_init(struct keys *k)
 {
-	static const char *const figure_names[] = { "rss", "pss", "shared", "private", "swap",
-						    "dirty" };
-	const char *names[SF_COUNT];
+	static const char *const figure_names[] = { "size", "rss", "pss", "shared", "private",
+						    "swap", "dirty" };
+	const char *smaps_names[SF_COUNT];
 
-	for (int k = 0; k < SF_COUNT; k++)
-		names[k] = smaps_field_name(k);
-	if (jsonwrt_keyset_init(&smaps_keys, names, SF_COUNT) < 0)
-		smaps_keys.n = 0;
-	/* short plain keys: cannot be refused */
-	if (jsonwrt_keyset_init(&figure_keys, figure_names, 6) < 0)
+	for (int f = 0; f < SF_COUNT; f++)
+		smaps_names[f] = smaps_field_name(f);
+	/* the program's own names: cannot be refused */
+	if (jsonwrt_keys_init(&k->figures, figure_names, 7) < 0 ||
+	    jsonwrt_keys_init(&k->smaps, smaps_names, SF_COUNT) < 0)
 		abort();
 }
 
-static void keys_ready(void)
+/* The figures f as members: size, rss, pss, shared, private, swap, dirty, and vmas
+ * when with_count; all but size and vmas null when the source has none
+ * (L->figures_unknown: maps text, an ELF file, a core). */
+static void figures(struct jsonwrt *w, const struct layout *L, const struct keys *k,
+		    const struct figures *f, bool with_count)
 {
-	pthread_once(&keys_once, keys_init);
-}
+	const uint64_t v[] = { f->size, f->rss, f->pss, f->shared, f->priv, f->swap, f->dirty };
 
-/* The members of figures f as text at o (at most FIGURES_TEXT bytes): size, rss,
- * pss, shared, private, swap, dirty, and vmas when with_count; all but size and vmas
- * null when the source has none (L->figures_unknown: maps text, an ELF file, a
- * core).  keys_ready() must have run.  Returns the end. */
-enum { FIGURES_TEXT = 8 * (JSONWRT_ROW + 20) };
-static char *put_figures(char *o, const struct layout *L, const struct figures *f,
-			 bool with_count)
-{
-	o = JSONWRT_PUT(o, "\"size\":");
-	o = jsonwrt_put_u64(o, f->size);
 	if (L->figures_unknown) {
-		o = JSONWRT_PUT(o, ",\"rss\":null,\"pss\":null,\"shared\":null,\"private\":null"
-				   ",\"swap\":null,\"dirty\":null");
+		jsonwrt_u64(w, "size", f->size);
+		for (size_t i = 1; i < k->figures.n; i++)
+			jsonwrt_null(w, k->figures.key[i]);
 	} else {
-		const uint64_t v[] = { f->rss, f->pss, f->shared, f->priv, f->swap, f->dirty };
-		o = jsonwrt_put_keyset(JSONWRT_PUT(o, ","), &figure_keys, v);
+		jsonwrt_keys_u64(w, &k->figures, v);
 	}
-	if (with_count) {
-		o = JSONWRT_PUT(o, ",\"vmas\":");
-		o = jsonwrt_put_u64(o, f->vmas);
-	}
-	return o;
+	if (with_count)
+		jsonwrt_u64(w, "vmas", f->vmas);
 }
 
-static void figures(struct jsonwrt *w, const struct layout *L, const struct figures *f,
-		    bool with_count)
-{
-	keys_ready();
-	jsonwrt_raw_end(w, put_figures(jsonwrt_raw_begin(w, FIGURES_TEXT), L, f, with_count));
-}
-
-/* Names at most this long that need no escaping go into a VMA's object as they are
- * (jsonwrt_raw_begin()); the others through the string writer. */
-enum { RAW_NAME_MAX = 1024 };
-
-static bool raw_name(const char *s, size_t len)
-{
-	return len <= RAW_NAME_MAX && json_plain(s, len);
-}
-
-/* The members of a VMA written per VMA are written as text (jsonwrt_raw_begin()):
- * they are most of the document. */
 void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v)
 {
-	const char *obj = v->object >= 0 ? layout_object_path(L, &L->objects[v->object]) : NULL;
-	size_t olen = obj ? strlen(obj) : 0;
-	char *o = jsonwrt_raw_begin(w, 96 + RAW_NAME_MAX);
-
-	/* the names of the layout's own tables: nothing to escape */
-	o = JSONWRT_PUT(o, "\"region\":\"");
-	o = stpcpy(o, region_name(v->region));
-	o = JSONWRT_PUT(o, "\",\"role\":\"");
-	o = stpcpy(o, role_name(v->role));
-	o = JSONWRT_PUT(o, "\"");
-	if (!obj) {
-		o = JSONWRT_PUT(o, ",\"object\":null,\"tid\":");
-	} else if (raw_name(obj, olen)) {
-		o = JSONWRT_PUT(o, ",\"object\":\"");
-		memcpy(o, obj, olen);
-		o = JSONWRT_PUT(o + olen, "\",\"tid\":");
-	} else {
-		jsonwrt_raw_end(w, o);
-		jsonwrt_str_k(w, "object", obj);
-		o = jsonwrt_raw_begin(w, 32);
-		o = JSONWRT_PUT(o, "\"tid\":");
-	}
-	if (v->tid) {
-		if (v->tid < 0)
-			*o++ = '-';
-		o = jsonwrt_put_u64(o, v->tid < 0 ? -(uint64_t)v->tid : (uint64_t)v->tid);
-	} else {
-		o = JSONWRT_PUT(o, "null");
-	}
-	jsonwrt_raw_end(w, o);
+	jsonwrt_str(w, "region", region_name(v->region));
+	jsonwrt_str(w, "role", role_name(v->role));
+	/* a NULL string is written as null */
+	jsonwrt_str(w, "object", v->object >= 0 ? layout_object_path(L, &L->objects[v->object])
+						: NULL);
+	if (v->tid)
+		jsonwrt_i64(w, "tid", v->tid);
+	else
+		jsonwrt_null(w, "tid");
 }
 
 /* Where the model came from: {"kind", "path", "figures"}; for a core, what it
@@ -204,29 +155,24 @@ static void path(struct jsonwrt *w, const char *key, const char *bytes_key, cons
 		jsonwrt_hexbytes(w, bytes_key, s, len);
 }
 
-/* "fe:00" with its quotes at o (room for 20 bytes); returns the end. */
-static char *put_dev(char *o, uint32_t major, uint32_t minor)
-{
-	if (major < 256 && minor < 256) {
-		/* the common case, without printf */
-		static const char hex[] = "0123456789abcdef";
-		o[0] = '"';
-		o[1] = hex[major >> 4];
-		o[2] = hex[major & 15];
-		o[3] = ':';
-		o[4] = hex[minor >> 4];
-		o[5] = hex[minor & 15];
-		o[6] = '"';
-		return o + 7;
-	}
-	return o + sprintf(o, "\"%02x:%02x\"", major, minor);
-}
-
+/* "dev": the device as maps gives it, "fe:00". */
 static void dev(struct jsonwrt *w, uint32_t major, uint32_t minor)
 {
-	char *o = jsonwrt_raw_begin(w, 32);
+	static const char hex[] = "0123456789abcdef";
+	char b[24];
 
-	jsonwrt_raw_end(w, put_dev(JSONWRT_PUT(o, "\"dev\":"), major, minor));
+	if (major < 256 && minor < 256) {
+		/* what it nearly always is, without printf */
+		b[0] = hex[major >> 4];
+		b[1] = hex[major & 15];
+		b[2] = ':';
+		b[3] = hex[minor >> 4];
+		b[4] = hex[minor & 15];
+		b[5] = '\0';
+	} else {
+		snprintf(b, sizeof(b), "%02x:%02x", major, minor);
+	}
+	jsonwrt_str(w, "dev", b);
 }
 
 static void process(struct jsonwrt *w, const struct layout *L)
@@ -341,7 +287,8 @@ static void kernel(struct jsonwrt *w, const struct layout *L)
 	jsonwrt_object_close(w);
 }
 
-static void objects(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s)
+static void objects(struct jsonwrt *w, const struct layout *L, const struct keys *k,
+		    const struct vma_selection *s)
 {
 	static const char *const parts[PART_COUNT] = { "text", "rodata", "relro", "data", "bss" };
 
@@ -367,14 +314,14 @@ static void objects(struct jsonwrt *w, const struct layout *L, const struct vma_
 			jsonwrt_null(w, "load_bias");
 		jsonwrt_bool(w, "attributed", o->attributed);
 		jsonwrt_str(w, "warning", o->warning);
-		for (int k = 0; k < PART_COUNT; k++) {
-			jsonwrt_object_open(w, parts[k]);
-			jsonwrt_u64(w, "size", s->sum.obj_part[i][k].size);
-			jsonwrt_u64(w, "rss", s->sum.obj_part[i][k].rss);
+		for (int part = 0; part < PART_COUNT; part++) {
+			jsonwrt_object_open(w, parts[part]);
+			jsonwrt_u64(w, "size", s->sum.obj_part[i][part].size);
+			jsonwrt_u64(w, "rss", s->sum.obj_part[i][part].rss);
 			jsonwrt_object_close(w);
 		}
 		jsonwrt_object_open(w, "totals");
-		figures(w, L, &s->sum.obj_total[i], true);
+		figures(w, L, k, &s->sum.obj_total[i], true);
 		jsonwrt_object_close(w);
 		jsonwrt_object_close(w);
 	}
@@ -421,192 +368,55 @@ static size_t first_extra(const struct vma_list *l, size_t i)
 	return lo;
 }
 
-/* The "smaps" members of the VMAs last written by this thread, by their figures:
- * many VMAs of a large process have the same (guard pages, small anonymous areas
- * of one size), and a copy is cheaper than 25 numbers formatted again. */
-enum { SMAPS_MEMOS = 4, SMAPS_TEXT = SF_COUNT * (JSONWRT_ROW + 20) };
-struct smaps_memo {
-	uint64_t fig[SF_COUNT];
-	size_t len;		/* 0: empty */
-	char text[SMAPS_TEXT];
-};
-static _Thread_local struct smaps_memo smaps_memo[SMAPS_MEMOS];
-static _Thread_local unsigned smaps_memo_next;
-
-/* The members of v's "smaps" object at o (at most SMAPS_TEXT bytes); returns the
- * end.  keys_ready() must have run. */
-static char *put_smaps(char *o, const struct vma *v)
-{
-	for (unsigned k = 0; k < SMAPS_MEMOS; k++) {
-		const struct smaps_memo *m = &smaps_memo[k];
-		if (m->len && memcmp(m->fig, v->fig, sizeof(m->fig)) == 0) {
-			memcpy(o, m->text, m->len);
-			return o + m->len;
-		}
-	}
-	char *end = jsonwrt_put_keyset(o, &smaps_keys, v->fig);
-	struct smaps_memo *m = &smaps_memo[smaps_memo_next++ % SMAPS_MEMOS];
-	memcpy(m->fig, v->fig, sizeof(m->fig));
-	m->len = (size_t)(end - o);
-	memcpy(m->text, o, m->len);
-	return end;
-}
-
-/* VMA i as an element of "vmas"; keys_ready() must have run. */
-static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
+/* VMA i as an element of "vmas". */
+static void vma_object(struct jsonwrt *w, const struct layout *L, const struct keys *k,
+		       size_t i)
 {
 	const struct vma_list *l = &L->vmas;
 	const struct vma *v = &l->v[i];
-	const char *name = vma_name(l, v);
-	char perms[5], *o;
+	char perms[5];
 
-	/* the members that need no escaping as text (jsonwrt_raw_begin()) */
 	jsonwrt_object_open(w, NULL);
-	o = jsonwrt_raw_begin(w, 160 + RAW_NAME_MAX);
-	o = JSONWRT_PUT(o, "\"start\":");
-	o = jsonwrt_put_hex(o, v->start);
-	o = JSONWRT_PUT(o, ",\"end\":");
-	o = jsonwrt_put_hex(o, v->end);
-	o = JSONWRT_PUT(o, ",\"offset\":");
-	o = jsonwrt_put_hex(o, v->offset);
-	o = JSONWRT_PUT(o, ",\"perms\":\"");
-	memcpy(o, vma_perms_str(perms, v->perms), 4);
-	o = JSONWRT_PUT(o + 4, "\",\"dev\":");
-	o = put_dev(o, v->dev_major, v->dev_minor);
-	o = JSONWRT_PUT(o, ",\"inode\":");
-	o = jsonwrt_put_u64(o, v->inode);
-	if (v->name_kind == VMA_NAME_NONE) {
-		o = JSONWRT_PUT(o, ",\"path\":null,\"deleted\":");
-	} else if (raw_name(name, v->name_len)) {
-		o = JSONWRT_PUT(o, ",\"path\":\"");
-		memcpy(o, name, v->name_len);
-		o = JSONWRT_PUT(o + v->name_len, "\",\"deleted\":");
-	} else {
-		jsonwrt_raw_end(w, o);
-		path(w, "path", "path_bytes", name, v->name_len);
-		o = jsonwrt_raw_begin(w, 32);
-		o = JSONWRT_PUT(o, "\"deleted\":");
-	}
-	o = v->deleted ? JSONWRT_PUT(o, "true") : JSONWRT_PUT(o, "false");
-	jsonwrt_raw_end(w, o);
+	jsonwrt_hex(w, "start", v->start);
+	jsonwrt_hex(w, "end", v->end);
+	jsonwrt_hex(w, "offset", v->offset);
+	jsonwrt_str(w, "perms", vma_perms_str(perms, v->perms));
+	dev(w, v->dev_major, v->dev_minor);
+	jsonwrt_u64(w, "inode", v->inode);
+	if (v->name_kind == VMA_NAME_NONE)
+		jsonwrt_null(w, "path");
+	else
+		path(w, "path", "path_bytes", vma_name(l, v), v->name_len);
+	jsonwrt_bool(w, "deleted", v->deleted);
 	render_json_vma_role(w, L, v);
 	struct figures f = vma_figures(v);
-	o = put_figures(jsonwrt_raw_begin(w, FIGURES_TEXT + 32), L, &f, false);
-	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped) {
-		o = JSONWRT_PUT(o, ",\"dumped\":");
-		o = jsonwrt_put_u64(o, L->offline->dumped[i]);
-	}
-	jsonwrt_raw_end(w, o);
-	jsonwrt_object_open_k(w, "smaps");
-	if (v->has_figures && smaps_keys.n == SF_COUNT)
-		jsonwrt_raw_end(w, put_smaps(jsonwrt_raw_begin(w, SMAPS_TEXT), v));
-	else if (v->has_figures)
-		for (int k = 0; k < SF_COUNT; k++)
-			jsonwrt_u64(w, smaps_field_name(k), v->fig[k]);
+	figures(w, L, k, &f, false);
+	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped)
+		jsonwrt_u64(w, "dumped", L->offline->dumped[i]);
+	jsonwrt_object_open(w, "smaps");
+	if (v->has_figures)
+		jsonwrt_keys_u64(w, &k->smaps, v->fig);
 	/* fields of a newer kernel, by name */
 	for (size_t x = l->n_extra ? first_extra(l, i) : 0; x < l->n_extra && l->extra[x].vma == i;
 	     x++)
 		jsonwrt_u64(w, l->names + l->extra[x].key, l->extra[x].value);
 	jsonwrt_object_close(w);
-	jsonwrt_array_open_k(w, "vmflags");
-	uint64_t flags = v->has_vmflags ? v->vmflags & (VMF_BIT(VMF_OTHER) - 1) : 0;
-	if (flags) {
-		/* the kernel's two-letter codes: nothing to escape */
-		o = jsonwrt_raw_begin(w, 5 * VMF_OTHER);
-		for (; flags; flags &= flags - 1) {
-			o = JSONWRT_PUT(o, "\"");
-			memcpy(o, vma_flag_name(__builtin_ctzll(flags)), 2);
-			o = JSONWRT_PUT(o + 2, "\",");
-		}
-		jsonwrt_raw_end(w, o - 1);	/* without the last comma */
-	}
+	jsonwrt_array_open(w, "vmflags");
+	if (v->has_vmflags)
+		for (int fl = 0; fl < VMF_OTHER; fl++)
+			if (v->vmflags & VMF_BIT(fl))
+				jsonwrt_str(w, NULL, vma_flag_name(fl));
 	jsonwrt_array_close(w);
 	jsonwrt_object_close(w);
 }
 
-/* Rendering "vmas" on two threads (parallel.h): the second thread's writer
- * continues the array as it stood when the work began. */
-struct vmas_job {
-	const struct layout *L;
-	const size_t *rows;	/* the selected VMAs */
-	struct jsonwrt *w;	/* the calling thread's writer */
-	struct jsonwrt *at;	/* a copy of it at the start */
-	struct jsonwrt *other;	/* the second thread's writer */
-};
-
-static void vmas_render(void *ctx, bool own, FILE *out, size_t start, size_t end)
+static void vmas(struct jsonwrt *w, const struct layout *L, const struct keys *k,
+		 const struct vma_selection *s)
 {
-	struct vmas_job *j = ctx;
-	struct jsonwrt *w = j->w;
-
-	if (!own) {
-		w = j->other;
-		jsonwrt_init_continuation(w, out, j->at);
-	}
-	for (size_t r = start; r < end; r++)
-		vma_object(w, j->L, j->rows[r]);
-	if (!own)
-		jsonwrt_flush(w);
-}
-
-static void vmas_flush(void *ctx)
-{
-	struct vmas_job *j = ctx;
-
-	jsonwrt_flush(j->w);
-}
-
-/* Returns false when the work could not be shared (the caller renders alone). */
-static bool vmas_parallel(struct jsonwrt *w, const struct layout *L, const size_t *rows,
-			  size_t n)
-{
-	struct vmas_job j = { .L = L, .rows = rows, .w = w };
-	struct parallel_job job = { .n = n, .render = vmas_render, .flush = vmas_flush,
-				    .ctx = &j };
-	bool ok = false;
-
-	j.at = malloc(sizeof(*j.at));
-	j.other = malloc(sizeof(*j.other));
-	if (j.at && j.other) {
-		/* the calling thread goes on changing its writer */
-		memcpy(j.at, w, sizeof(*j.at));
-		ok = parallel_render(w->out, &job);
-	}
-	free(j.at);
-	free(j.other);
-	return ok;
-}
-
-static void vmas(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s)
-{
-	const struct vma_list *l = &L->vmas;
-	size_t n = 0, *rows = malloc((l->n ? l->n : 1) * sizeof(*rows));
-	keys_ready();
 	jsonwrt_array_open(w, "vmas");
-	if (rows)
-		for (size_t i = 0; i < l->n; i++)
-			if (vma_selected(s, i))
-				rows[n++] = i;
-	/* the first element by this thread, so that the array holds a member before
-	 * the other thread continues it */
-	if (rows && n > PARALLEL_MIN_ROWS) {
-		vma_object(w, L, rows[0]);
-		if (vmas_parallel(w, L, rows + 1, n - 1)) {
-			free(rows);
-			jsonwrt_array_close(w);
-			return;
-		}
-		for (size_t r = 1; r < n; r++)
-			vma_object(w, L, rows[r]);
-	} else if (rows) {
-		for (size_t r = 0; r < n; r++)
-			vma_object(w, L, rows[r]);
-	} else {
-		for (size_t i = 0; i < l->n; i++)
-			if (vma_selected(s, i))
-				vma_object(w, L, i);
-	}
-	free(rows);
+	for (size_t i = 0; i < L->vmas.n; i++)
+		if (vma_selected(s, i))
+			vma_object(w, L, k, i);
 	jsonwrt_array_close(w);
 }
 
@@ -658,6 +468,9 @@ void render_json_process(struct jsonwrt *w, const struct layout *L)
 void render_json_value(struct jsonwrt *w, const struct layout *L,
 		       const struct vma_selection *s, const struct vma_filter *f)
 {
+	struct keys k;
+
+	keys_init(&k);
 	jsonwrt_object_open(w, NULL);
 	jsonwrt_u64(w, "schema", 1);
 	source(w, L);
@@ -667,14 +480,15 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 
 	filter(w, s, f);
 	jsonwrt_object_open(w, "totals");
-	figures(w, L, &s->sum.totals, true);
+	figures(w, L, &k, &s->sum.totals, true);
 	jsonwrt_bool(w, "filtered", s->filtered);
 	jsonwrt_object_close(w);
 	if (L->has_rollup) {
 		jsonwrt_object_open(w, "rollup");
-		for (int k = 0; k < SF_COUNT; k++)
-			if (k != SF_SIZE && k != SF_KERNEL_PAGE_SIZE && k != SF_MMU_PAGE_SIZE)
-				jsonwrt_u64(w, smaps_field_name(k), L->rollup.fig[k]);
+		for (int field = 0; field < SF_COUNT; field++)
+			if (field != SF_SIZE && field != SF_KERNEL_PAGE_SIZE &&
+			    field != SF_MMU_PAGE_SIZE)
+				jsonwrt_u64(w, smaps_field_name(field), L->rollup.fig[field]);
 		jsonwrt_object_close(w);
 	} else {
 		jsonwrt_null(w, "rollup");
@@ -682,25 +496,25 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 	jsonwrt_object_open(w, "regions");
 	for (int r = 0; r < REGION_COUNT; r++) {
 		jsonwrt_object_open(w, region_name(r));
-		figures(w, L, &s->sum.regions[r], true);
+		figures(w, L, &k, &s->sum.regions[r], true);
 		jsonwrt_object_close(w);
 	}
 	jsonwrt_object_close(w);
 	jsonwrt_object_open(w, "roles");
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		jsonwrt_object_open(w, role_name(r));
-		figures(w, L, &s->sum.roles[r], true);
+		figures(w, L, &k, &s->sum.roles[r], true);
 		jsonwrt_object_close(w);
 	}
 	jsonwrt_object_close(w);
 
-	objects(w, L, s);
+	objects(w, L, &k, s);
 	threads(w, L);
 	jsonwrt_bool(w, "consistent", L->consistent);
 	jsonwrt_array_open(w, "warnings");
 	for (size_t i = 0; i < L->n_warnings; i++)
 		jsonwrt_str(w, NULL, L->warnings[i]);
 	jsonwrt_array_close(w);
-	vmas(w, L, s);
+	vmas(w, L, &k, s);
 	jsonwrt_object_close(w);
 }

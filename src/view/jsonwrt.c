@@ -1,11 +1,8 @@
 /* jsonwrt.c - a streaming JSON writer onto a stdio stream (see jsonwrt.h)
  *
- * Hot path: a --json document of a large process holds millions of values (60 000
- * VMAs of some 40 values each, measured at about 300 instructions a value), so
- * numbers are converted by hand (no printf) and string bytes are copied as they are
- * checked, all straight into the writer's own buffer, which goes to the stream with
+ * Every value goes into the writer's own buffer, which goes to the stream with
  * fwrite_unlocked() when full: one stdio call per JSONWRT_BUFSIZE bytes rather than
- * several per value.
+ * several per value.  Numbers are formatted by hand (util.h), not with printf.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -18,94 +15,10 @@
 #include "lib/util.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char hexdigits[16] = "0123456789abcdef";
-
-/* The decimal forms of the multiples of 1024 below 1 MiB, what most figures of a
- * VMA are (smaps gives kB): 8 bytes each, copied whole; filled by the first
- * jsonwrt_init(). */
-enum { KIB_FORMS = 1024 };
-static char kib_form[KIB_FORMS][8];
-static unsigned char kib_form_len[KIB_FORMS];
-static pthread_once_t kib_forms_once = PTHREAD_ONCE_INIT;
-static atomic_bool kib_forms_ready;
-static void kib_forms_init(void);
-
-/* ------------------------------------------------------------------ UTF-8 */
-
-/* What the escaper does with each byte value. */
-enum byte_class {
-	BC_PLAIN,	/* printable ASCII other than '"' and '\': copied */
-	BC_ESCAPE,	/* '"', '\', control characters, DEL: escaped */
-	BC_MULTI,	/* 0x80..0xff: part of a multi-byte sequence, valid or not */
-};
-
-static const unsigned char byte_class[256] = {
-	[0x00 ... 0x1f] = BC_ESCAPE,
-	[0x20 ... 0x21] = BC_PLAIN,
-	['"'] = BC_ESCAPE,
-	[0x23 ... 0x5b] = BC_PLAIN,
-	['\\'] = BC_ESCAPE,
-	[0x5d ... 0x7e] = BC_PLAIN,
-	[0x7f] = BC_ESCAPE,
-	[0x80 ... 0xff] = BC_MULTI,
-};
-
-/* Length of the well-formed UTF-8 sequence of two to four bytes at p (n > 0 bytes
- * available, p[0] >= 0x80), or, when it is ill-formed, minus the length of its maximal
- * subpart: the longest prefix of a well-formed sequence (at least the first byte),
- * which is replaced by one U+FFFD.  The ranges are those of Unicode Table 3-7. */
-static int utf8_sequence(const unsigned char *p, size_t n)
-{
-	unsigned char b = p[0], lo = 0x80, hi = 0xbf;
-	int need;
-
-	if (b >= 0xc2 && b <= 0xdf) {
-		need = 2;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		need = 3;
-		if (b == 0xe0)
-			lo = 0xa0;	/* no overlong three-byte forms */
-		else if (b == 0xed)
-			hi = 0x9f;	/* no surrogates */
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		need = 4;
-		if (b == 0xf0)
-			lo = 0x90;	/* no overlong four-byte forms */
-		else if (b == 0xf4)
-			hi = 0x8f;	/* nothing above U+10FFFF */
-	} else {
-		return -1;	/* continuation byte, C0, C1 or F5..FF: never a lead */
-	}
-	if (n < 2 || p[1] < lo || p[1] > hi)
-		return -1;
-	for (int i = 2; i < need; i++)
-		if ((size_t)i >= n || p[i] < 0x80 || p[i] > 0xbf)
-			return -i;
-	return need;
-}
-
-bool json_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		int r = utf8_sequence(p + i, len - i);
-		if (r < 0)
-			return false;
-		i += (size_t)r;
-	}
-	return true;
-}
 
 /* ------------------------------------------------------------------ output */
 
@@ -145,7 +58,21 @@ static inline void put_bytes(struct jsonwrt *w, const void *p, size_t n)
 	w->len += n;
 }
 
-/* The escape sequence of a byte of class BC_ESCAPE. */
+/* Whether each byte value goes into a string as it is: printable ASCII other than
+ * '"' and '\' (one test a byte: the keys and names of a large document are
+ * megabytes). */
+static const bool plain[256] = {
+	[0x20 ... 0x21] = true,		/* ' ', '!' */
+	[0x23 ... 0x5b] = true,		/* '#' ... '[' */
+	[0x5d ... 0x7e] = true,		/* ']' ... '~' */
+};
+
+static inline bool plain_byte(unsigned char c)
+{
+	return plain[c];
+}
+
+/* The escape sequence of an ASCII byte that is not plain. */
 static void put_escape(struct jsonwrt *w, unsigned char c)
 {
 	char *o = reserve(w, 6);
@@ -169,98 +96,69 @@ static void put_escape(struct jsonwrt *w, unsigned char c)
 	w->len += 2;
 }
 
-/* How many of the n bytes at p are plain (BC_PLAIN) before the first that is not.
- * Eight bytes at a time where the byte order allows: a byte below 0x20, equal to
- * '"', '\' or 0x7f, or with its top bit set marks the end.  Each test may also
- * flag bytes above a true hit (a borrow), never below one, so the lowest flag is
- * exact. */
-static inline size_t plain_prefix(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t ones = UINT64_C(0x0101010101010101), high = ones * 0x80;
-
-	while (n - i >= 8) {
-		uint64_t x, q, b, d;
-		memcpy(&x, p + i, 8);
-		q = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		d = x ^ (ones * 0x7f);
-		uint64_t bad = ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
-			       ((d - ones) & ~d) | x;
-		bad &= high;
-		if (bad)
-			return i + (size_t)(__builtin_ctzll(bad) >> 3);
-		i += 8;
-	}
-#endif
-	while (i < n && byte_class[p[i]] == BC_PLAIN)
-		i++;
-	return i;
-}
-
-/* The quoted, escaped string of len bytes at s.  Runs of plain bytes are copied
- * whole; each other byte, or multi-byte sequence, is handled on its own. */
+/* The quoted, escaped string of len bytes at s.  Plain bytes are copied as they
+ * are checked; each other byte, or multi-byte sequence, is handled on its own. */
 static void put_string(struct jsonwrt *w, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 
 	put(w, '"');
 	while (p < end) {
-		size_t run = plain_prefix(p, (size_t)(end - p));
-		if (run) {
-			put_bytes(w, p, run);
-			p += run;
-			if (p == end)
-				break;
+		char *o = reserve(w, 8);
+		size_t room = JSONWRT_BUFSIZE - w->len, n = 0;
+		while (n < room && p + n < end && plain_byte(p[n])) {
+			o[n] = (char)p[n];
+			n++;
 		}
-		unsigned char c = *p;
-		if (byte_class[c] == BC_MULTI) {
-			int r = utf8_sequence(p, (size_t)(end - p));
-			char *o;
-			if (r > 0) {
-				o = reserve(w, 4);
-				memcpy(o, p, (size_t)r);
-				w->len += (size_t)r;
-				p += r;
-			} else {
-				o = reserve(w, 3);
-				memcpy(o, "\xef\xbf\xbd", 3);	/* U+FFFD */
-				w->len += 3;
-				p += -r;
-			}
+		w->len += n;
+		p += n;
+		if (p == end || n == room)
+			continue;
+		if (*p < 0x80) {
+			put_escape(w, *p++);
 			continue;
 		}
-		put_escape(w, c);
-		p++;
+		int r = utf8_sequence(p, (size_t)(end - p));
+		if (r > 0) {
+			put_bytes(w, p, (size_t)r);
+			p += r;
+		} else {
+			put_bytes(w, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			p += -r;
+		}
 	}
 	put(w, '"');
 }
 
-static void put_cstring(struct jsonwrt *w, const char *s)
+/* A key at most this long that needs no escaping (the program's own names) is
+ * copied whole once checked; others go through put_string(). */
+enum { KEY_SHORT = 64 };
+
+/* The length of key when it is at most KEY_SHORT bytes and needs no escaping, else
+ * SIZE_MAX. */
+static inline size_t plain_key_len(const char *key)
 {
-	put_string(w, s, strlen(s));
+	size_t n = 0;
+
+	while (n < KEY_SHORT && plain_byte((unsigned char)key[n]))	/* NUL is not plain */
+		n++;
+	return key[n] ? SIZE_MAX : n;
 }
 
-/* A key: most are short literals that need no escaping, copied in one pass. */
-static inline void put_key(struct jsonwrt *w, const char *key)
+/* The quoted key. */
+static void put_key(struct jsonwrt *w, const char *key)
 {
-	char *o = reserve(w, 66);
-	size_t i = 0;
+	size_t n = plain_key_len(key);
 
-	o[0] = '"';
-	for (; i < 64 && key[i]; i++) {
-		if (byte_class[(unsigned char)key[i]] != BC_PLAIN)
-			goto slow;
-		o[1 + i] = key[i];
+	if (n == SIZE_MAX) {
+		put_string(w, key, strlen(key));
+		return;
 	}
-	if (key[i])
-		goto slow;
-	o[1 + i] = '"';
-	w->len += i + 2;
-	return;
-slow:
-	put_cstring(w, key);
+	char *o = reserve(w, n + 2);
+	o[0] = '"';
+	memcpy(o + 1, key, n);
+	o[n + 1] = '"';
+	w->len += n + 2;
 }
 
 /* A newline and the indent of depth (two spaces a level). */
@@ -274,21 +172,9 @@ static void put_newline_indent(struct jsonwrt *w, int depth)
 	w->len += n + 1;
 }
 
-/* In the container at depth d > 0 (state st): the comma after the previous member,
- * and the newline and indent. */
-static inline void put_separator(struct jsonwrt *w, int d, unsigned char st)
-{
-	if (st & JSONWRT_HAS_MEMBER)
-		put(w, ',');
-	else
-		w->state[d] = st | JSONWRT_HAS_MEMBER;
-	if (w->pretty)
-		put_newline_indent(w, d);
-}
-
 /* Everything that goes before a value: the comma after the previous member, the
  * newline and indent, and the key inside an object. */
-static inline void begin_value(struct jsonwrt *w, const char *key)
+static void begin_value(struct jsonwrt *w, const char *key)
 {
 	int d = w->depth;
 	unsigned char st = w->state[d];
@@ -301,89 +187,29 @@ static inline void begin_value(struct jsonwrt *w, const char *key)
 		w->state[0] = st | JSONWRT_HAS_MEMBER;
 		return;
 	}
-	put_separator(w, d, st);
-	if (!(st & JSONWRT_IN_ARRAY)) {
-		if (key)
-			put_key(w, key);
-		else
-			put_bytes(w, "\"\"", 2);
-		if (w->pretty) {
-			memcpy(reserve(w, 2), ": ", 2);
-			w->len += 2;
-		} else {
-			put(w, ':');
-		}
-	}
-}
-
-/* begin_value() for a member key quoted beforehand: q is a row (JSONWRT_ROW bytes,
- * ,"KEY": and zeros), qlen the length of ,"KEY":.  Inside an array or at the top
- * level the key is not written. */
-__attribute__((noinline))
-static void begin_member_q_slow(struct jsonwrt *w, const char *q, size_t qlen)
-{
-	int d = w->depth;
-	unsigned char st = w->state[d];
-
-	if (d == 0 || (st & JSONWRT_IN_ARRAY)) {
-		begin_value(w, NULL);
-		return;
-	}
-	put_separator(w, d, st);
-	put_bytes(w, q + 1, qlen - 1);
-	if (w->pretty)
-		put(w, ' ');
-}
-
-static inline void begin_member_q(struct jsonwrt *w, const char *q, size_t qlen)
-{
-	int d = w->depth;
-	unsigned char st = w->state[d];
-
-	if (__builtin_expect(d == 0 || (st & JSONWRT_IN_ARRAY) || w->pretty ||
-			     JSONWRT_ROW > JSONWRT_BUFSIZE - w->len, 0)) {
-		begin_member_q_slow(w, q, qlen);
-		return;
-	}
-	/* the whole row, a copy of fixed size; without its comma for the first
-	 * member */
-	char *o = w->buf + w->len;
-	if (st & JSONWRT_HAS_MEMBER) {
-		memcpy(o, q, JSONWRT_ROW);
-		w->len += qlen;
-	} else {
+	if (st & JSONWRT_HAS_MEMBER)
+		put(w, ',');
+	else
 		w->state[d] = st | JSONWRT_HAS_MEMBER;
-		memcpy(o, q + 1, JSONWRT_ROW - 1);
-		w->len += qlen - 1;
-	}
-}
-
-/* The container's opening, after its key. */
-static void open_after_key(struct jsonwrt *w, bool array)
-{
-	if (w->depth + 1 >= JSONWRT_MAX_DEPTH)
-		abort();
-	w->depth++;
-	w->state[w->depth] = array ? JSONWRT_IN_ARRAY : 0;
-	put(w, array ? '[' : '{');
+	if (w->pretty)
+		put_newline_indent(w, d);
+	if (st & JSONWRT_IN_ARRAY)
+		return;
+	put_key(w, key ? key : "");
+	if (w->pretty)
+		put_bytes(w, ": ", 2);
+	else
+		put(w, ':');
 }
 
 static void open_container(struct jsonwrt *w, const char *key, bool array)
 {
 	begin_value(w, key);
-	open_after_key(w, array);
-}
-
-void jsonwrt_object_open_q(struct jsonwrt *w, const char *q, size_t qlen)
-{
-	begin_member_q(w, q, qlen);
-	open_after_key(w, false);
-}
-
-void jsonwrt_array_open_q(struct jsonwrt *w, const char *q, size_t qlen)
-{
-	begin_member_q(w, q, qlen);
-	open_after_key(w, true);
+	if (w->depth + 1 >= JSONWRT_MAX_DEPTH)
+		abort();
+	w->depth++;
+	w->state[w->depth] = array ? JSONWRT_IN_ARRAY : 0;
+	put(w, array ? '[' : '{');
 }
 
 static void close_container(struct jsonwrt *w, bool array)
@@ -398,26 +224,41 @@ static void close_container(struct jsonwrt *w, bool array)
 	put(w, array ? ']' : '}');
 }
 
+/* v in decimal at o (room for 20 bytes); returns the length. */
+static inline size_t decimal(char *o, uint64_t v)
+{
+	char digits[20], *d = digits + sizeof(digits);
+	size_t n;
+
+	if (v < 10) {
+		/* most figures of a small VMA are 0 */
+		*o = (char)('0' + v);
+		return 1;
+	}
+	do {
+		*--d = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = (size_t)(digits + sizeof(digits) - d);
+	for (size_t i = 0; i < n; i++)
+		o[i] = d[i];
+	return n;
+}
+
+static inline void put_decimal(struct jsonwrt *w, uint64_t v)
+{
+	w->len += decimal(reserve(w, 20), v);
+}
+
 /* ------------------------------------------------------------------ API */
 
 void jsonwrt_init(struct jsonwrt *w, FILE *out, bool pretty)
 {
-	pthread_once(&kib_forms_once, kib_forms_init);
 	w->out = out;
 	w->len = 0;
 	w->depth = 0;
 	w->state[0] = 0;
 	w->pretty = pretty;
-}
-
-void jsonwrt_init_continuation(struct jsonwrt *w, FILE *out, const struct jsonwrt *of)
-{
-	w->out = out;
-	w->len = 0;
-	w->pretty = of->pretty;
-	w->depth = of->depth;
-	for (int d = 0; d <= of->depth; d++)
-		w->state[d] = of->state[d] | JSONWRT_HAS_MEMBER;
 }
 
 void jsonwrt_object_open(struct jsonwrt *w, const char *key)
@@ -440,137 +281,29 @@ void jsonwrt_array_close(struct jsonwrt *w)
 	close_container(w, true);
 }
 
-static inline void val_strn(struct jsonwrt *w, const char *s, size_t len)
+void jsonwrt_str(struct jsonwrt *w, const char *key, const char *s)
 {
+	jsonwrt_strn(w, key, s, s ? strlen(s) : 0);
+}
+
+void jsonwrt_strn(struct jsonwrt *w, const char *key, const char *s, size_t len)
+{
+	begin_value(w, key);
 	if (s)
 		put_string(w, s, len);
 	else
 		put_bytes(w, "null", 4);
 }
 
-void jsonwrt_str(struct jsonwrt *w, const char *key, const char *s)
+void jsonwrt_u64(struct jsonwrt *w, const char *key, uint64_t v)
 {
 	begin_value(w, key);
-	val_strn(w, s, s ? strlen(s) : 0);
+	put_decimal(w, v);
 }
 
-void jsonwrt_str_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s)
+void jsonwrt_i64(struct jsonwrt *w, const char *key, int64_t v)
 {
-	begin_member_q(w, q, qlen);
-	val_strn(w, s, s ? strlen(s) : 0);
-}
-
-static inline void val_plain(struct jsonwrt *w, const char *s, size_t len)
-{
-	char *o = reserve(w, len + 2);
-
-	o[0] = '"';
-	memcpy(o + 1, s, len);
-	o[len + 1] = '"';
-	w->len += len + 2;
-}
-
-/* The writers of len bytes at s, with a key to quote and with a quoted one. */
-#define STRING_WRITERS(name, val)								\
-	void jsonwrt_##name(struct jsonwrt *w, const char *key, const char *s, size_t len)	\
-	{											\
-		begin_value(w, key);								\
-		val(w, s, len);									\
-	}											\
-	void jsonwrt_##name##_q(struct jsonwrt *w, const char *q, size_t qlen, const char *s,	\
-				size_t len)							\
-	{											\
-		begin_member_q(w, q, qlen);							\
-		val(w, s, len);									\
-	}
-
-STRING_WRITERS(plain, val_plain)
-STRING_WRITERS(strn, val_strn)
-
-static const char digit_pairs[200] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-/* Number of decimal digits of v. */
-static inline unsigned decimal_digits(uint64_t v)
-{
-	static const uint64_t pow10[20] = {
-		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
-		1000000000, 10000000000u, 100000000000u, 1000000000000u, 10000000000000u,
-		100000000000000u, 1000000000000000u, 10000000000000000u,
-		100000000000000000u, 1000000000000000000u, 10000000000000000000u,
-	};
-	/* With bits the bit length of v (0 counted as 1), n = floor(bits * log10(2))
-	 * (1233 / 4096 ~ log10(2)) is v's digit count or one less: v < 10^n tells. */
-	uint64_t v1 = v | 1;
-	unsigned bits = 64 - (unsigned)__builtin_clzll(v1);
-	unsigned n = (bits * 1233) >> 12;
-
-	return n + 1 - (v1 < pow10[n]);
-}
-
-/* v in decimal at o (room for 20 bytes), two digits at a time from the end; returns
- * the digit count. */
-static inline unsigned decimal_digits_at(char *o, uint64_t v)
-{
-	unsigned n = decimal_digits(v);
-	char *p = o + n;
-
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		p -= 2;
-		memcpy(p, digit_pairs + 2 * r, 2);
-	}
-	if (v >= 10)
-		memcpy(p - 2, digit_pairs + 2 * v, 2);
-	else
-		p[-1] = (char)('0' + v);
-	return n;
-}
-
-static void kib_forms_init(void)
-{
-	char b[24];
-
-	for (unsigned k = 0; k < KIB_FORMS; k++) {
-		kib_form_len[k] = (unsigned char)decimal_digits_at(b, (uint64_t)k * 1024);
-		memcpy(kib_form[k], b, sizeof(kib_form[k]));
-	}
-	atomic_store_explicit(&kib_forms_ready, true, memory_order_release);
-}
-
-/* v in decimal at o (room for 20 bytes); returns the digit count. */
-static inline unsigned decimal_at(char *o, uint64_t v)
-{
-	if (v < 10) {
-		/* most figures of a small VMA are 0 */
-		*o = (char)('0' + v);
-		return 1;
-	}
-	if (v % 1024 == 0 && v / 1024 < KIB_FORMS &&
-	    atomic_load_explicit(&kib_forms_ready, memory_order_acquire)) {
-		memcpy(o, kib_form[v / 1024], 8);
-		return kib_form_len[v / 1024];
-	}
-	return decimal_digits_at(o, v);
-}
-
-char *jsonwrt_put_u64(char *o, uint64_t v)
-{
-	return o + decimal_at(o, v);
-}
-
-static void put_decimal(struct jsonwrt *w, uint64_t v)
-{
-	char *o = reserve(w, 20);
-
-	w->len += decimal_at(o, v);
-}
-
-static inline void val_i64(struct jsonwrt *w, int64_t v)
-{
+	begin_value(w, key);
 	if (v < 0) {
 		put(w, '-');
 		/* The magnitude in unsigned arithmetic: also right for INT64_MIN. */
@@ -580,166 +313,93 @@ static inline void val_i64(struct jsonwrt *w, int64_t v)
 	}
 }
 
-char *jsonwrt_put_hex(char *o, uint64_t v)
+void jsonwrt_hex(struct jsonwrt *w, const char *key, uint64_t v)
 {
-	size_t n = fmt_hex_n(o + 1, v);	/* 0x... and a NUL, which the quote replaces */
+	begin_value(w, key);
+	char *o = reserve(w, 1 + 24);	/* a quote, then room for fmt_hex_n() */
+	size_t n = fmt_hex_n(o + 1, v);	/* "0x...", whose NUL the closing quote replaces */
 
 	o[0] = '"';
 	o[n + 1] = '"';
-	return o + n + 2;
+	w->len += n + 2;
 }
 
-static inline void val_hex(struct jsonwrt *w, uint64_t v)
+void jsonwrt_bool(struct jsonwrt *w, const char *key, bool v)
 {
-	char *o = reserve(w, 20);
-
-	w->len += (size_t)(jsonwrt_put_hex(o, v) - o);
-}
-
-static inline void val_bool(struct jsonwrt *w, bool v)
-{
+	begin_value(w, key);
 	if (v)
 		put_bytes(w, "true", 4);
 	else
 		put_bytes(w, "false", 5);
 }
 
-static inline void val_null(struct jsonwrt *w)
-{
-	put_bytes(w, "null", 4);
-}
-
-/* Each value writer twice: with a key to quote, and with a key quoted beforehand. */
-#define WRITERS(name, type, val)							\
-	void jsonwrt_##name(struct jsonwrt *w, const char *key, type v)			\
-	{										\
-		begin_value(w, key);							\
-		val(w, v);								\
-	}										\
-	void jsonwrt_##name##_q(struct jsonwrt *w, const char *q, size_t qlen, type v)	\
-	{										\
-		begin_member_q(w, q, qlen);						\
-		val(w, v);								\
-	}
-
-WRITERS(u64, uint64_t, put_decimal)
-WRITERS(i64, int64_t, val_i64)
-WRITERS(hex, uint64_t, val_hex)
-WRITERS(bool, bool, val_bool)
-
-int jsonwrt_keyset_init(struct jsonwrt_keyset *ks, const char *const *keys, size_t n)
-{
-	if (n > JSONWRT_KEYSET_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	ks->n = n;
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(keys[i]);
-		/* ,"KEY": in one row of the table */
-		if (len + 4 > sizeof(ks->key[i].q) ||
-		    plain_prefix((const unsigned char *)keys[i], len) != len) {
-			errno = EINVAL;
-			return -1;
-		}
-		memset(ks->key[i].q, 0, sizeof(ks->key[i].q));
-		ks->key[i].q[0] = ',';
-		ks->key[i].q[1] = '"';
-		memcpy(ks->key[i].q + 2, keys[i], len);
-		ks->key[i].q[len + 2] = '"';
-		ks->key[i].q[len + 3] = ':';
-		ks->key[i].len = (unsigned char)(len + 4);
-	}
-	return 0;
-}
-
-void jsonwrt_u64_keyset(struct jsonwrt *w, const struct jsonwrt_keyset *ks, const uint64_t *v)
-{
-	int d = w->depth;
-
-	if (ks->n == 0)
-		return;
-	if (d == 0 || (w->state[d] & JSONWRT_IN_ARRAY) || w->pretty) {
-		for (size_t i = 0; i < ks->n; i++)
-			jsonwrt_u64_q(w, ks->key[i].q, ks->key[i].len, v[i]);
-		return;
-	}
-	jsonwrt_raw_end(w, jsonwrt_put_keyset(jsonwrt_raw_begin(w, JSONWRT_KEYSET_TEXT(ks)), ks, v));
-}
-
-char *jsonwrt_put_keyset(char *o, const struct jsonwrt_keyset *ks, const uint64_t *v)
-{
-	enum { ROW = JSONWRT_ROW };
-
-	if (ks->n == 0)
-		return o;
-	/* each member: the whole row of its key (a copy of fixed size), then the
-	 * number; the first without its comma */
-	memcpy(o, ks->key[0].q + 1, ROW - 1);
-	o += ks->key[0].len - 1u;
-	o += decimal_at(o, v[0]);
-	for (size_t i = 1; i < ks->n; i++) {
-		memcpy(o, ks->key[i].q, ROW);
-		o += ks->key[i].len;
-		o += decimal_at(o, v[i]);
-	}
-	return o;
-}
-
-char *jsonwrt_raw_begin(struct jsonwrt *w, size_t n)
-{
-	int d = w->depth;
-
-	if (w->pretty || d == 0 || n > JSONWRT_RAW_MAX)
-		abort();
-	char *o = reserve(w, n + 1);
-	if (w->state[d] & JSONWRT_HAS_MEMBER)
-		*o++ = ',';
-	else
-		w->state[d] |= JSONWRT_HAS_MEMBER;
-	return o;
-}
-
-void jsonwrt_raw_end(struct jsonwrt *w, const char *end)
-{
-	w->len = (size_t)(end - w->buf);
-}
-
-bool json_plain(const char *s, size_t len)
-{
-	return plain_prefix((const unsigned char *)s, len) == len;
-}
-
 void jsonwrt_null(struct jsonwrt *w, const char *key)
 {
 	begin_value(w, key);
-	val_null(w);
-}
-
-void jsonwrt_null_q(struct jsonwrt *w, const char *q, size_t qlen)
-{
-	begin_member_q(w, q, qlen);
-	val_null(w);
+	put_bytes(w, "null", 4);
 }
 
 void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t len)
 {
 	const unsigned char *b = p;
-	char buf[256];
 
 	begin_value(w, key);
 	put(w, '"');
-	while (len) {
-		size_t n = len < sizeof buf / 2 ? len : sizeof buf / 2;
-		for (size_t i = 0; i < n; i++) {
-			buf[2 * i] = hexdigits[b[i] >> 4];
-			buf[2 * i + 1] = hexdigits[b[i] & 0xf];
-		}
-		put_bytes(w, buf, 2 * n);
-		b += n;
-		len -= n;
+	for (size_t i = 0; i < len; i++) {
+		char *o = reserve(w, 2);
+		o[0] = hexdigits[b[i] >> 4];
+		o[1] = hexdigits[b[i] & 0xf];
+		w->len += 2;
 	}
 	put(w, '"');
+}
+
+int jsonwrt_keys_init(struct jsonwrt_keys *k, const char *const *keys, size_t n)
+{
+	if (n > JSONWRT_KEYS_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = plain_key_len(keys[i]);
+		if (len == SIZE_MAX) {
+			errno = EINVAL;
+			return -1;
+		}
+		k->key[i] = keys[i];
+		k->len[i] = (unsigned char)len;
+	}
+	k->n = n;
+	return 0;
+}
+
+void jsonwrt_keys_u64(struct jsonwrt *w, const struct jsonwrt_keys *keys, const uint64_t *v)
+{
+	int d = w->depth;
+
+	if (keys->n == 0)
+		return;
+	if (d == 0 || w->pretty || (w->state[d] & JSONWRT_IN_ARRAY)) {
+		for (size_t i = 0; i < keys->n; i++)
+			jsonwrt_u64(w, keys->key[i], v[i]);
+		return;
+	}
+	/* ,"KEY":NUMBER for each, without the comma for the first member */
+	char *o = reserve(w, JSONWRT_KEYS_MAX * (KEY_SHORT + 4 + 20)), *start = o;
+	bool comma = w->state[d] & JSONWRT_HAS_MEMBER;
+	w->state[d] |= JSONWRT_HAS_MEMBER;
+	for (size_t i = 0; i < keys->n; i++) {
+		if (comma)
+			*o++ = ',';
+		comma = true;
+		*o++ = '"';
+		memcpy(o, keys->key[i], keys->len[i]);
+		o += keys->len[i];
+		*o++ = '"';
+		*o++ = ':';
+		o += decimal(o, v[i]);
+	}
+	w->len += (size_t)(o - start);
 }
 
 void jsonwrt_flush(struct jsonwrt *w)

@@ -4,19 +4,16 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libsmartcols.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
 
-#include "view/parallel.h"
 #include "view/views.h"
 
 /* Big enough for any cell: names are cut by name_printable() to fit. */
 #define CELL 4096
-/* Bytes a line of the streamed table may write beyond its end (see print_line()). */
-#define LINE_SLACK 64
 
 struct sort_ctx {
 	const struct layout *L;
@@ -83,255 +80,257 @@ static void setup(struct libscols_table *tb, FILE *out, const struct table_opts 
 	scols_table_enable_colors(tb, t->color);
 }
 
-/* The aligned table, printed as it goes: a first pass measures each column's width,
- * the second prints.  It lays the table out as libsmartcols does (one space between
- * columns, numbers right-aligned, the last column not padded) without holding the
- * cells of every row in memory: a process can have tens of thousands of VMAs.  Both
- * passes run on two threads for a long table. */
-/* A line is built in memory and written with the lines before it, a block at a
- * time: most cells are a few bytes, too few for a stdio call each. */
-struct linebuf {
-	char *b;
-	size_t len, cap;
+/* ------------------------------------------------------------------ the streamed table
+ *
+ * Off a terminal libsmartcols lays a table out without regard to any width: each
+ * column as wide as its widest cell or its header (the header counts also when it
+ * is not printed), one space between columns, right-aligned columns padded on the
+ * left, the others on the right except the last, nothing truncated; each cell in
+ * its "safe" encoding (lib/mbsalign.c).  It keeps every cell in memory to do so.
+ * The streamed printer makes the same table in two passes over the rows, one that
+ * measures and one that prints, holding one cell at a time: a process can have
+ * hundreds of thousands of VMAs.  tests/test-table.c compares the two. */
+
+/* What libsmartcols prints for the text of a cell: its safe encoding, in buf (at
+ * least 4 * len + 1 bytes) unless the text is printable ASCII (the common case,
+ * printable one column a byte in the C and UTF-8 locales alike: then it is the
+ * text itself), and its width in columns. */
+struct shown {
+	const char *s;
+	size_t len;
+	size_t width;
 };
 
-struct aligned {
+/* \xHH for the byte c at o, as the safe encoding writes it; returns the end. */
+static char *hex_escape(char *o, unsigned char c)
+{
+	return o + sprintf(o, "\\x%02x", c);
+}
+
+/* libsmartcols's safe encoding of the string s of len bytes (s[len] is NUL), as
+ * mbs_safe_encode_to_buffer() makes it: a control character, and a backslash
+ * before an 'x', as \xHH; a character that the locale finds printable as it is, of
+ * its width (wcwidth()); any other byte as \xHH. */
+static void show(struct shown *sh, const char *s, size_t len, char *buf)
+{
+	size_t k = 0;
+
+	while (k < len && s[k] >= 0x20 && s[k] < 0x7f && !(s[k] == '\\' && s[k + 1] == 'x'))
+		k++;
+	sh->s = s;
+	sh->len = sh->width = len;
+	if (k == len)
+		return;
+
+	char *o = buf;
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	memcpy(o, s, k);
+	o += k;
+	sh->width = k;
+	while (k < len) {
+		unsigned char c = (unsigned char)s[k];
+		wchar_t wc;
+		size_t n = 1;
+		if (iscntrl(c) || (c == '\\' && s[k + 1] == 'x')) {
+			o = hex_escape(o, c);
+			sh->width += 4;
+		} else if ((n = mbrtowc(&wc, s + k, MB_CUR_MAX, &st)) == 0) {
+			break;
+		} else if (n == (size_t)-1 || n == (size_t)-2) {
+			n = 1;
+			if (isprint(c)) {
+				*o++ = (char)c;
+				sh->width++;
+			} else {
+				o = hex_escape(o, c);
+				sh->width += 4;
+			}
+		} else if (!iswprint((wint_t)wc)) {
+			for (size_t i = 0; i < n; i++)
+				o = hex_escape(o, (unsigned char)s[k + i]);
+			sh->width += 4 * n;
+		} else {
+			memcpy(o, s + k, n);
+			o += n;
+			sh->width += (size_t)wcwidth(wc);
+		}
+		k += n;
+	}
+	*o = '\0';
+	sh->s = buf;
+	sh->len = (size_t)(o - buf);
+}
+
+/* The lines go out through a buffer of their own: a cell is a few bytes, too few
+ * for a stdio call each. */
+struct outbuf {
+	FILE *f;
+	size_t len;
+	char b[65536];
+};
+
+static void out_flush(struct outbuf *o)
+{
+	if (o->len)
+		fwrite_unlocked(o->b, 1, o->len, o->f);
+	o->len = 0;
+}
+
+/* n bytes at s; most are a few bytes: copied in a loop rather than a call. */
+static void out_bytes(struct outbuf *o, const char *s, size_t n)
+{
+	if (n > sizeof(o->b) - o->len) {
+		out_flush(o);
+		if (n > sizeof(o->b)) {
+			fwrite_unlocked(s, 1, n, o->f);
+			return;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		o->b[o->len + i] = s[i];
+	o->len += n;
+}
+
+/* n spaces. */
+static void out_spaces(struct outbuf *o, size_t n)
+{
+	for (; n; n--) {
+		if (o->len == sizeof(o->b))
+			out_flush(o);
+		o->b[o->len++] = ' ';
+	}
+}
+
+struct streamed {
 	const struct layout *L;
 	const size_t *r;	/* the rows: indexes of VMAs */
 	size_t n;
 	const struct table_opts *t;
 	const struct column **col;	/* the columns shown */
 	size_t *w;		/* each column's width */
-	size_t *w2;		/* the second thread's widths, merged into w */
-	char *cell[2];		/* a cell buffer for each thread */
-	struct linebuf *lb;	/* an output buffer for each thread */
-	size_t line_max;	/* bytes a line can take */
-	atomic_size_t next;	/* the first pass: the next block of rows to measure */
+	char *cell;		/* a cell's text: CELL bytes */
+	char *enc;		/* its encoding: 4 * CELL bytes */
+	struct outbuf *out;
 };
 
-/* The widths of the cells of rows [from, to) into w (which holds the minimum).  The
- * width of a size takes formatting it; most sizes of a column repeat (4K, 0): the
- * last few are remembered. */
-static void measure(const struct aligned *a, size_t *w, char *cell, size_t from, size_t to)
+/* Column k of row row as libsmartcols shows it.  Only names need encoding: the
+ * other cells are the program's own printable ASCII (numbers, addresses, sizes,
+ * permissions, role names, VmFlags codes). */
+static void cell_shown(const struct streamed *a, size_t row, size_t k, struct shown *sh)
 {
 	struct cell c;
-	enum { MEMO = 16 };
-	struct {
-		uint64_t x;
-		size_t width;
-	} memo[MEMO];
 
-	for (size_t k = 0; k < a->t->ncols; k++) {
-		int id = a->t->cols[k];
-		for (size_t m = 0; m < MEMO; m++)
-			memo[m].width = SIZE_MAX;
-		for (size_t r = from; r < to; r++) {
-			size_t cw;
-			column_cell(id, a->L, a->r[r], cell, CELL, &c);
-			if (c.kind == CELL_SIZE) {
-				size_t m = (size_t)((c.x >> 12) ^ (c.x >> 20) ^ c.x) % MEMO;
-				if (memo[m].width == SIZE_MAX || memo[m].x != c.x) {
-					memo[m].x = c.x;
-					memo[m].width = cell_width(&c, a->t->bytes, cell, CELL);
-				}
-				cw = memo[m].width;
-			} else {
-				cw = cell_width(&c, a->t->bytes, cell, CELL);
-			}
-			if (cw > w[k])
-				w[k] = cw;
-		}
+	column_cell(a->t->cols[k], a->L, a->r[row], a->cell, CELL, &c);
+	size_t len = cell_format(&c, a->t->bytes, a->cell, CELL);
+	if (c.kind == CELL_NAME) {
+		show(sh, a->cell, len, a->enc);
+	} else {
+		sh->s = a->cell;
+		sh->len = sh->width = len;
 	}
 }
 
-/* The first pass in blocks of rows that the two threads claim in turn, so that a
- * second thread that starts late measures less. */
-enum { MEASURE_BLOCK = 1024 };
-
-static void measure_blocks(struct aligned *a, size_t *w, char *cell)
+/* The width of that cell, without formatting when it follows from the value. */
+static size_t cell_shown_width(const struct streamed *a, size_t row, size_t k)
 {
-	for (;;) {
-		size_t from = atomic_fetch_add(&a->next, MEASURE_BLOCK);
-		if (from >= a->n)
-			return;
-		measure(a, w, cell, from, a->n - from > MEASURE_BLOCK ? from + MEASURE_BLOCK : a->n);
-	}
+	struct cell c;
+	struct shown sh;
+
+	column_cell(a->t->cols[k], a->L, a->r[row], a->cell, CELL, &c);
+	if (c.kind != CELL_NAME)
+		return cell_width(&c, a->t->bytes, a->cell, CELL);
+	show(&sh, a->cell, cell_format(&c, a->t->bytes, a->cell, CELL), a->enc);
+	return sh.width;
 }
 
-static void *measure_thread(void *arg)
-{
-	struct aligned *a = arg;
-
-	measure_blocks(a, a->w2, a->cell[1]);
-	return NULL;
-}
-
-static void linebuf_flush(struct linebuf *lb, FILE *out)
-{
-	if (lb->len)
-		fwrite_unlocked(lb->b, 1, lb->len, out);
-	lb->len = 0;
-}
-
-/* One line: the header when k == 0, else row k - 1.  lb has room for a line. */
-/* n spaces at o; returns o + n.  Up to 32 in one copy of fixed size. */
-static inline char *put_pad(char *o, size_t n)
-{
-	static const char spaces[32] = "                                ";
-
-	if (n <= sizeof(spaces))
-		memcpy(o, spaces, sizeof(spaces));
-	else
-		memset(o, ' ', n);
-	return o + n;
-}
-
-static void print_line(const struct aligned *a, struct linebuf *lb, char *cell, size_t k)
+/* One line: a cell of each column (the headers when row is SIZE_MAX). */
+static void print_line(const struct streamed *a, size_t row)
 {
 	const struct table_opts *t = a->t;
-	char *o = lb->b + lb->len;
-	struct cell c;
 
-	/* Most cells and pads are short: they are copied 32 bytes at a time, a copy of
-	 * fixed size (the cell buffer holds CELL bytes, the line has LINE_SLACK bytes to
-	 * spare); what is copied beyond their length is overwritten next. */
-	for (size_t i = 0; i < t->ncols; i++) {
-		const char *text = a->col[i]->name;
-		size_t len, cw;
-		if (k > 0) {
-			column_cell(t->cols[i], a->L, a->r[k - 1], cell, CELL, &c);
-			len = cell_format(&c, t->bytes, cell, CELL);
-			/* only names hold more than ASCII */
-			cw = c.kind == CELL_NAME ? cell_width(&c, t->bytes, cell, CELL) : len;
-			text = cell;
-		} else {
-			cw = len = strlen(text);
-		}
-		size_t pad = a->w[i] > cw ? a->w[i] - cw : 0;
-		bool right = a->col[i]->flags & SCOLS_FL_RIGHT, last = i + 1 == t->ncols;
-		if (right)
-			o = put_pad(o, pad);
-		if (len <= 32 && text == cell)
-			memcpy(o, text, 32);
+	for (size_t k = 0; k < t->ncols; k++) {
+		struct shown sh;
+		bool right = a->col[k]->flags & SCOLS_FL_RIGHT, last = k + 1 == t->ncols;
+		if (row == SIZE_MAX)
+			show(&sh, a->col[k]->name, strlen(a->col[k]->name), a->enc);
 		else
-			memcpy(o, text, len);
-		o += len;
-		if (!right && !last)
-			o = put_pad(o, pad);
-		*o++ = last ? '\n' : ' ';
+			cell_shown(a, row, k, &sh);
+		size_t room = a->w[k] - sh.width;
+		if (sh.len == 0) {
+			/* an empty cell: its width in spaces, nothing at the end */
+			if (!last)
+				out_spaces(a->out, room + 1);
+			continue;
+		}
+		if (right)
+			out_spaces(a->out, room);
+		out_bytes(a->out, sh.s, sh.len);
+		if (!last)
+			out_spaces(a->out, right ? 1 : room + 1);
 	}
-	lb->len = (size_t)(o - lb->b);
+	out_bytes(a->out, "\n", 1);
 }
 
-/* parallel_render(): its rows are the rows of the table. */
-static void print_rows(void *ctx, bool own, FILE *out, size_t start, size_t end)
-{
-	const struct aligned *a = ctx;
-	int th = own ? 0 : 1;
-	struct linebuf *lb = &a->lb[th];
-
-	for (size_t k = start; k < end; k++) {
-		if (lb->cap - lb->len < a->line_max)
-			linebuf_flush(lb, out);
-		print_line(a, lb, a->cell[th], k + 1);
-	}
-	linebuf_flush(lb, out);
-}
-
-static void no_flush(void *ctx)
-{
-	(void)ctx;
-}
-
-static int print_aligned(FILE *out, const struct layout *L, const size_t *r, size_t n,
-			 const struct table_opts *t)
+static int print_streamed(FILE *out, const struct layout *L, const size_t *r, size_t n,
+			  const struct table_opts *t)
 {
 	size_t ncols = t->ncols ? t->ncols : 1;
-	struct aligned a = { .L = L, .r = r, .n = n, .t = t };
+	struct streamed a = { .L = L, .r = r, .n = n, .t = t };
 	int rc = -1;
 
 	a.col = calloc(ncols, sizeof(*a.col));
 	a.w = calloc(ncols, sizeof(*a.w));
-	a.w2 = calloc(ncols, sizeof(*a.w2));
-	a.cell[0] = malloc(CELL);
-	a.cell[1] = malloc(CELL);
-	if (!a.col || !a.w || !a.w2 || !a.cell[0] || !a.cell[1])
+	a.cell = malloc(CELL);
+	a.enc = malloc(4 * CELL + 1);
+	a.out = malloc(sizeof(*a.out));
+	if (!a.col || !a.w || !a.cell || !a.enc || !a.out)
 		goto out;
-	for (size_t c = 0; c < t->ncols; c++) {
-		a.col[c] = column_get((size_t)t->cols[c]);
-		if (!t->noheadings)
-			a.w[c] = strlen(a.col[c]->name);
+	a.out->f = out;
+	a.out->len = 0;
+	/* the widths: of the headers (printed or not), then of every cell */
+	for (size_t k = 0; k < t->ncols; k++) {
+		struct shown sh;
+		a.col[k] = column_get((size_t)t->cols[k]);
+		show(&sh, a.col[k]->name, strlen(a.col[k]->name), a.enc);
+		a.w[k] = sh.width;
 	}
-
-	/* widths: on two threads, when worth it */
-	pthread_t th;
-	bool two = n >= PARALLEL_MIN_ROWS && parallel_threads();
-	atomic_init(&a.next, 0);
-	if (two && pthread_create(&th, NULL, measure_thread, &a) != 0)
-		two = false;
-	measure_blocks(&a, a.w, a.cell[0]);
-	if (two) {
-		pthread_join(th, NULL);
-		for (size_t c = 0; c < t->ncols; c++)
-			if (a.w2[c] > a.w[c])
-				a.w[c] = a.w2[c];
-	}
-
-	/* a cell of w columns takes at most 4 bytes a column (UTF-8) and never
-	 * more than CELL bytes; with the separators */
-	struct linebuf lb[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-	a.lb = lb;
-	a.line_max = t->ncols + 1 + LINE_SLACK;
-	for (size_t c = 0; c < t->ncols; c++)
-		a.line_max += a.w[c] < CELL / 4 ? 4 * a.w[c] : a.w[c] + CELL;
-	for (int i = 0; i < 2; i++) {
-		lb[i].cap = a.line_max > 65536 ? a.line_max : 65536;
-		lb[i].b = malloc(lb[i].cap);
-		if (!lb[i].b)
-			goto out_lb;
+	for (size_t row = 0; row < n; row++) {
+		for (size_t k = 0; k < t->ncols; k++) {
+			size_t width = cell_shown_width(&a, row, k);
+			if (width > a.w[k])
+				a.w[k] = width;
+		}
 	}
 	if (!t->noheadings)
-		print_line(&a, &lb[0], a.cell[0], 0);
-	linebuf_flush(&lb[0], out);
-	struct parallel_job job = { .n = n, .render = print_rows, .flush = no_flush, .ctx = &a };
-	if (!parallel_render(out, &job))
-		print_rows(&a, true, out, 0, n);
+		print_line(&a, SIZE_MAX);
+	for (size_t row = 0; row < n; row++)
+		print_line(&a, row);
+	out_flush(a.out);
 	rc = 0;
-out_lb:
-	free(lb[0].b);
-	free(lb[1].b);
 out:
 	free(a.col);
 	free(a.w);
-	free(a.w2);
-	free(a.cell[0]);
-	free(a.cell[1]);
+	free(a.cell);
+	free(a.enc);
+	free(a.out);
 	return rc;
 }
 
-int render_vma_table(FILE *out, const struct layout *L, const struct vma_selection *s,
-		     const struct table_opts *t)
-{
-	/* libsmartcols fits the table to a terminal; elsewhere, or when the table is
-	 * long, the streamed printer does the same layout at a fraction of the cost. */
-	if (!t->raw && !t->pairs && !t->color &&
-	    (!isatty(fileno(out)) || L->vmas.n > 1000)) {
-		size_t n, *r = rows(L, s, t, &n);
-		int rc = r ? print_aligned(out, L, r, n, t) : -1;
-		free(r);
-		if (rc < 0)
-			errno = ENOMEM;
-		return rc;
-	}
+/* ------------------------------------------------------------------ libsmartcols */
 
+static int print_scols(FILE *out, const struct layout *L, const size_t *r, size_t n,
+		       const struct table_opts *t, bool off_terminal)
+{
 	struct libscols_table *tb = scols_new_table();
-	size_t n, *r = rows(L, s, t, &n);
 	char *cell = malloc(CELL);
 	int rc = -1;
 
-	if (!tb || !r || !cell)
+	if (!tb || !cell)
 		goto out;
 	setup(tb, out, t);
+	if (off_terminal)
+		scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
 	for (size_t c = 0; c < t->ncols; c++) {
 		const struct column *col = column_get((size_t)t->cols[c]);
 		if (!scols_table_new_column(tb, col->name, col->whint, col->flags))
@@ -350,12 +349,46 @@ int render_vma_table(FILE *out, const struct layout *L, const struct vma_selecti
 	}
 	rc = scols_print_table(tb) == 0 ? 0 : -1;
 out:
-	if (rc < 0)
-		errno = ENOMEM;
 	scols_unref_table(tb);
-	free(r);
 	free(cell);
 	return rc;
+}
+
+int render_vma_table_by(FILE *out, const struct layout *L, const struct vma_selection *s,
+			const struct table_opts *t, enum table_printer printer)
+{
+	size_t n, *r = rows(L, s, t, &n);
+	int rc = -1;
+
+	if (r) {
+		switch (printer) {
+		case TABLE_STREAMED:
+			rc = print_streamed(out, L, r, n, t);
+			break;
+		case TABLE_SCOLS_OFF_TERMINAL:
+			rc = print_scols(out, L, r, n, t, true);
+			break;
+		default:
+			rc = print_scols(out, L, r, n, t, false);
+			break;
+		}
+	}
+	free(r);
+	if (rc < 0)
+		errno = ENOMEM;
+	return rc;
+}
+
+int render_vma_table(FILE *out, const struct layout *L, const struct vma_selection *s,
+		     const struct table_opts *t)
+{
+	/* What is fitted to a terminal depends on what is printed, never on the size of
+	 * the process: libsmartcols on a terminal and for the raw and pairs formats;
+	 * elsewhere the streamed printer, which lays the table out as libsmartcols
+	 * does there and holds one cell at a time. */
+	bool streamed = !t->raw && !t->pairs && !t->color && !isatty(fileno(out));
+
+	return render_vma_table_by(out, L, s, t, streamed ? TABLE_STREAMED : TABLE_SCOLS);
 }
 
 /* "SHARED_CLEAN" -> "shared_clean" */

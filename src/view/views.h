@@ -51,14 +51,18 @@ int render_text_view(FILE *out, const struct layout *L, const struct render_opts
  * "role", "object" (the ELF object's path or null) and "tid" (or null). */
 void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v);
 
+/* The attribution of VMA v as JSON members of the object open on w: "region",
+ * "role", "object" (the ELF object's path or null) and "tid" (or null). */
+void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v);
+
 /* The JSON document (schema 1) of L over the selection s onto the writer w (one
  * value: the caller opens no container around it, or an array for several
  * documents).  With s->filtered, "vmas" holds the selected VMAs only; "totals",
  * "regions", "roles" and the "objects" (only those with a selected VMA) sum them;
  * "totals" has "filtered": true; "filter" describes f.  Without a filter
  * "filtered" is false and "filter" is null.  It cannot fail: the memory it asks for
- * (the list of the selected rows, the second thread's buffers) only makes it
- * faster, and it does without; write errors are left in w's stream. */
+ * (the list of the selected rows) only makes it faster, and it does without; write
+ * errors are left in w's stream. */
 void render_json_value(struct jsonwrt *w, const struct layout *L,
 		       const struct vma_selection *s, const struct vma_filter *f);
 
@@ -79,12 +83,21 @@ struct table_opts {
 };
 
 /* The table of the selected VMAs of L, one row each, in address order (or sorted by
- * t->sort: numbers by value, text by bytes).  Returns 0, or -1 with errno (ENOMEM),
- * having written nothing, except when libsmartcols fails while it prints (a table
- * for a terminal of 1000 VMAs at most, or --raw, --pairs): then the table may be
- * cut. */
+ * t->sort: numbers by value, text by bytes).  On a terminal, and in the raw and
+ * pairs formats, libsmartcols prints it (fitted to the terminal's width); elsewhere
+ * a printer that streams the rows lays it out as libsmartcols does off a terminal,
+ * byte for byte, without holding the cells in memory.  Returns 0, or -1 with errno
+ * (ENOMEM), having written nothing, except when libsmartcols fails while it prints:
+ * then the table may be cut. */
 int render_vma_table(FILE *out, const struct layout *L, const struct vma_selection *s,
 		     const struct table_opts *t);
+
+/* The printers of render_vma_table(), chosen whatever out is (for the test that the
+ * two give the same bytes): libsmartcols as on a terminal, libsmartcols told that
+ * out is not one, and the streamed printer.  Returns as render_vma_table(). */
+enum table_printer { TABLE_SCOLS, TABLE_SCOLS_OFF_TERMINAL, TABLE_STREAMED };
+int render_vma_table_by(FILE *out, const struct layout *L, const struct vma_selection *s,
+			const struct table_opts *t, enum table_printer printer);
 
 /* The same rows as a JSON value onto w: {"pid": N, "vmas": [{"start": ...}, ...]}
  * with the columns' names in lower case as keys; sizes and numbers as JSON numbers

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "lib/util.h"
 #include "view/jsonwrt.h"
 
 struct rd {
@@ -110,24 +111,13 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *e)
 	return n;
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static unsigned take_u4(struct rd *r)
 {
 	unsigned v = 0;
 
 	FUZZ_CHECK(r->e - r->s >= 4);
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(*r->s++);
+		int h = hex_digit((char)*r->s++);
 		FUZZ_CHECK(h >= 0);
 		v = v << 4 | (unsigned)h;
 	}
@@ -379,7 +369,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_decoded(&v, data, size, valid);
 	FUZZ_CHECK(hx.n == 2 * size);
 	for (size_t i = 0; i < size; i++) {
-		int hi = hexval(hx.b[2 * i]), lo = hexval(hx.b[2 * i + 1]);
+		int hi = hex_digit((char)hx.b[2 * i]), lo = hex_digit((char)hx.b[2 * i + 1]);
 		FUZZ_CHECK(hi >= 0 && lo >= 0 && hx.b[2 * i] == (unsigned char)"0123456789abcdef"[hi] &&
 			   hx.b[2 * i + 1] == (unsigned char)"0123456789abcdef"[lo]);
 		FUZZ_CHECK((unsigned)(hi << 4 | lo) == data[i]);
