@@ -19,11 +19,16 @@
 #include "model/process.h"
 #include "source/smaps.h"
 
-/* Roles (the finer classification) in the order the man page lists them. */
+/* Roles (the finer classification), the first sixteen in the order the man page
+ * lists them; the later ones were added after and come last everywhere a list of
+ * roles is printed (JSON "roles", --role). */
 enum role {
 	ROLE_TEXT, ROLE_RODATA, ROLE_RELRO, ROLE_DATA, ROLE_BSS, ROLE_HEAP,
 	ROLE_ANON, ROLE_SHM, ROLE_FILE, ROLE_GUARD, ROLE_STACK, ROLE_THREAD_STACK,
 	ROLE_VDSO, ROLE_VVAR, ROLE_VSYSCALL, ROLE_OTHER,
+	ROLE_RESERVED,		/* ---p address space reserved, not a guard page */
+	ROLE_ARENA,		/* a glibc malloc arena heap: rw head and ---p reserve */
+	ROLE_JIT,		/* anonymous executable memory */
 	ROLE_COUNT
 };
 
@@ -35,6 +40,10 @@ enum region {
 };
 
 const char *role_name(enum role r);		/* "thread_stack" */
+/* The i-th role (0 <= i < ROLE_COUNT) in the order roles are listed (the man page,
+ * --help, the completions, JSON "roles"): region by region as the classic picture
+ * goes, code first.  Other values of i give ROLE_OTHER. */
+enum role role_listed(int i);
 const char *region_name(enum region r);		/* "mmap" */
 enum region role_region(enum role r);
 

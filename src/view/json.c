@@ -622,9 +622,9 @@ static void filter(struct jsonwrt *w, const struct vma_selection *s,
 	}
 	jsonwrt_object_open(w, "filter");
 	jsonwrt_array_open(w, "roles");
-	for (int r = 0; r < ROLE_COUNT; r++)
-		if (f->roles & (UINT32_C(1) << r))
-			jsonwrt_str(w, NULL, role_name(r));
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (f->roles & (UINT32_C(1) << role_listed(i)))
+			jsonwrt_str(w, NULL, role_name(role_listed(i)));
 	jsonwrt_array_close(w);
 	jsonwrt_array_open(w, "regions");
 	for (int r = 0; r < REGION_COUNT; r++)
@@ -687,7 +687,8 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 	}
 	jsonwrt_object_close(w);
 	jsonwrt_object_open(w, "roles");
-	for (int r = 0; r < ROLE_COUNT; r++) {
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		enum role r = role_listed(i);
 		jsonwrt_object_open(w, role_name(r));
 		figures(w, L, &s->sum.roles[r], true);
 		jsonwrt_object_close(w);

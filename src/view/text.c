@@ -158,6 +158,15 @@ static void gap_line(const struct ctx *c, uint64_t bytes, const char *what)
 		size_words(w, sizeof(w), bytes), what, c->c_off);
 }
 
+/* The command name of thread tid (task/TID/comm), "" when unknown. */
+static const char *thread_comm(const struct layout *L, int32_t tid)
+{
+	for (size_t t = 0; t < L->n_threads; t++)
+		if (L->threads[t].tid == tid)
+			return L->threads[t].comm;
+	return "";
+}
+
 /* The label of a run of VMAs inside the mmap area. */
 static void item_label(const struct ctx *c, const struct item *it, char *buf, size_t len)
 {
@@ -180,13 +189,32 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 		return;
 	}
 	switch (it->kind) {
-	case ROLE_THREAD_STACK:
-		snprintf(buf, len, "thread stack (tid %d)", (int)it->tid);
+	case ROLE_THREAD_STACK: {
+		const char *comm = thread_comm(L, it->tid);
+		if (comm[0]) {
+			name_printable(name, sizeof(name), comm, strlen(comm), 16, c->o->ascii);
+			snprintf(buf, len, "thread stack (tid %d %s)", (int)it->tid, name);
+		} else {
+			snprintf(buf, len, "thread stack (tid %d)", (int)it->tid);
+		}
 		return;
+	}
+	case ROLE_RESERVED:
+	case ROLE_ARENA:
+	case ROLE_JIT: {
+		const char *what = it->kind == ROLE_RESERVED ? "reserved (---p)"
+				   : it->kind == ROLE_ARENA  ? "malloc arena heaps"
+							     : "JIT code (anonymous, executable)";
+		if (it->fig.vmas == 1)
+			snprintf(buf, len, "%s", what);
+		else
+			snprintf(buf, len, "%s, %" PRIu64 " mappings", what, it->fig.vmas);
+		return;
+	}
 	case ROLE_ANON:
 	case ROLE_GUARD:
 		if (it->fig.vmas == 1 && v->role == ROLE_GUARD)
-			snprintf(buf, len, "guard / reserved (---p)");
+			snprintf(buf, len, "guard (---p)");
 		else if (it->fig.vmas == 1 && v->name_kind == VMA_NAME_ANON)
 			name_printable(buf, len, vma_name(&L->vmas, v), v->name_len, nw, c->o->ascii);
 		else if (it->fig.vmas == 1)
