@@ -1,0 +1,142 @@
+#!/bin/bash
+# runtimes.sh - vmlayout on what runtimes, symbolizers and container runtimes map
+# (tests/runtimes.c): the V8-like alias of the program's own text inside a ---p
+# reservation, a whole ELF file mapped r--p with its buffer above it, a bss partly
+# unmapped and mprotect()ed with anonymous memory mapped right above it, a malloc
+# arena, JIT code, MAP_HUGETLB memory (when the machine has huge pages), and a
+# program run from a memfd.  Each row must get the role the man page gives it.
+#
+# TAP.  Needs jq ($JQ); skipped without it.
+. "$top_srcdir/tests/tap.sh"
+
+[ -n "$JQ" ] || skip_all "jq not found"
+[ -x "$VMLAYOUT" ] || bail_out "vmlayout not built: $VMLAYOUT"
+RUNTIMES=${RUNTIMES:-$top_builddir/tests/runtimes}
+[ -x "$RUNTIMES" ] || bail_out "not built: $RUNTIMES"
+
+. "$top_srcdir/tests/target.sh"
+target_setup runtimes
+
+JQDEFS='
+def pad: ltrimstr("0x") | ("0000000000000000"[0:(16 - length)]) + .;
+def vma_at($a): ($a | pad) as $x | [.vmas[] | select((.start | pad) <= $x and $x < (.end | pad))];
+def role_at($a): vma_at($a) | if length == 1 then .[0].role else null end;
+'
+
+# ------------------------------------------------------------------ the layout
+start_target "$RUNTIMES" || bail_out "runtimes did not start"
+pid=$target_pid
+wait_blocked "$pid" || diag "a thread of the target is still running"
+json=$tmp/rt.json
+"$VMLAYOUT" --json "$pid" > "$json" 2> "$tmp/err"
+ok $? "vmlayout --json exits 0"
+[ -s "$tmp/err" ] && diag "$(cat "$tmp/err")"
+exe=$(readlink "/proc/$pid/exe")
+
+jqok "alias of the program's text: role file, no object" "$json" \
+	'vma_at($a) | length == 1 and .[0].role == "file" and .[0].object == null' \
+	--arg a "${addr[alias]}"
+jqok "the reservation around it: role reserved, region mmap" "$json" \
+	'vma_at($a) | length == 1 and .[0].role == "reserved" and .[0].region == "mmap"' \
+	--arg a "${addr[reservation]}"
+jqok "the whole file mapped r--p: role file, no object" "$json" \
+	'vma_at($a) | length == 1 and .[0].role == "file" and .[0].object == null' \
+	--arg a "${addr[wholefile]}"
+jqok "the buffer above it: anon, not a bss" "$json" \
+	'role_at($a) == "anon"' --arg a "${addr[symanon]}"
+jqok "the program is one object, not one per mapping of its file" "$json" \
+	'[.objects[] | select(.path == $p)] | length == 1' --arg p "$exe"
+jqok "bss pieces (partly unmapped and mprotect()ed): rw pieces bss of the program" "$json" \
+	'[role_at($a), role_at($b)] == ["bss", "bss"] and
+	 (vma_at($a)[0].object == $p) and (vma_at($b)[0].object == $p)' \
+	--arg a "${addr[bss_a]}" --arg b "${addr[bss_b]}" --arg p "$exe"
+jqok "the mprotect()ed 16 KiB piece of the bss: guard" "$json" \
+	'role_at($a) == "guard"' --arg a "${addr[bss_prot]}"
+jqok "the unmapped piece of the bss is not mapped" "$json" \
+	'vma_at($a) | length == 0' --arg a "${addr[bss_hole]}"
+jqok "no bss VMA of the program reaches beyond its page-rounded bss end" "$json" \
+	'[.vmas[] | select(.role == "bss" and .object == $p and ((.end | pad) > ($e | pad)))]
+	 | length == 0' --arg p "$exe" --arg e "${addr[bss_end]}"
+if [ -n "${addr[bss_above]:-}" ]; then
+	jqok "anonymous memory mapped right above the bss: anon" "$json" \
+		'role_at($a) == "anon"' --arg a "${addr[bss_above]}"
+	jqok "the last bss piece: bss, or anon when the kernel merged it with it" "$json" \
+		'role_at($c) as $r | ($r == "bss") or ($r == "anon" and
+		  (vma_at($c)[0].end | pad) > ($e | pad))' \
+		--arg c "${addr[bss_c]}" --arg e "${addr[bss_end]}"
+else
+	skip "anonymous memory mapped right above the bss: anon" "its address was taken"
+	jqok "the last bss piece: bss" "$json" 'role_at($c) == "bss"' --arg c "${addr[bss_c]}"
+fi
+jqok "a second thread's malloc(): role arena, region heap" "$json" \
+	'vma_at($a) | length == 1 and .[0].role == "arena" and .[0].region == "heap"' \
+	--arg a "${addr[arena]}"
+jqok "the arena's reserve above its head: arena" "$json" \
+	'vma_at($a)[0] as $h | [.vmas[] | select(.start == $h.end)][0].role == "arena"' \
+	--arg a "${addr[arena]}"
+jqok "anonymous r-x memory: role jit, region code" "$json" \
+	'vma_at($a) | length == 1 and .[0].role == "jit" and .[0].region == "code"' \
+	--arg a "${addr[jit]}"
+for h in huge_private:anon huge_shared:shm; do
+	n=${h%%:*} r=${h#*:}
+	if [ -n "${addr[$n]:-}" ]; then
+		jqok "MAP_HUGETLB ${n#huge_}: role $r" "$json" 'role_at($a) == $r' \
+			--arg a "${addr[$n]}" --arg r "$r"
+	else
+		skip "MAP_HUGETLB ${n#huge_}: role $r" "MAP_HUGETLB failed (no huge pages)"
+	fi
+done
+jqok "the roles sum to the totals" "$json" \
+	'([.roles[].rss] | add) == .totals.rss and ([.roles[].size] | add) == .totals.size'
+if [ -r "/proc/$pid/smaps_rollup" ]; then
+	rss=$(awk '$1 == "Rss:" { print $2 * 1024 }' "/proc/$pid/smaps_rollup")
+	jqok "RSS total equals smaps_rollup" "$json" '.totals.rss == ($r | tonumber)' \
+		--arg r "$rss"
+fi
+
+# --addr inside the reservation names no section or symbol
+"$VMLAYOUT" --json --addr "$(printf '0x%x' $((${addr[reservation]} + 4096)))" \
+	--addr "${addr[alias]}" "$pid" > "$tmp/addr" 2> "$tmp/err"
+ok $? "--addr in the reservation and in the alias exits 0"
+jqok "--addr in the reservation: reserved, no object, no ELF section or symbol" "$tmp/addr" \
+	'.addresses[0] | .role == "reserved" and .object == null and .elf == null'
+jqok "--addr in the alias: file, no object, no ELF section or symbol" "$tmp/addr" \
+	'.addresses[1] | .role == "file" and .object == null and .elf == null'
+
+"$VMLAYOUT" "$pid" > "$tmp/text" 2> "$tmp/err"
+ok $? "the text view exits 0"
+grep -q "reserved (---p)" "$tmp/text" && grep -q "malloc arena heaps" "$tmp/text"
+ok $? "the text view names the reservation and the arena"
+grep -Eq "thread stack \(tid [0-9]+ runtimes\)" "$tmp/text"
+ok $? "the text view names the thread stack with its thread's name"
+[ "$(grep -c "$(basename "$exe")" "$tmp/text")" -ge 1 ]
+ok $? "the text view names the program"
+stop_target
+ok $? "the target exits 0"
+
+# ------------------------------------------------------------------ memfd
+printf '#!/bin/sh\nexec "%s" memfd\n' "$RUNTIMES" > "$tmp/memfd.sh"
+chmod +x "$tmp/memfd.sh"
+start_target "$tmp/memfd.sh" || bail_out "runtimes memfd did not start"
+if [ -n "${addr[skip]:-}" ]; then
+	skip "a program run from a memfd is an ELF object" "memfd or fexecve failed"
+else
+	"$VMLAYOUT" --json "$target_pid" > "$json" 2> "$tmp/err"
+	ok $? "memfd: vmlayout --json exits 0"
+	jqok "memfd: the program is the executable object, from /memfd:" "$json" \
+		'[.objects[] | select(.kind == "executable")] | length == 1 and
+		 (.[0].path | startswith("/memfd:runtimes")) and .[0].attributed'
+	jqok "memfd: its text is role text, region code" "$json" \
+		'vma_at($a) | length == 1 and .[0].role == "text" and
+		 (.[0].object | startswith("/memfd:"))' --arg a "${addr[text]}"
+	jqok "memfd: none of its VMAs is shm" "$json" \
+		'[.vmas[] | select((.path // "" | startswith("/memfd:")) and .role == "shm")]
+		 | length == 0'
+	jqok "memfd: its bss is bss" "$json" \
+		'[.vmas[] | select(.role == "bss" and (.object // "" | startswith("/memfd:")))]
+		 | length >= 1'
+fi
+stop_target
+ok $? "memfd: the target exits 0"
+
+done_testing
