@@ -167,6 +167,17 @@ static const char *thread_comm(const struct layout *L, int32_t tid)
 	return "";
 }
 
+/* Whether v maps the file of an ELF object (a mapping that no instance of the
+ * object explains: V8's remapped builtins, a symbolizer's view of the file). */
+static bool is_object_file(const struct layout *L, const struct vma *v)
+{
+	for (size_t i = 0; i < L->n_objects; i++)
+		if (L->objects[i].inode == v->inode && L->objects[i].dev_major == v->dev_major &&
+		    L->objects[i].dev_minor == v->dev_minor)
+			return true;
+	return false;
+}
+
 /* The label of a run of VMAs inside the mmap area. */
 static void item_label(const struct ctx *c, const struct item *it, char *buf, size_t len)
 {
@@ -241,6 +252,8 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 		char tag[48] = "";
 		if (it->fig.vmas > 1)
 			snprintf(tag, sizeof(tag), " (%" PRIu64 " mappings)", it->fig.vmas);
+		else if (v->role == ROLE_FILE && is_object_file(L, v))
+			snprintf(tag, sizeof(tag), " (alias)");
 		name_printable(name, sizeof(name), p, v->name_len, nw - strlen(tag) - 10,
 			       c->o->ascii);
 		snprintf(buf, len, "%s%s%s", name, v->deleted ? " (deleted)" : "", tag);
