@@ -6,6 +6,10 @@
  *	                  argument "plain" (or print "skip memfd REASON" and go on as
  *	                  "plain" when that cannot be done)
  *	runtimes plain    print "text ADDR 1" and "ready" only
+ *	runtimes plugins DIR
+ *	                  dlopen() the libraries DIR/libplug.so and DIR/libplug-2m.so
+ *	                  (tests/libplug.c) and a copy of the first that it then
+ *	                  overwrites in place with the second; see run_plugins()
  *
  * Lines on stdout, as tests/target.sh reads them ("NAME ADDR LEN [EXTRA]", 0x-hex
  * addresses, decimal lengths), then "ready":
@@ -38,7 +42,10 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <link.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -177,6 +184,101 @@ static int run_memfd(char **argv)
 	return -1;
 }
 
+/* The page-rounded end of the zero-fill part of the writable PT_LOAD of the
+ * object loaded from path (dl_iterate_phdr()). */
+struct bss_query {
+	const char *path;
+	uintptr_t end;
+};
+
+static int bss_end_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct bss_query *q = arg;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	(void)size;
+	if (!info->dlpi_name || strcmp(info->dlpi_name, q->path) != 0)
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_W) && p->p_memsz > p->p_filesz)
+			q->end = page_up(info->dlpi_addr + p->p_vaddr + p->p_memsz, page);
+	}
+	return 1;
+}
+
+static char *load_plug(const char *path, const char *name)
+{
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	char *(*touch)(void);
+	struct bss_query q = { path, 0 };
+	char n[64];
+
+	if (!h) {
+		fprintf(stderr, "runtimes: %s\n", dlerror());
+		exit(2);
+	}
+	*(void **)&touch = dlsym(h, "plug_touch");
+	if (!touch) {
+		fprintf(stderr, "runtimes: %s\n", dlerror());
+		exit(2);
+	}
+	char *b = touch();
+	dl_iterate_phdr(bss_end_cb, &q);
+	line(name, b, MiB);
+	snprintf(n, sizeof(n), "%s_end", name);
+	line(n, (void *)q.end, 0);
+	return b;
+}
+
+/* plug_bss, plug_bss_end   libplug.so's bss (1 MiB), loaded right under a 4 MiB
+ *                          malloc() block: the kernel may merge the two
+ * block                    the malloc() block                               anon
+ * plug2m_bss, plug2m_bss_end   libplug-2m.so's bss; its ---p holes are reserved
+ * over ADDR 0 PATH         a copy of libplug.so at PATH, loaded, then overwritten
+ *                          in place with libplug-2m.so: ADDR is its bss */
+static void run_plugins(const char *dir)
+{
+	char path[PATH_MAX], copy[PATH_MAX], buf[65536];
+	const char *tmp = getenv("TMPDIR");
+	ssize_t n;
+
+	char *block = malloc(4 * MiB);
+	if (!block)
+		die("malloc");
+	memset(block, 1, 4 * MiB);
+	snprintf(path, sizeof(path), "%s/libplug.so", dir);
+	load_plug(path, "plug_bss");
+	line("block", block, 4 * MiB);
+	snprintf(path, sizeof(path), "%s/libplug-2m.so", dir);
+	load_plug(path, "plug2m_bss");
+
+	/* overwritten in place */
+	snprintf(path, sizeof(path), "%s/libplug.so", dir);
+	snprintf(copy, sizeof(copy), "%s/libover.so", tmp && *tmp ? tmp : "/tmp");
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	int out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
+	if (in < 0 || out < 0)
+		die(copy);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			die(copy);
+	close(in);
+	close(out);
+	char *b = load_plug(copy, "over_bss");
+	snprintf(path, sizeof(path), "%s/libplug-2m.so", dir);
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	out = open(copy, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (in < 0 || out < 0)
+		die(copy);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			die(copy);
+	close(in);
+	close(out);
+	printf("over %p 0 %s\n", (void *)b, copy);
+}
+
 int main(int argc, char **argv)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -186,6 +288,11 @@ int main(int argc, char **argv)
 	printf("pid %d\n", (int)getpid());
 	if (argc > 1 && strcmp(argv[1], "memfd") == 0)
 		run_memfd(argv);
+	if (argc > 2 && strcmp(argv[1], "plugins") == 0) {
+		run_plugins(argv[2]);
+		wait_stdin();
+		_exit(0);	/* no destructors: the overwritten library's pages changed */
+	}
 	if (argc > 1 && (strcmp(argv[1], "plain") == 0 || strcmp(argv[1], "memfd") == 0)) {
 		line("text", (const void *)(uintptr_t)main, 1);
 		wait_stdin();

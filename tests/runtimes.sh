@@ -3,8 +3,10 @@
 # (tests/runtimes.c): the V8-like alias of the program's own text inside a ---p
 # reservation, a whole ELF file mapped r--p with its buffer above it, a bss partly
 # unmapped and mprotect()ed with anonymous memory mapped right above it, a malloc
-# arena, JIT code, MAP_HUGETLB memory (when the machine has huge pages), and a
-# program run from a memfd.  Each row must get the role the man page gives it.
+# arena, JIT code, MAP_HUGETLB memory (when the machine has huge pages); libraries
+# dlopen()ed (tests/libplug.c): one right under a large malloc() block, one linked
+# with -z max-page-size=0x200000, one overwritten in place after it was loaded; and
+# a program run from a memfd.  Each row must get the role the man page gives it.
 #
 # TAP.  Needs jq ($JQ); skipped without it.
 . "$top_srcdir/tests/tap.sh"
@@ -113,6 +115,46 @@ grep -Eq "$(basename "$exe") \(alias\)" "$tmp/text"
 ok $? "the text view calls the other mappings of the program's file aliases"
 stop_target
 ok $? "the target exits 0"
+
+# ------------------------------------------------------------------ plugins
+printf '#!/bin/sh\nexec "%s" plugins "%s"\n' "$RUNTIMES" "$top_builddir/tests" > "$tmp/plugins.sh"
+chmod +x "$tmp/plugins.sh"
+start_target "$tmp/plugins.sh" || bail_out "runtimes plugins did not start"
+"$VMLAYOUT" --json "$target_pid" > "$json" 2> "$tmp/err"
+ok $? "plugins: vmlayout --json exits 0"
+plug=$top_builddir/tests/libplug.so plug2m=$top_builddir/tests/libplug-2m.so
+over=${extra[over]}
+jqok "plugins: the malloc() block right above a library's bss: anon" "$json" \
+	'role_at($a) == "anon"' --arg a "${addr[block]}"
+# (8 KiB into the bss array: past the data segment's last file page)
+jqok "plugins: the library's bss is bss, or anon when merged with the block" "$json" \
+	'vma_at($a)[0] as $v | ($v.role == "bss" and $v.object == $p) or
+	 ($v.role == "anon" and ($v.end | pad) > ($e | pad))' \
+	--arg a "$(printf '0x%x' $((addr[plug_bss] + 8192)))" --arg e "${addr[plug_bss_end]}" \
+	--arg p "$plug"
+jqok "plugins: no bss VMA reaches beyond its library's page-rounded bss end" "$json" \
+	'[.vmas[] | select(.role == "bss" and ((.object == $p and (.end | pad) > ($e | pad)) or
+	  (.object == $q and (.end | pad) > ($f | pad))))] | length == 0' \
+	--arg p "$plug" --arg e "${addr[plug_bss_end]}" \
+	--arg q "$plug2m" --arg f "${addr[plug2m_bss_end]}"
+jqok "plugins: -z max-page-size library: its ---p holes are reserved, of that library" "$json" \
+	'[.vmas[] | select(.path == $q and .perms == "---p")] |
+	 length >= 1 and all(.role == "reserved" and .object == $q)' --arg q "$plug2m"
+jqok "plugins: -z max-page-size library: its bss is bss" "$json" \
+	'vma_at($a)[0] | .role == "bss" and .object == $q' \
+	--arg a "$(printf '0x%x' $((addr[plug2m_bss] + 8192)))" --arg q "$plug2m"
+jqok "plugins: every library is one object" "$json" \
+	'[.objects[] | select(.path == $p or .path == $q or .path == $o)] | length == 3' \
+	--arg p "$plug" --arg q "$plug2m" --arg o "$over"
+jqok "plugins: overwritten in place: a warning names it" "$json" \
+	'[.warnings[] | select(startswith($o))] | length == 1' --arg o "$over"
+jqok "plugins: overwritten in place: not attributed, roles from permissions" "$json" \
+	'([.objects[] | select(.path == $o)][0].attributed | not) and
+	 ([.vmas[] | select(.object == $o)] | length >= 3 and all(
+	   (.perms | test("x") | not) or .role == "text") and all(
+	   (.perms | test("x")) or (.role != "text")))' --arg o "$over"
+stop_target
+ok $? "plugins: the target exits 0"
 
 # ------------------------------------------------------------------ memfd
 printf '#!/bin/sh\nexec "%s" memfd\n' "$RUNTIMES" > "$tmp/memfd.sh"
