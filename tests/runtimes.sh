@@ -62,10 +62,13 @@ jqok "no bss VMA of the program reaches beyond its page-rounded bss end" "$json"
 if [ -n "${addr[bss_above]:-}" ]; then
 	jqok "anonymous memory mapped right above the bss: anon" "$json" \
 		'role_at($a) == "anon"' --arg a "${addr[bss_above]}"
-	jqok "the last bss piece: bss, or anon when the kernel merged it with it" "$json" \
-		'role_at($c) as $r | ($r == "bss") or ($r == "anon" and
-		  (vma_at($c)[0].end | pad) > ($e | pad))' \
-		--arg c "${addr[bss_c]}" --arg e "${addr[bss_end]}"
+	jqok "the last bss piece: bss, or anon with a bss part up to the bss end" "$json" \
+		'vma_at($c)[0] as $v | ($v.role == "bss") or ($v.role == "anon" and
+		  $v.parts[0].role == "bss" and $v.parts[0].object == $p and
+		  $v.parts[0].end == $e and $v.parts[1].role == "anon" and
+		  $v.parts[0].size + $v.parts[1].size == $v.size and
+		  $v.parts[0].rss + $v.parts[1].rss == $v.rss)' \
+		--arg c "${addr[bss_c]}" --arg e "${addr[bss_end]}" --arg p "$exe"
 else
 	skip "anonymous memory mapped right above the bss: anon" "its address was taken"
 	jqok "the last bss piece: bss" "$json" 'role_at($c) == "bss"' --arg c "${addr[bss_c]}"
@@ -127,9 +130,10 @@ over=${extra[over]}
 jqok "plugins: the malloc() block right above a library's bss: anon" "$json" \
 	'role_at($a) == "anon"' --arg a "${addr[block]}"
 # (8 KiB into the bss array: past the data segment's last file page)
-jqok "plugins: the library's bss is bss, or anon when merged with the block" "$json" \
+jqok "plugins: the library's bss is bss, or the bss part of the merged VMA" "$json" \
 	'vma_at($a)[0] as $v | ($v.role == "bss" and $v.object == $p) or
-	 ($v.role == "anon" and ($v.end | pad) > ($e | pad))' \
+	 ($v.role == "anon" and $v.parts[0].role == "bss" and $v.parts[0].object == $p and
+	  $v.parts[0].end == $e and ($v.parts[0].rss_measured | not or $v.parts[0].rss <= 8192))' \
 	--arg a "$(printf '0x%x' $((addr[plug_bss] + 8192)))" --arg e "${addr[plug_bss_end]}" \
 	--arg p "$plug"
 jqok "plugins: no bss VMA reaches beyond its library's page-rounded bss end" "$json" \
@@ -143,6 +147,12 @@ jqok "plugins: -z max-page-size library: its ---p holes are reserved, of that li
 jqok "plugins: -z max-page-size library: its bss is bss" "$json" \
 	'vma_at($a)[0] | .role == "bss" and .object == $q' \
 	--arg a "$(printf '0x%x' $((addr[plug2m_bss] + 8192)))" --arg q "$plug2m"
+jqok "plugins: the library's bss counts in full to the object and the bss region" "$json" \
+	'([.objects[] | select(.path == $p)][0].bss.size) as $b |
+	 $b >= 1048576 and $b <= 1048576 + 8192 and .regions.bss.size >= $b' --arg p "$plug"
+jqok "plugins: the roles, the regions and the objects' bss sum right" "$json" \
+	'([.roles[].rss] | add) == .totals.rss and ([.regions[].rss] | add) == .totals.rss and
+	 ([.regions[].size] | add) == .totals.size and .regions.bss.size == .roles.bss.size'
 jqok "plugins: every library is one object" "$json" \
 	'[.objects[] | select(.path == $p or .path == $q or .path == $o)] | length == 3' \
 	--arg p "$plug" --arg q "$plug2m" --arg o "$over"

@@ -436,8 +436,23 @@ static bool bss_memory(const struct vma *v)
  * Pieces of a bss that the process unmapped or mprotect()ed stay bss where they are
  * writable; its ---p pieces get the roles of ---p memory (attribute_rest()).  A VMA
  * that the kernel merged across the end of the range (the bss and anonymous memory
- * mapped right above it) is anonymous memory: its figures cannot be told apart. */
-static void attribute_bss(struct layout *L, struct elf_cache *cache)
+ * mapped right above it) is anonymous memory with two parts: the bss up to the end
+ * of the range (bss_pages, bss_object), and the rest (layout.h vma_part_figures()). */
+/* The present and swapped pages of v's bss part, when the source can count them. */
+static void measure_bss_part(struct source *src, struct vma *v, uint64_t page)
+{
+	uint64_t present, swapped, end = v->start + (uint64_t)v->bss_pages * page;
+
+	v->bss_rss_pages = v->bss_swap_pages = UINT32_MAX;
+	if (src->ops->count_pages &&
+	    src->ops->count_pages(src->priv, v->start, end, page, &present, &swapped) == 0 &&
+	    present < UINT32_MAX && swapped < UINT32_MAX) {
+		v->bss_rss_pages = (uint32_t)present;
+		v->bss_swap_pages = (uint32_t)swapped;
+	}
+}
+
+static void attribute_bss(struct layout *L, struct elf_cache *cache, struct source *src)
 {
 	struct vma_list *l = &L->vmas;
 	uint64_t page = L->page_size;
@@ -470,9 +485,16 @@ static void attribute_bss(struct layout *L, struct elf_cache *cache)
 				continue;
 			for (size_t i = first; i < last; i++) {
 				struct vma *v = &l->v[i];
-				if (v->start >= bs && v->end <= be && bss_memory(v)) {
+				if (v->start < bs || !bss_memory(v))
+					continue;
+				if (v->end <= be) {
 					v->object = (int32_t)oi;
 					v->role = ROLE_BSS;
+				} else if ((be - v->start) / page < UINT32_MAX) {
+					/* merged with the memory above: two parts */
+					v->bss_pages = (uint32_t)((be - v->start) / page);
+					v->bss_object = (int32_t)oi;
+					measure_bss_part(src, v, page);
 				}
 			}
 		}
@@ -653,7 +675,7 @@ static void set_object_kinds(struct layout *L)
 void layout_attribute(struct layout *L, struct elf_cache *cache, struct source *src)
 {
 	attribute_files(L, src, cache);
-	attribute_bss(L, cache);
+	attribute_bss(L, cache, src);
 	attribute_rest(L);
 	attribute_arenas(L);
 	attribute_threads(L);

@@ -69,6 +69,46 @@ static inline struct figures vma_figures(const struct vma *v)
 	};
 }
 
+/* The two parts of VMA v when it has them (v->bss_pages > 0; page: the page size,
+ * bytes): f[0] the bss, its first bss_pages pages; f[1] the rest, anonymous memory.
+ * SIZE is exact.  RSS and swap are exact when pagemap was read (v->bss_rss_pages,
+ * bss_swap_pages; *measured true), else shared out in proportion to size in whole
+ * pages; PSS, SHARE, private and dirty are v's shared out in proportion to RSS,
+ * part 0 rounded down: estimates, as smaps gives one figure a VMA.
+ * f[0] + f[1] == vma_figures(v); the VMA counts once, in part 1 (vmas 0 and 1).
+ * Returns false, and f[1] = vma_figures(v), when v has one part. */
+static inline bool vma_part_figures(const struct vma *v, uint64_t page, struct figures f[2],
+				    bool *measured)
+{
+	uint64_t size = v->end - v->start, b = (uint64_t)v->bss_pages * page, rss, swap;
+
+	f[1] = vma_figures(v);
+	*measured = false;
+	if (!v->bss_pages || b >= size || !page)
+		return false;
+	f[0] = (struct figures){ .size = b, .vmas = 0 };
+	f[1].size = size - b;
+	if (v->bss_rss_pages != UINT32_MAX && v->bss_swap_pages != UINT32_MAX) {
+		*measured = true;
+		rss = (uint64_t)v->bss_rss_pages * page;
+		swap = (uint64_t)v->bss_swap_pages * page;
+	} else {	/* in proportion to size, whole pages */
+		rss = (uint64_t)((unsigned __int128)f[1].rss * b / size) / page * page;
+		swap = (uint64_t)((unsigned __int128)f[1].swap * b / size) / page * page;
+	}
+	f[0].rss = rss < f[1].rss ? rss : f[1].rss;
+	f[0].swap = swap < f[1].swap ? swap : f[1].swap;
+	uint64_t num = f[0].rss, den = f[1].rss;
+	f[1].rss -= f[0].rss;
+	f[1].swap -= f[0].swap;
+	if (!den)
+		return true;	/* nothing resident: PSS, SHARE, private, dirty all 0 */
+#define VMA_PART_(x) (f[0].x = (uint64_t)((unsigned __int128)f[1].x * num / den), f[1].x -= f[0].x)
+	VMA_PART_(pss), VMA_PART_(shared), VMA_PART_(priv), VMA_PART_(dirty);
+#undef VMA_PART_
+	return true;
+}
+
 /* f += g, figure by figure. */
 static inline void figures_add(struct figures *f, const struct figures *g)
 {

@@ -521,6 +521,32 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, size_t i)
 		jsonwrt_raw_end(w, o - 1);	/* without the last comma */
 	}
 	jsonwrt_array_close(w);
+	struct figures part[2];
+	bool measured;
+	if (v->bss_pages && (size_t)v->bss_object < L->n_objects &&
+	    vma_part_figures(v, L->page_size, part, &measured)) {
+		/* merged across the end of a bss: its parts */
+		uint64_t mid = v->start + part[0].size;
+		jsonwrt_array_open_k(w, "parts");
+		for (int k = 0; k < 2; k++) {
+			enum role r = k ? (enum role)v->role : ROLE_BSS;
+			jsonwrt_object_open(w, NULL);
+			jsonwrt_hex(w, "start", k ? mid : v->start);
+			jsonwrt_hex(w, "end", k ? v->end : mid);
+			jsonwrt_str(w, "region", region_name(role_region(r)));
+			jsonwrt_str(w, "role", role_name(r));
+			if (k)
+				jsonwrt_null(w, "object");
+			else
+				jsonwrt_str(w, "object",
+					    layout_object_path(L, &L->objects[v->bss_object]));
+			figures(w, L, &part[k], false);
+			jsonwrt_bool(w, "rss_measured", measured);
+			jsonwrt_bool(w, "estimated", true);
+			jsonwrt_object_close(w);
+		}
+		jsonwrt_array_close(w);
+	}
 	jsonwrt_object_close(w);
 }
 

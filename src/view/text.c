@@ -314,31 +314,47 @@ static int draw_mmap_items(const struct ctx *c, const struct band *b)
 	/* runs, high addresses first */
 	for (size_t i = b->last + 1; i-- > b->first;) {
 		const struct vma *v = &L->vmas.v[i];
-		if (n && same_item(L, &items[n - 1], v)) {
-			items[n - 1].first = i;
-			figures_add_vma(&items[n - 1].fig, v);
-			continue;
-		}
-		/* a guard page right below a thread stack belongs to it */
-		if (n && v->role == ROLE_GUARD && items[n - 1].kind == ROLE_THREAD_STACK &&
-		    v->end == L->vmas.v[items[n - 1].first].start) {
-			items[n - 1].first = i;
-			figures_add_vma(&items[n - 1].fig, v);
-			continue;
-		}
-		if (n == cap) {
-			struct item *ni = realloc(items, cap * 2 * sizeof(*items));
-			if (!ni) {
-				free(items);
-				return -1;
+		struct figures parts[2];
+		bool measured;
+		/* a VMA merged across the end of a bss: the rest here, the bss part
+		 * with its object (below) */
+		bool split = v->bss_pages && (size_t)v->bss_object < L->n_objects &&
+			     vma_part_figures(v, L->page_size, parts, &measured);
+		for (int k = split ? 1 : 0; k >= 0; k--) {
+			const struct figures *f = k ? &parts[1] : split ? &parts[0] : NULL;
+			struct item want = { .first = i, .last = i, .kind = item_key_kind(v),
+					     .object = v->object, .tid = v->tid };
+			if (split && k == 0)
+				want = (struct item){ .first = i, .last = i, .kind = -1,
+						      .object = v->bss_object };
+			if (n && ((split && k == 0) ? items[n - 1].kind == -1 &&
+							      items[n - 1].object == want.object
+						    : same_item(L, &items[n - 1], v))) {
+				items[n - 1].first = i;
+				f ? figures_add(&items[n - 1].fig, f) : figures_add_vma(&items[n - 1].fig, v);
+				continue;
 			}
-			items = ni;
-			cap *= 2;
+			/* a guard page right below a thread stack belongs to it */
+			if (n && !split && v->role == ROLE_GUARD &&
+			    items[n - 1].kind == ROLE_THREAD_STACK &&
+			    v->end == L->vmas.v[items[n - 1].first].start) {
+				items[n - 1].first = i;
+				figures_add_vma(&items[n - 1].fig, v);
+				continue;
+			}
+			if (n == cap) {
+				struct item *ni = realloc(items, cap * 2 * sizeof(*items));
+				if (!ni) {
+					free(items);
+					return -1;
+				}
+				items = ni;
+				cap *= 2;
+			}
+			items[n] = want;
+			f ? figures_add(&items[n].fig, f) : figures_add_vma(&items[n].fig, v);
+			n++;
 		}
-		items[n] = (struct item){ .first = i, .last = i, .kind = item_key_kind(v),
-					  .object = v->object, .tid = v->tid };
-		figures_add_vma(&items[n].fig, v);
-		n++;
 	}
 
 	/* too many: keep the biggest, fold runs of the others */
