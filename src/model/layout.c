@@ -87,6 +87,14 @@ const char *layout_object_path(const struct layout *L, const struct object *o)
 	return L->vmas.names + o->path;
 }
 
+const char *layout_thread_comm(const struct layout *L, pid_t tid)
+{
+	for (size_t t = 0; t < L->n_threads; t++)
+		if (L->threads[t].tid == tid)
+			return L->threads[t].comm;
+	return "";
+}
+
 const char *layout_vma_label(const struct layout *L, const struct vma *v, size_t *len)
 {
 	if (v->object >= 0) {

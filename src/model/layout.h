@@ -343,6 +343,10 @@ struct vma *layout_add_vma(struct layout *L, uint64_t start, uint64_t end, uint3
  * name ("" when none); *len bytes. */
 const char *layout_vma_label(const struct layout *L, const struct vma *v, size_t *len);
 
+/* The command name (task/TID/comm, as read into L->threads) of thread tid of the
+ * process, "" when it is not one of L->threads.  O(threads). */
+const char *layout_thread_comm(const struct layout *L, pid_t tid);
+
 /* The name of the object of VMA v ("" when none). */
 const char *layout_object_path(const struct layout *L, const struct object *o);
 

@@ -158,15 +158,6 @@ static void gap_line(const struct ctx *c, uint64_t bytes, const char *what)
 		size_words(w, sizeof(w), bytes), what, c->c_off);
 }
 
-/* The command name of thread tid (task/TID/comm), "" when unknown. */
-static const char *thread_comm(const struct layout *L, int32_t tid)
-{
-	for (size_t t = 0; t < L->n_threads; t++)
-		if (L->threads[t].tid == tid)
-			return L->threads[t].comm;
-	return "";
-}
-
 /* Whether v maps the file of an ELF object (a mapping that no instance of the
  * object explains: V8's remapped builtins, a symbolizer's view of the file). */
 static bool is_object_file(const struct layout *L, const struct vma *v)
@@ -201,7 +192,7 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 	}
 	switch (it->kind) {
 	case ROLE_THREAD_STACK: {
-		const char *comm = thread_comm(L, it->tid);
+		const char *comm = layout_thread_comm(L, it->tid);
 		if (comm[0]) {
 			name_printable(name, sizeof(name), comm, strlen(comm), 16, c->o->ascii);
 			snprintf(buf, len, "thread stack (tid %d %s)", (int)it->tid, name);
