@@ -161,21 +161,31 @@ static void wait_stdin(void)
 		;
 }
 
+/* Copy the file open on in to out, and close in; dies on error (what: for the
+ * message). */
+static void copy_fd(int in, int out, const char *what)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			die(what);
+	if (n < 0)
+		die(what);
+	close(in);
+}
+
 static int run_memfd(char **argv)
 {
 	int in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	int fd = memfd_create("runtimes", 0);
-	char buf[65536];
-	ssize_t n;
 
 	if (in < 0 || fd < 0) {
 		printf("skip memfd %s\n", strerror(errno));
 		return -1;
 	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(fd, buf, (size_t)n) != n)
-			die("write memfd");
-	close(in);
+	copy_fd(in, fd, "memfd");
 	char *args[] = { argv[0], (char *)"plain", NULL };
 	extern char **environ;
 	fflush(stdout);
@@ -239,9 +249,8 @@ static char *load_plug(const char *path, const char *name)
  *                          in place with libplug-2m.so: ADDR is its bss */
 static void run_plugins(const char *dir)
 {
-	char path[PATH_MAX], copy[PATH_MAX], buf[65536];
+	char path[PATH_MAX], copy[PATH_MAX];
 	const char *tmp = getenv("TMPDIR");
-	ssize_t n;
 
 	char *block = malloc(4 * MiB);
 	if (!block)
@@ -260,10 +269,7 @@ static void run_plugins(const char *dir)
 	int out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
 	if (in < 0 || out < 0)
 		die(copy);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			die(copy);
-	close(in);
+	copy_fd(in, out, copy);
 	close(out);
 	char *b = load_plug(copy, "over_bss");
 	snprintf(path, sizeof(path), "%s/libplug-2m.so", dir);
@@ -271,10 +277,7 @@ static void run_plugins(const char *dir)
 	out = open(copy, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (in < 0 || out < 0)
 		die(copy);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			die(copy);
-	close(in);
+	copy_fd(in, out, copy);
 	close(out);
 	printf("over %p 0 %s\n", (void *)b, copy);
 }
