@@ -156,6 +156,14 @@ jqok "plugins: the library's bss counts in full to the object and the bss region
 jqok "plugins: the roles, the regions and the objects' bss sum right" "$json" \
 	'([.roles[].rss] | add) == .totals.rss and ([.regions[].rss] | add) == .totals.rss and
 	 ([.regions[].size] | add) == .totals.size and .regions.bss.size == .roles.bss.size'
+"$VMLAYOUT" --json --addr "$(printf '0x%x' $((addr[plug_bss] + 8192)))" --addr "${addr[block]}" \
+	"$target_pid" > "$tmp/addr" 2> /dev/null
+ok $? "plugins: --addr in the library's bss and in the block exits 0"
+jqok "plugins: --addr in the library's bss: bss of the library, section .bss" "$tmp/addr" \
+	'.addresses[0] | .role == "bss" and .region == "bss" and .object == $p and
+	 .elf.section == ".bss"' --arg p "$plug"
+jqok "plugins: --addr in the malloc() block: anon, no object" "$tmp/addr" \
+	'.addresses[1] | .role == "anon" and .object == null and .elf == null'
 jqok "plugins: every library is one object" "$json" \
 	'[.objects[] | select(.path == $p or .path == $q or .path == $o)] | length == 3' \
 	--arg p "$plug" --arg q "$plug2m" --arg o "$over"
