@@ -204,6 +204,22 @@ static bool find_symbol(Elf *e, struct addr_info *ai, Elf64_Word type)
 	return found_table && best;
 }
 
+const struct vma *addr_vma_view(const struct layout *L, const struct addr_info *ai,
+				struct vma *buf)
+{
+	const struct vma *v = &L->vmas.v[ai->vma];
+
+	if (!v->bss_pages || (size_t)v->bss_object >= L->n_objects ||
+	    ai->vma_offset >= (uint64_t)v->bss_pages * L->page_size)
+		return v;
+	*buf = *v;
+	buf->role = ROLE_BSS;
+	buf->region = REGION_BSS;
+	buf->object = v->bss_object;
+	buf->tid = 0;
+	return buf;
+}
+
 /* Returns 0, or -1 with errno ENOMEM. */
 static int read_elf(const struct layout *L, struct source *src, const struct vma *v,
 		    struct addr_info *ai)
@@ -278,6 +294,8 @@ int addr_lookup(const struct layout *L, struct source *src, const struct addr_qu
 			ai->has_file_offset = true;
 			ai->file_offset = v->offset + ai->vma_offset;
 		}
+		struct vma part;
+		v = addr_vma_view(L, ai, &part);
 		if (v->object >= 0 && (size_t)v->object < L->n_objects &&
 		    read_elf(L, src, v, ai) < 0)
 			return -1;

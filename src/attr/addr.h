@@ -69,4 +69,11 @@ int addr_lookup(const struct layout *L, struct source *src, const struct addr_qu
 		struct addr_info *ai);
 void addr_info_free(struct addr_info *ai);
 
+/* The VMA holding ai's address (ai->vma >= 0) as the report describes it: the VMA
+ * of L itself, or, for an address in the bss part of a VMA that the kernel merged
+ * across the end of an object's bss (layout.h vma_part_figures()), a copy in *buf
+ * with that part's role (bss), region and object. */
+const struct vma *addr_vma_view(const struct layout *L, const struct addr_info *ai,
+				struct vma *buf);
+
 #endif

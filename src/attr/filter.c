@@ -105,9 +105,15 @@ bool vma_filter_match(const struct vma_filter *f, const struct layout *L, size_t
 
 	if (!f)
 		return true;
-	if (f->roles && !(f->roles & (UINT32_C(1) << v->role)))
+	/* a VMA with a bss part (layout.h) is also of role bss, region bss */
+	uint32_t roles = UINT32_C(1) << v->role, regions = UINT32_C(1) << v->region;
+	if (v->bss_pages) {
+		roles |= UINT32_C(1) << ROLE_BSS;
+		regions |= UINT32_C(1) << REGION_BSS;
+	}
+	if (f->roles && !(f->roles & roles))
 		return false;
-	if (f->regions && !(f->regions & (UINT32_C(1) << v->region)))
+	if (f->regions && !(f->regions & regions))
 		return false;
 	if ((v->perms & f->perms) != f->perms || (v->perms & f->perms_not))
 		return false;

@@ -41,8 +41,18 @@ int rollup_sum(struct rollup *r, const struct layout *L, const bool *sel)
 		const struct vma *v = &L->vmas.v[i];
 		if (sel && !sel[i])
 			continue;
-		struct figures fv = vma_figures(v);	/* read once, added where it counts */
+		struct figures fv = vma_figures(v), parts[2];	/* read once, added where it counts */
+		bool measured;
 		figures_add(&r->totals, &fv);
+		if (v->bss_pages && (size_t)v->bss_object < L->n_objects &&
+		    vma_part_figures(v, L->page_size, parts, &measured)) {
+			/* merged across the end of a bss: the bss part counts there */
+			figures_add(&r->regions[REGION_BSS], &parts[0]);
+			figures_add(&r->roles[ROLE_BSS], &parts[0]);
+			figures_add(&r->obj_total[v->bss_object], &parts[0]);
+			figures_add(&r->obj_part[v->bss_object][PART_BSS], &parts[0]);
+			fv = parts[1];
+		}
 		figures_add(&r->regions[v->region], &fv);
 		figures_add(&r->roles[v->role], &fv);
 		if (v->object >= 0 && (size_t)v->object < L->n_objects) {

@@ -129,9 +129,9 @@ static const struct argp_option options[] = {
 	{ "noheadings", 'n', NULL, 0, "print no header line (implies --vmas)", 3 },
 	{ NULL, 0, NULL, 0, "Filters (for the tables, the figures of the text view, and "
 	  "--json):", 4 },
-	{ "role", OPT_ROLE, "LIST", 0, "only the VMAs of these roles (text, rodata, relro, "
-	  "data, bss, heap, anon, shm, file, guard, stack, thread_stack, vdso, vvar, vsyscall, "
-	  "other)", 4 },
+	{ "role", OPT_ROLE, "LIST", 0, "only the VMAs of these roles (text, jit, rodata, "
+	  "relro, data, bss, heap, arena, anon, shm, file, reserved, guard, stack, thread_stack, "
+	  "vdso, vvar, vsyscall, other)", 4 },
 	{ "region", OPT_REGION, "LIST", 0, "only the VMAs of these regions (code, data, bss, "
 	  "heap, mmap, stack, special)", 4 },
 	{ "perms", OPT_PERMS, "rwxsp", 0, "only the VMAs with all these permissions (s: "

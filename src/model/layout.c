@@ -16,6 +16,7 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_GUARD] = "guard", [ROLE_STACK] = "stack",
 	[ROLE_THREAD_STACK] = "thread_stack", [ROLE_VDSO] = "vdso",
 	[ROLE_VVAR] = "vvar", [ROLE_VSYSCALL] = "vsyscall", [ROLE_OTHER] = "other",
+	[ROLE_RESERVED] = "reserved", [ROLE_ARENA] = "arena", [ROLE_JIT] = "jit",
 };
 
 static const enum region role_regions[ROLE_COUNT] = {
@@ -27,6 +28,7 @@ static const enum region role_regions[ROLE_COUNT] = {
 	[ROLE_STACK] = REGION_STACK, [ROLE_THREAD_STACK] = REGION_STACK,
 	[ROLE_VDSO] = REGION_SPECIAL, [ROLE_VVAR] = REGION_SPECIAL,
 	[ROLE_VSYSCALL] = REGION_SPECIAL, [ROLE_OTHER] = REGION_SPECIAL,
+	[ROLE_RESERVED] = REGION_MMAP, [ROLE_ARENA] = REGION_HEAP, [ROLE_JIT] = REGION_CODE,
 };
 
 static const char *const region_names[REGION_COUNT] = {
@@ -38,6 +40,17 @@ static const char *const region_names[REGION_COUNT] = {
 const char *role_name(enum role r)
 {
 	return (unsigned)r < ROLE_COUNT ? role_names[r] : "?";
+}
+
+enum role role_listed(int i)
+{
+	static const enum role order[ROLE_COUNT] = {
+		ROLE_TEXT, ROLE_JIT, ROLE_RODATA, ROLE_RELRO, ROLE_DATA, ROLE_BSS, ROLE_HEAP,
+		ROLE_ARENA, ROLE_ANON, ROLE_SHM, ROLE_FILE, ROLE_RESERVED, ROLE_GUARD,
+		ROLE_STACK, ROLE_THREAD_STACK, ROLE_VDSO, ROLE_VVAR, ROLE_VSYSCALL, ROLE_OTHER,
+	};
+
+	return i >= 0 && i < ROLE_COUNT ? order[i] : ROLE_OTHER;
 }
 
 const char *region_name(enum region r)
@@ -72,6 +85,14 @@ const char *vm_counter_name(int i)
 const char *layout_object_path(const struct layout *L, const struct object *o)
 {
 	return L->vmas.names + o->path;
+}
+
+const char *layout_thread_comm(const struct layout *L, pid_t tid)
+{
+	for (size_t t = 0; t < L->n_threads; t++)
+		if (L->threads[t].tid == tid)
+			return L->threads[t].comm;
+	return "";
 }
 
 const char *layout_vma_label(const struct layout *L, const struct vma *v, size_t *len)

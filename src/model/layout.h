@@ -19,11 +19,16 @@
 #include "model/process.h"
 #include "source/smaps.h"
 
-/* Roles (the finer classification) in the order the man page lists them. */
+/* Roles (the finer classification), the first sixteen in the order the man page
+ * lists them; the later ones were added after and come last everywhere a list of
+ * roles is printed (JSON "roles", --role). */
 enum role {
 	ROLE_TEXT, ROLE_RODATA, ROLE_RELRO, ROLE_DATA, ROLE_BSS, ROLE_HEAP,
 	ROLE_ANON, ROLE_SHM, ROLE_FILE, ROLE_GUARD, ROLE_STACK, ROLE_THREAD_STACK,
 	ROLE_VDSO, ROLE_VVAR, ROLE_VSYSCALL, ROLE_OTHER,
+	ROLE_RESERVED,		/* ---p address space reserved, not a guard page */
+	ROLE_ARENA,		/* a glibc malloc arena heap: rw head and ---p reserve */
+	ROLE_JIT,		/* anonymous executable memory */
 	ROLE_COUNT
 };
 
@@ -35,6 +40,10 @@ enum region {
 };
 
 const char *role_name(enum role r);		/* "thread_stack" */
+/* The i-th role (0 <= i < ROLE_COUNT) in the order roles are listed (the man page,
+ * --help, the completions, JSON "roles"): region by region as the classic picture
+ * goes, code first.  Other values of i give ROLE_OTHER. */
+enum role role_listed(int i);
 const char *region_name(enum region r);		/* "mmap" */
 enum region role_region(enum role r);
 
@@ -58,6 +67,46 @@ static inline struct figures vma_figures(const struct vma *v)
 		.priv = k[SF_PRIVATE_CLEAN] + k[SF_PRIVATE_DIRTY], .swap = k[SF_SWAP],
 		.dirty = k[SF_SHARED_DIRTY] + k[SF_PRIVATE_DIRTY], .vmas = 1,
 	};
+}
+
+/* The two parts of VMA v when it has them (v->bss_pages > 0; page: the page size,
+ * bytes): f[0] the bss, its first bss_pages pages; f[1] the rest, anonymous memory.
+ * SIZE is exact.  RSS and swap are exact when pagemap was read (v->bss_rss_pages,
+ * bss_swap_pages; *measured true), else shared out in proportion to size in whole
+ * pages; PSS, SHARE, private and dirty are v's shared out in proportion to RSS,
+ * part 0 rounded down: estimates, as smaps gives one figure a VMA.
+ * f[0] + f[1] == vma_figures(v); the VMA counts once, in part 1 (vmas 0 and 1).
+ * Returns false, and f[1] = vma_figures(v), when v has one part. */
+static inline bool vma_part_figures(const struct vma *v, uint64_t page, struct figures f[2],
+				    bool *measured)
+{
+	uint64_t size = v->end - v->start, b = (uint64_t)v->bss_pages * page, rss, swap;
+
+	f[1] = vma_figures(v);
+	*measured = false;
+	if (!v->bss_pages || b >= size || !page)
+		return false;
+	f[0] = (struct figures){ .size = b, .vmas = 0 };
+	f[1].size = size - b;
+	if (v->bss_rss_pages != UINT32_MAX && v->bss_swap_pages != UINT32_MAX) {
+		*measured = true;
+		rss = (uint64_t)v->bss_rss_pages * page;
+		swap = (uint64_t)v->bss_swap_pages * page;
+	} else {	/* in proportion to size, whole pages */
+		rss = (uint64_t)((unsigned __int128)f[1].rss * b / size) / page * page;
+		swap = (uint64_t)((unsigned __int128)f[1].swap * b / size) / page * page;
+	}
+	f[0].rss = rss < f[1].rss ? rss : f[1].rss;
+	f[0].swap = swap < f[1].swap ? swap : f[1].swap;
+	uint64_t num = f[0].rss, den = f[1].rss;
+	f[1].rss -= f[0].rss;
+	f[1].swap -= f[0].swap;
+	if (!den)
+		return true;	/* nothing resident: PSS, SHARE, private, dirty all 0 */
+#define VMA_PART_(x) (f[0].x = (uint64_t)((unsigned __int128)f[1].x * num / den), f[1].x -= f[0].x)
+	VMA_PART_(pss), VMA_PART_(shared), VMA_PART_(priv), VMA_PART_(dirty);
+#undef VMA_PART_
+	return true;
 }
 
 /* f += g, figure by figure. */
@@ -293,6 +342,10 @@ struct vma *layout_add_vma(struct layout *L, uint64_t start, uint64_t end, uint3
 /* What VMA v is called in tables and filters: the path of its object, else its own
  * name ("" when none); *len bytes. */
 const char *layout_vma_label(const struct layout *L, const struct vma *v, size_t *len);
+
+/* The command name (task/TID/comm, as read into L->threads) of thread tid of the
+ * process, "" when it is not one of L->threads.  O(threads). */
+const char *layout_thread_comm(const struct layout *L, pid_t tid);
 
 /* The name of the object of VMA v ("" when none). */
 const char *layout_object_path(const struct layout *L, const struct object *o);

@@ -105,6 +105,35 @@ static int pid_open_elf(void *priv, const struct layout *L, const struct vma *v)
 				  v->dev_major, v->dev_minor, v->inode, &size);
 }
 
+static int pid_count_pages(void *priv, uint64_t start, uint64_t end, uint64_t page,
+			   uint64_t *present, uint64_t *swapped)
+{
+	struct pid_source *ps = priv;
+	uint64_t e[512];
+	int fd = procfs_open_file(&ps->pf, "pagemap");
+
+	if (fd < 0)
+		return -1;
+	*present = *swapped = 0;
+	for (uint64_t p = start / page; p < end / page;) {
+		size_t want = end / page - p < 512 ? (size_t)(end / page - p) : 512;
+		ssize_t n = pread(fd, e, want * sizeof(e[0]), (off_t)(p * sizeof(e[0])));
+		if (n <= 0 || n % (ssize_t)sizeof(e[0])) {
+			int err = n < 0 ? errno : EIO;
+			close(fd);
+			errno = err;
+			return -1;
+		}
+		for (size_t k = 0; k < (size_t)n / sizeof(e[0]); k++) {
+			*present += e[k] >> 63 & 1;	/* PM_PRESENT */
+			*swapped += e[k] >> 62 & 1;	/* PM_SWAP */
+		}
+		p += (uint64_t)n / sizeof(e[0]);
+	}
+	close(fd);
+	return 0;
+}
+
 /* A last look: if the process is gone now, the report may be half made. */
 static enum layout_status pid_finish(void *priv, struct layout *L, struct elf_cache *cache)
 {
@@ -128,6 +157,7 @@ static void pid_close(void *priv)
 static const struct source_ops pid_ops = {
 	.read = pid_read,
 	.open_elf = pid_open_elf,
+	.count_pages = pid_count_pages,
 	.finish = pid_finish,
 	.close = pid_close,
 };

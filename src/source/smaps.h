@@ -93,7 +93,7 @@ enum vma_flag {
 const char *vma_flag_name(enum vma_flag f);
 
 /* One VMA: one header line of maps/smaps and the lines that follow it.  Laid out
- * to take 272 bytes: a process can have tens of thousands of VMAs. */
+ * to take 288 bytes: a process can have tens of thousands of VMAs. */
 struct vma {
 	uint64_t start;		/* vm_start, bytes */
 	uint64_t end;		/* vm_end, bytes (exclusive) */
@@ -116,6 +116,13 @@ struct vma {
 	bool has_vmflags : 1;
 	uint8_t role;		/* layout.h */
 	uint8_t region;
+	/* Parts (the layout code, attribute.c): a VMA that the kernel merged across the
+	 * end of an object's bss (role anon) holds that bss in its first bss_pages
+	 * pages, counted to object bss_object, of which bss_rss_pages are present and
+	 * bss_swap_pages swapped out (/proc/PID/pagemap; UINT32_MAX: not measured).
+	 * bss_pages 0: one part (the parser leaves them all 0). */
+	uint32_t bss_pages, bss_rss_pages, bss_swap_pages;
+	int32_t bss_object;
 };
 
 /* A "Key: value" line of smaps that this version does not know (a newer kernel's). */

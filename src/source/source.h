@@ -47,6 +47,12 @@ struct source_ops {
 	 * caller closes it), or -1 with errno (ENOENT: not found; ESTALE: another file
 	 * is there now; ESRCH: the process has exited; EACCES). */
 	int (*open_elf)(void *priv, const struct layout *L, const struct vma *v);
+	/* Optional (NULL): how many of the pages of [start, end) (bytes, multiples of
+	 * page, the process's page size) are present in memory and how many swapped
+	 * out, from /proc/PID/pagemap (bits 63 and 62 of each entry: readable by the
+	 * process's owner, no privilege needed).  Returns 0, or -1 with errno. */
+	int (*count_pages)(void *priv, uint64_t start, uint64_t end, uint64_t page,
+			   uint64_t *present, uint64_t *swapped);
 	/* Optional (NULL): called after attribution.  Returns
 	 * LAYOUT_OK, or a status (LAYOUT_EXITED: the process is gone, the report
 	 * would be half made). */

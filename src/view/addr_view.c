@@ -57,7 +57,8 @@ void addr_render_text(FILE *out, const struct layout *L, const struct addr_info 
 			vma_line(out, L, "", (size_t)ai->above);
 		}
 	} else {
-		const struct vma *v = &L->vmas.v[ai->vma];
+		struct vma part;
+		const struct vma *v = addr_vma_view(L, ai, &part);
 		fputc('\n', out);
 		vma_line(out, L, "  vma      ", (size_t)ai->vma);
 		fprintf(out, "  offset   0x%" PRIx64 " in the VMA", ai->vma_offset);
@@ -145,7 +146,8 @@ void addr_render_json(struct jsonwrt *w, const struct layout *L, const struct ad
 	vma_json(w, "below", L, ai->below);
 	vma_json(w, "above", L, ai->above);
 	if (ai->vma >= 0) {
-		const struct vma *v = &L->vmas.v[ai->vma];
+		struct vma part;
+		const struct vma *v = addr_vma_view(L, ai, &part);
 		render_json_vma_role(w, L, v);
 		jsonwrt_u64(w, "vma_offset", ai->vma_offset);
 	} else {

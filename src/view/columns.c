@@ -16,7 +16,7 @@
 enum {
 	COL_START, COL_END, COL_ADDRESS, COL_SIZE, COL_RSS, COL_PSS, COL_SHARE,
 	COL_PRIVATE, COL_SWAP, COL_DIRTY, COL_PERMS, COL_ROLE, COL_REGION, COL_OBJECT,
-	COL_PATH, COL_DELETED, COL_OFFSET, COL_DEV, COL_INODE, COL_TID, COL_PID,
+	COL_PATH, COL_DELETED, COL_OFFSET, COL_DEV, COL_INODE, COL_TID, COL_THREAD, COL_PID,
 	COL_VMFLAGS,
 	COL_KERNEL_PAGE_SIZE, COL_MMU_PAGE_SIZE, COL_PSS_DIRTY, COL_PSS_ANON, COL_PSS_FILE,
 	COL_PSS_SHMEM, COL_SHARED_CLEAN, COL_SHARED_DIRTY, COL_PRIVATE_CLEAN,
@@ -51,6 +51,7 @@ static const struct column columns[COL_COUNT] = {
 	[COL_DEV] = { "DEV", "device of the mapped file (major:minor, hex)", COLT_STRING, 0, 0 },
 	[COL_INODE] = { "INODE", "inode of the mapped file", COLT_NUMBER, 0, SCOLS_FL_RIGHT },
 	[COL_TID] = { "TID", "thread whose stack the VMA is", COLT_NUMBER, 0, SCOLS_FL_RIGHT },
+	[COL_THREAD] = { "THREAD", "name of that thread (task/TID/comm)", COLT_STRING, 0, 0 },
 	[COL_PID] = { "PID", "process ID", COLT_NUMBER, 0, SCOLS_FL_RIGHT },
 	[COL_VMFLAGS] = { "VMFLAGS", "kernel flags of the VMA (VmFlags)", COLT_STRING, 0, 0 },
 	[COL_KERNEL_PAGE_SIZE] = SMAPS_COLUMN("KERNEL_PAGE_SIZE", "page size the kernel uses for the VMA (KernelPageSize)"),
@@ -250,6 +251,12 @@ bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len
 			return false;
 		c->x = (uint64_t)v->tid;
 		goto number;
+	case COL_THREAD:
+		if (!v->tid)
+			return false;
+		c->s = layout_thread_comm(L, v->tid);
+		c->sl = strlen(c->s);
+		goto name;
 	case COL_PID:
 		c->x = (uint64_t)L->pid;
 		goto number;

@@ -407,6 +407,32 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, const struct k
 			if (v->vmflags & VMF_BIT(fl))
 				jsonwrt_str(w, NULL, vma_flag_name(fl));
 	jsonwrt_array_close(w);
+	struct figures part[2];
+	bool measured;
+	if (v->bss_pages && (size_t)v->bss_object < L->n_objects &&
+	    vma_part_figures(v, L->page_size, part, &measured)) {
+		/* merged across the end of a bss: its parts */
+		uint64_t mid = v->start + part[0].size;
+		jsonwrt_array_open_k(w, "parts");
+		for (int k = 0; k < 2; k++) {
+			enum role r = k ? (enum role)v->role : ROLE_BSS;
+			jsonwrt_object_open(w, NULL);
+			jsonwrt_hex(w, "start", k ? mid : v->start);
+			jsonwrt_hex(w, "end", k ? v->end : mid);
+			jsonwrt_str(w, "region", region_name(role_region(r)));
+			jsonwrt_str(w, "role", role_name(r));
+			if (k)
+				jsonwrt_null(w, "object");
+			else
+				jsonwrt_str(w, "object",
+					    layout_object_path(L, &L->objects[v->bss_object]));
+			figures(w, L, &part[k], false);
+			jsonwrt_bool(w, "rss_measured", measured);
+			jsonwrt_bool(w, "estimated", true);
+			jsonwrt_object_close(w);
+		}
+		jsonwrt_array_close(w);
+	}
 	jsonwrt_object_close(w);
 }
 
@@ -432,9 +458,9 @@ static void filter(struct jsonwrt *w, const struct vma_selection *s,
 	}
 	jsonwrt_object_open(w, "filter");
 	jsonwrt_array_open(w, "roles");
-	for (int r = 0; r < ROLE_COUNT; r++)
-		if (f->roles & (UINT32_C(1) << r))
-			jsonwrt_str(w, NULL, role_name(r));
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (f->roles & (UINT32_C(1) << role_listed(i)))
+			jsonwrt_str(w, NULL, role_name(role_listed(i)));
 	jsonwrt_array_close(w);
 	jsonwrt_array_open(w, "regions");
 	for (int r = 0; r < REGION_COUNT; r++)
@@ -501,7 +527,8 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 	}
 	jsonwrt_object_close(w);
 	jsonwrt_object_open(w, "roles");
-	for (int r = 0; r < ROLE_COUNT; r++) {
+	for (int i = 0; i < ROLE_COUNT; i++) {
+		enum role r = role_listed(i);
 		jsonwrt_object_open(w, role_name(r));
 		figures(w, L, &k, &s->sum.roles[r], true);
 		jsonwrt_object_close(w);

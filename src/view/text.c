@@ -158,6 +158,17 @@ static void gap_line(const struct ctx *c, uint64_t bytes, const char *what)
 		size_words(w, sizeof(w), bytes), what, c->c_off);
 }
 
+/* Whether v maps the file of an ELF object (a mapping that no instance of the
+ * object explains: V8's remapped builtins, a symbolizer's view of the file). */
+static bool is_object_file(const struct layout *L, const struct vma *v)
+{
+	for (size_t i = 0; i < L->n_objects; i++)
+		if (L->objects[i].inode == v->inode && L->objects[i].dev_major == v->dev_major &&
+		    L->objects[i].dev_minor == v->dev_minor)
+			return true;
+	return false;
+}
+
 /* The label of a run of VMAs inside the mmap area. */
 static void item_label(const struct ctx *c, const struct item *it, char *buf, size_t len)
 {
@@ -180,13 +191,32 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 		return;
 	}
 	switch (it->kind) {
-	case ROLE_THREAD_STACK:
-		snprintf(buf, len, "thread stack (tid %d)", (int)it->tid);
+	case ROLE_THREAD_STACK: {
+		const char *comm = layout_thread_comm(L, it->tid);
+		if (comm[0]) {
+			name_printable(name, sizeof(name), comm, strlen(comm), 16, c->o->ascii);
+			snprintf(buf, len, "thread stack (tid %d %s)", (int)it->tid, name);
+		} else {
+			snprintf(buf, len, "thread stack (tid %d)", (int)it->tid);
+		}
 		return;
+	}
+	case ROLE_RESERVED:
+	case ROLE_ARENA:
+	case ROLE_JIT: {
+		const char *what = it->kind == ROLE_RESERVED ? "reserved (---p)"
+				   : it->kind == ROLE_ARENA  ? "malloc arena heaps"
+							     : "JIT code (anonymous, executable)";
+		if (it->fig.vmas == 1)
+			snprintf(buf, len, "%s", what);
+		else
+			snprintf(buf, len, "%s, %" PRIu64 " mappings", what, it->fig.vmas);
+		return;
+	}
 	case ROLE_ANON:
 	case ROLE_GUARD:
 		if (it->fig.vmas == 1 && v->role == ROLE_GUARD)
-			snprintf(buf, len, "guard / reserved (---p)");
+			snprintf(buf, len, "guard (---p)");
 		else if (it->fig.vmas == 1 && v->name_kind == VMA_NAME_ANON)
 			name_printable(buf, len, vma_name(&L->vmas, v), v->name_len, nw, c->o->ascii);
 		else if (it->fig.vmas == 1)
@@ -213,6 +243,8 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 		char tag[48] = "";
 		if (it->fig.vmas > 1)
 			snprintf(tag, sizeof(tag), " (%" PRIu64 " mappings)", it->fig.vmas);
+		else if (v->role == ROLE_FILE && is_object_file(L, v))
+			snprintf(tag, sizeof(tag), " (alias)");
 		name_printable(name, sizeof(name), p, v->name_len, nw - strlen(tag) - 10,
 			       c->o->ascii);
 		snprintf(buf, len, "%s%s%s", name, v->deleted ? " (deleted)" : "", tag);
@@ -273,31 +305,47 @@ static int draw_mmap_items(const struct ctx *c, const struct band *b)
 	/* runs, high addresses first */
 	for (size_t i = b->last + 1; i-- > b->first;) {
 		const struct vma *v = &L->vmas.v[i];
-		if (n && same_item(L, &items[n - 1], v)) {
-			items[n - 1].first = i;
-			figures_add_vma(&items[n - 1].fig, v);
-			continue;
-		}
-		/* a guard page right below a thread stack belongs to it */
-		if (n && v->role == ROLE_GUARD && items[n - 1].kind == ROLE_THREAD_STACK &&
-		    v->end == L->vmas.v[items[n - 1].first].start) {
-			items[n - 1].first = i;
-			figures_add_vma(&items[n - 1].fig, v);
-			continue;
-		}
-		if (n == cap) {
-			struct item *ni = realloc(items, cap * 2 * sizeof(*items));
-			if (!ni) {
-				free(items);
-				return -1;
+		struct figures parts[2];
+		bool measured;
+		/* a VMA merged across the end of a bss: the rest here, the bss part
+		 * with its object (below) */
+		bool split = v->bss_pages && (size_t)v->bss_object < L->n_objects &&
+			     vma_part_figures(v, L->page_size, parts, &measured);
+		for (int k = split ? 1 : 0; k >= 0; k--) {
+			const struct figures *f = k ? &parts[1] : split ? &parts[0] : NULL;
+			struct item want = { .first = i, .last = i, .kind = item_key_kind(v),
+					     .object = v->object, .tid = v->tid };
+			if (split && k == 0)
+				want = (struct item){ .first = i, .last = i, .kind = -1,
+						      .object = v->bss_object };
+			if (n && ((split && k == 0) ? items[n - 1].kind == -1 &&
+							      items[n - 1].object == want.object
+						    : same_item(L, &items[n - 1], v))) {
+				items[n - 1].first = i;
+				f ? figures_add(&items[n - 1].fig, f) : figures_add_vma(&items[n - 1].fig, v);
+				continue;
 			}
-			items = ni;
-			cap *= 2;
+			/* a guard page right below a thread stack belongs to it */
+			if (n && !split && v->role == ROLE_GUARD &&
+			    items[n - 1].kind == ROLE_THREAD_STACK &&
+			    v->end == L->vmas.v[items[n - 1].first].start) {
+				items[n - 1].first = i;
+				figures_add_vma(&items[n - 1].fig, v);
+				continue;
+			}
+			if (n == cap) {
+				struct item *ni = realloc(items, cap * 2 * sizeof(*items));
+				if (!ni) {
+					free(items);
+					return -1;
+				}
+				items = ni;
+				cap *= 2;
+			}
+			items[n] = want;
+			f ? figures_add(&items[n].fig, f) : figures_add_vma(&items[n].fig, v);
+			n++;
 		}
-		items[n] = (struct item){ .first = i, .last = i, .kind = item_key_kind(v),
-					  .object = v->object, .tid = v->tid };
-		figures_add_vma(&items[n].fig, v);
-		n++;
 	}
 
 	/* too many: keep the biggest, fold runs of the others */
