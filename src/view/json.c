@@ -413,20 +413,20 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, const struct k
 	    vma_part_figures(v, L->page_size, part, &measured)) {
 		/* merged across the end of a bss: its parts */
 		uint64_t mid = v->start + part[0].size;
-		jsonwrt_array_open_k(w, "parts");
-		for (int k = 0; k < 2; k++) {
-			enum role r = k ? (enum role)v->role : ROLE_BSS;
+		jsonwrt_array_open(w, "parts");
+		for (int p = 0; p < 2; p++) {
+			enum role r = p ? (enum role)v->role : ROLE_BSS;
 			jsonwrt_object_open(w, NULL);
-			jsonwrt_hex(w, "start", k ? mid : v->start);
-			jsonwrt_hex(w, "end", k ? v->end : mid);
+			jsonwrt_hex(w, "start", p ? mid : v->start);
+			jsonwrt_hex(w, "end", p ? v->end : mid);
 			jsonwrt_str(w, "region", region_name(role_region(r)));
 			jsonwrt_str(w, "role", role_name(r));
-			if (k)
+			if (p)
 				jsonwrt_null(w, "object");
 			else
 				jsonwrt_str(w, "object",
 					    layout_object_path(L, &L->objects[v->bss_object]));
-			figures(w, L, &part[k], false);
+			figures(w, L, k, &part[p], false);
 			jsonwrt_bool(w, "rss_measured", measured);
 			jsonwrt_bool(w, "estimated", true);
 			jsonwrt_object_close(w);
