@@ -149,8 +149,14 @@ struct vma *layout_add_vma(struct layout *L, uint64_t start, uint64_t end, uint3
 			   uint64_t offset, uint32_t dev_major, uint32_t dev_minor,
 			   uint64_t inode, const char *name, bool deleted)
 {
+	const struct vma_list *l = &L->vmas;
+
+	if (start >= end || (l->n && start < l->v[l->n - 1].end)) {
+		errno = EINVAL;
+		return NULL;
+	}
 	return vma_list_add(&L->vmas, start, end, perms, offset, dev_major, dev_minor, inode,
-			    name, deleted);
+			    name, name ? strlen(name) : 0, deleted);
 }
 
 struct layout_offline *layout_offline_get(struct layout *L)

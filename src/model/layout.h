@@ -17,7 +17,7 @@
 #include <sys/types.h>
 
 #include "model/process.h"
-#include "source/smaps.h"
+#include "model/vma.h"
 
 /* Roles (the finer classification), the first sixteen in the order the man page
  * lists them; the later ones were added after and come last everywhere a list of

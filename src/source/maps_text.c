@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "elf/elfinfo.h"
+#include "source/smaps.h"
 #include "source/source.h"
 
 struct text_source {

@@ -14,6 +14,7 @@
 
 #include "elf/elfinfo.h"
 #include "source/procdir.h"
+#include "source/smaps.h"
 
 /* Read smaps until it is consistent (bounded), or resolve it. */
 int procdir_read_smaps(struct layout *L, const struct procfs *pf, char *msg, size_t msglen)

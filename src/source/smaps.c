@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,223 +25,37 @@
 #include "lib/util.h"
 #include "source/smaps.h"
 
-/* Each field's key, and the start of its line as the kernel prints it: the key and
- * a colon padded with spaces to 16 bytes, then the number right-aligned in 8 or more
+/* The start of each field's line as the kernel prints it: the key and a colon
+ * padded with spaces to 16 bytes, then the number right-aligned in 8 or more
  * columns, then " kB" (show_smap() and SEQ_PUT_DEC() in fs/proc/task_mmu.c):
  * "Rss:                   4 kB". */
-static const struct {
-	const char *name;
-	size_t len;		/* of name */
-	char line[17];		/* the 16 bytes that start the line */
-} fields[SF_COUNT] = {
-#define FIELD(key, padded) { key, sizeof(key) - 1, padded }
-	[SF_SIZE] = FIELD("Size", "Size:           "),
-	[SF_KERNEL_PAGE_SIZE] = FIELD("KernelPageSize", "KernelPageSize: "),
-	[SF_MMU_PAGE_SIZE] = FIELD("MMUPageSize", "MMUPageSize:    "),
-	[SF_RSS] = FIELD("Rss", "Rss:            "),
-	[SF_PSS] = FIELD("Pss", "Pss:            "),
-	[SF_PSS_DIRTY] = FIELD("Pss_Dirty", "Pss_Dirty:      "),
-	[SF_PSS_ANON] = FIELD("Pss_Anon", "Pss_Anon:       "),
-	[SF_PSS_FILE] = FIELD("Pss_File", "Pss_File:       "),
-	[SF_PSS_SHMEM] = FIELD("Pss_Shmem", "Pss_Shmem:      "),
-	[SF_SHARED_CLEAN] = FIELD("Shared_Clean", "Shared_Clean:   "),
-	[SF_SHARED_DIRTY] = FIELD("Shared_Dirty", "Shared_Dirty:   "),
-	[SF_PRIVATE_CLEAN] = FIELD("Private_Clean", "Private_Clean:  "),
-	[SF_PRIVATE_DIRTY] = FIELD("Private_Dirty", "Private_Dirty:  "),
-	[SF_REFERENCED] = FIELD("Referenced", "Referenced:     "),
-	[SF_ANONYMOUS] = FIELD("Anonymous", "Anonymous:      "),
-	[SF_KSM] = FIELD("KSM", "KSM:            "),
-	[SF_LAZY_FREE] = FIELD("LazyFree", "LazyFree:       "),
-	[SF_ANON_HUGE_PAGES] = FIELD("AnonHugePages", "AnonHugePages:  "),
-	[SF_SHMEM_PMD_MAPPED] = FIELD("ShmemPmdMapped", "ShmemPmdMapped: "),
-	[SF_FILE_PMD_MAPPED] = FIELD("FilePmdMapped", "FilePmdMapped:  "),
-	[SF_SHARED_HUGETLB] = FIELD("Shared_Hugetlb", "Shared_Hugetlb: "),
-	[SF_PRIVATE_HUGETLB] = FIELD("Private_Hugetlb", "Private_Hugetlb:"),
-	[SF_SWAP] = FIELD("Swap", "Swap:           "),
-	[SF_SWAP_PSS] = FIELD("SwapPss", "SwapPss:        "),
-	[SF_LOCKED] = FIELD("Locked", "Locked:         "),
-#undef FIELD
+static const char field_line[SF_COUNT][17] = {
+	[SF_SIZE] = "Size:           ",
+	[SF_KERNEL_PAGE_SIZE] = "KernelPageSize: ",
+	[SF_MMU_PAGE_SIZE] = "MMUPageSize:    ",
+	[SF_RSS] = "Rss:            ",
+	[SF_PSS] = "Pss:            ",
+	[SF_PSS_DIRTY] = "Pss_Dirty:      ",
+	[SF_PSS_ANON] = "Pss_Anon:       ",
+	[SF_PSS_FILE] = "Pss_File:       ",
+	[SF_PSS_SHMEM] = "Pss_Shmem:      ",
+	[SF_SHARED_CLEAN] = "Shared_Clean:   ",
+	[SF_SHARED_DIRTY] = "Shared_Dirty:   ",
+	[SF_PRIVATE_CLEAN] = "Private_Clean:  ",
+	[SF_PRIVATE_DIRTY] = "Private_Dirty:  ",
+	[SF_REFERENCED] = "Referenced:     ",
+	[SF_ANONYMOUS] = "Anonymous:      ",
+	[SF_KSM] = "KSM:            ",
+	[SF_LAZY_FREE] = "LazyFree:       ",
+	[SF_ANON_HUGE_PAGES] = "AnonHugePages:  ",
+	[SF_SHMEM_PMD_MAPPED] = "ShmemPmdMapped: ",
+	[SF_FILE_PMD_MAPPED] = "FilePmdMapped:  ",
+	[SF_SHARED_HUGETLB] = "Shared_Hugetlb: ",
+	[SF_PRIVATE_HUGETLB] = "Private_Hugetlb:",
+	[SF_SWAP] = "Swap:           ",
+	[SF_SWAP_PSS] = "SwapPss:        ",
+	[SF_LOCKED] = "Locked:         ",
 };
-
-const char *smaps_field_name(enum smaps_field f)
-{
-	if ((unsigned)f >= SF_COUNT)
-		return NULL;
-	return fields[f].name;
-}
-
-static const char flag_codes[VMF_COUNT][3] = {
-	"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms",
-	"gd", "pf", "lo", "io", "sr", "rr", "dc", "de",
-	"ac", "nr", "ht", "sf", "ar", "wf", "dd", "mm",
-	"hg", "nh", "mg", "um", "uw", "ss", "sl", "ui",
-	"gu", "bt", "mt", "lf", "sd", "??",
-};
-
-char *vma_perms_str(char b[5], uint32_t perms)
-{
-	b[0] = perms & VMA_PERM_READ ? 'r' : '-';
-	b[1] = perms & VMA_PERM_WRITE ? 'w' : '-';
-	b[2] = perms & VMA_PERM_EXEC ? 'x' : '-';
-	b[3] = perms & VMA_PERM_SHARED ? 's' : 'p';
-	b[4] = '\0';
-	return b;
-}
-
-const char *vma_flag_name(enum vma_flag f)
-{
-	if ((unsigned)f >= VMF_OTHER)
-		return NULL;
-	return flag_codes[f];
-}
-
-/* ------------------------------------------------------------------ the list */
-
-void vma_list_init(struct vma_list *l)
-{
-	memset(l, 0, sizeof(*l));
-}
-
-void vma_list_free(struct vma_list *l)
-{
-	free(l->v);
-	free(l->names);
-	free(l->extra);
-	free(l->hash);
-	vma_list_init(l);
-}
-
-void vma_list_clear(struct vma_list *l)
-{
-	l->n = 0;
-	l->n_extra = 0;
-	l->has_figures = false;
-	/* names stay interned: they are likely to come again in a re-read */
-}
-
-static uint32_t name_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static int hash_grow(struct vma_list *l)
-{
-	size_t cap = l->hash_cap ? l->hash_cap * 2 : 256;
-	uint32_t *h = calloc(cap, sizeof(*h));
-
-	if (!h)
-		return -1;
-	for (size_t i = 0; i < l->hash_cap; i++) {
-		uint32_t off = l->hash[i];
-		if (!off)
-			continue;
-		size_t j = name_hash(l->names + off, strlen(l->names + off)) & (cap - 1);
-		while (h[j])
-			j = (j + 1) & (cap - 1);
-		h[j] = off;
-	}
-	free(l->hash);
-	l->hash = h;
-	l->hash_cap = cap;
-	return 0;
-}
-
-uint32_t vma_list_intern(struct vma_list *l, const char *s, size_t len)
-{
-	if (len == 0) {
-		if (!l->names) {
-			l->names = malloc(64);
-			if (!l->names)
-				return UINT32_MAX;
-			l->names[0] = '\0';
-			l->names_len = 1;
-			l->names_cap = 64;
-		}
-		return 0;
-	}
-	if ((l->hash_used + 1) * 2 > l->hash_cap && hash_grow(l) < 0)
-		return UINT32_MAX;
-	if (!l->names && vma_list_intern(l, "", 0) == UINT32_MAX)
-		return UINT32_MAX;
-
-	size_t j = name_hash(s, len) & (l->hash_cap - 1);
-	while (l->hash[j]) {
-		const char *c = l->names + l->hash[j];
-		if (strncmp(c, s, len) == 0 && c[len] == '\0')
-			return l->hash[j];
-		j = (j + 1) & (l->hash_cap - 1);
-	}
-	if (l->names_len + len + 1 > UINT32_MAX) {
-		errno = ENOMEM;
-		return UINT32_MAX;
-	}
-	if (l->names_len + len + 1 > l->names_cap) {
-		size_t cap = l->names_cap * 2;
-		while (cap < l->names_len + len + 1)
-			cap *= 2;
-		char *n = realloc(l->names, cap);
-		if (!n)
-			return UINT32_MAX;
-		l->names = n;
-		l->names_cap = cap;
-	}
-	uint32_t off = (uint32_t)l->names_len;
-	memcpy(l->names + off, s, len);
-	l->names[off + len] = '\0';
-	l->names_len += len + 1;
-	l->hash[j] = off;
-	l->hash_used++;
-	return off;
-}
-
-static struct vma *vma_list_push(struct vma_list *l)
-{
-	if (ARRAY_GROW(l->v, l->cap, l->n, 256) < 0)
-		return NULL;
-	return &l->v[l->n++];
-}
-
-static enum vma_name_kind classify_name(const char *s, size_t len);
-
-struct vma *vma_list_add(struct vma_list *l, uint64_t start, uint64_t end, uint32_t perms,
-			 uint64_t offset, uint32_t dev_major, uint32_t dev_minor, uint64_t inode,
-			 const char *name, bool deleted)
-{
-	size_t len = name ? strlen(name) : 0;
-
-	if (start >= end || (l->n && start < l->v[l->n - 1].end)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	uint32_t noff = vma_list_intern(l, name ? name : "", len);
-	if (noff == UINT32_MAX)
-		return NULL;
-	struct vma *v = vma_list_push(l);
-	if (!v)
-		return NULL;
-	memset(v, 0, sizeof(*v));
-	v->start = start;
-	v->end = end;
-	v->offset = offset;
-	v->inode = inode;
-	v->dev_major = dev_major;
-	v->dev_minor = dev_minor;
-	v->perms = (uint8_t)perms;
-	v->thp_eligible = -1;
-	v->protection_key = -1;
-	v->name = noff;
-	v->name_len = (uint32_t)len;
-	v->name_kind = (uint8_t)classify_name(name ? name : "", len);
-	v->deleted = deleted && v->name_kind == VMA_NAME_PATH;
-	v->object = -1;
-	return v;
-}
-
-/* ------------------------------------------------------------------ the parser */
 
 struct parser {
 	struct vma_list *l;
@@ -301,37 +116,6 @@ static inline int take_dec(const char **s, const char *e, uint64_t *out)
 	*s = q;
 	*out = v;
 	return 0;
-}
-
-static enum vma_name_kind classify_name(const char *s, size_t len)
-{
-	if (len == 0)
-		return VMA_NAME_NONE;
-	if (s[0] == '/')
-		return VMA_NAME_PATH;
-	if (s[0] != '[' || s[len - 1] != ']')
-		return VMA_NAME_OTHER;
-#define IS(lit) (len == sizeof(lit) - 1 && memcmp(s, lit, len) == 0)
-	if (IS("[heap]"))
-		return VMA_NAME_HEAP;
-	if (IS("[stack]"))
-		return VMA_NAME_STACK;
-	if (IS("[vdso]"))
-		return VMA_NAME_VDSO;
-	if (IS("[vvar]"))
-		return VMA_NAME_VVAR;
-	if (IS("[vvar_vclock]"))
-		return VMA_NAME_VVAR_VCLOCK;
-	if (IS("[vsyscall]"))
-		return VMA_NAME_VSYSCALL;
-	if (IS("[uprobes]"))
-		return VMA_NAME_UPROBES;
-#undef IS
-	if (len > 7 && memcmp(s, "[anon:", 6) == 0)
-		return VMA_NAME_ANON;
-	if (len > 13 && memcmp(s, "[anon_shmem:", 12) == 0)
-		return VMA_NAME_ANON_SHMEM;
-	return VMA_NAME_OTHER;
 }
 
 static int parse_header(struct parser *p, const char *s, const char *e)
@@ -405,36 +189,17 @@ static int parse_header(struct parser *p, const char *s, const char *e)
 		name = p->scratch;
 		len = (size_t)(d - p->scratch);
 	}
-	enum vma_name_kind kind = classify_name(name, len);
 	bool deleted = false;
 	static const char del[] = " (deleted)";
-	if (kind == VMA_NAME_PATH && len > sizeof(del) - 1 &&
+	if (vma_classify_name(name, len) == VMA_NAME_PATH && len > sizeof(del) - 1 &&
 	    memcmp(name + len - (sizeof(del) - 1), del, sizeof(del) - 1) == 0) {
 		deleted = true;
 		len -= sizeof(del) - 1;
 	}
-
-	uint32_t noff = vma_list_intern(p->l, name, len);
-	if (noff == UINT32_MAX)
-		return -1;
-	struct vma *v = vma_list_push(p->l);
+	struct vma *v = vma_list_add(p->l, start, end, perms, off, (uint32_t)maj, (uint32_t)min,
+				     ino, name, len, deleted);
 	if (!v)
 		return -1;
-	memset(v, 0, sizeof(*v));
-	v->start = start;
-	v->end = end;
-	v->offset = off;
-	v->inode = ino;
-	v->dev_major = (uint32_t)maj;
-	v->dev_minor = (uint32_t)min;
-	v->perms = perms;
-	v->thp_eligible = -1;
-	v->protection_key = -1;
-	v->name = noff;
-	v->name_len = (uint32_t)len;
-	v->name_kind = (uint8_t)kind;
-	v->deleted = deleted;
-	v->object = -1;
 	p->cur = v;
 	return 0;
 }
@@ -442,7 +207,9 @@ static int parse_header(struct parser *p, const char *s, const char *e)
 /* Whether the len bytes at k are the key of field f. */
 static bool is_field(int f, const char *k, size_t len)
 {
-	return fields[f].len == len && memcmp(fields[f].name, k, len) == 0;
+	const char *name = smaps_field_name(f);
+
+	return strncmp(name, k, len) == 0 && name[len] == '\0';
 }
 
 /* The index of the known field whose key is the len bytes at k, or -1.  The kernel
@@ -457,15 +224,6 @@ static int field_index(const struct parser *p, const char *k, size_t len)
 	return -1;
 }
 
-/* The flag of a VmFlags code of two letters at s; VMF_OTHER when not known here. */
-static enum vma_flag flag_index(const char *s)
-{
-	for (int f = 0; f < VMF_OTHER; f++)
-		if (flag_codes[f][0] == s[0] && flag_codes[f][1] == s[1])
-			return f;
-	return VMF_OTHER;
-}
-
 /* The codes of a "VmFlags:" line, [s, e) after the colon. */
 static int parse_vmflags(struct parser *p, const char *s, const char *e)
 {
@@ -478,7 +236,7 @@ static int parse_vmflags(struct parser *p, const char *s, const char *e)
 		}
 		if (e - s < 2 || (e - s > 2 && s[2] != ' '))
 			return bad(p, "bad VmFlags");
-		bits |= VMF_BIT(flag_index(s));
+		bits |= VMF_BIT(vma_flag_lookup(s));
 		s += 2;
 	}
 	p->cur->vmflags = bits;
@@ -579,7 +337,7 @@ static int kernel_field_line(struct parser *p, const char *s, const char *e)
 	const char *q = s + KEY, *end = s + KEY + NUMBER;
 	uint64_t v = 0;
 
-	if (f >= SF_COUNT || e - s < LINE || memcmp(s, fields[f].line, KEY) != 0 ||
+	if (f >= SF_COUNT || e - s < LINE || memcmp(s, field_line[f], KEY) != 0 ||
 	    memcmp(end, " kB\n", 4) != 0)
 		return 0;
 	while (q < end - 1 && *q == ' ')
@@ -650,16 +408,6 @@ static int parse_tail(struct parser *p, size_t len)
 	return bad(p, "the last line has no newline (truncated input)");
 }
 
-void maps_put_name(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			fputs("\\012", f);
-		else
-			fputc(*s, f);
-	}
-}
-
 int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smaps_error *err)
 {
 	struct parser p;
@@ -715,40 +463,4 @@ int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
 	free(buf);
 	free(p.scratch);
 	return rc;
-}
-
-/* ------------------------------------------------------------------ queries */
-
-size_t vma_list_check_order(const struct vma_list *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		if (l->v[i].start >= l->v[i].end)
-			return i;
-		if (i + 1 < l->n && l->v[i].end > l->v[i + 1].start)
-			return i + 1;
-	}
-	return l->n;
-}
-
-size_t vma_list_lower_bound(const struct vma_list *l, uint64_t addr)
-{
-	size_t lo = 0, hi = l->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (l->v[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-ptrdiff_t vma_list_find(const struct vma_list *l, uint64_t addr)
-{
-	size_t i = vma_list_lower_bound(l, addr);
-
-	if (i < l->n && l->v[i].start <= addr)
-		return (ptrdiff_t)i;
-	return -1;
 }
