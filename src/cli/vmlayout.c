@@ -1,400 +1,29 @@
-/* vmlayout.c - the command line: options, process lookup, errors, output */
+/* vmlayout.c - the command line: each target read from its source, its report
+ * printed (the options: options.c; the messages: msg.c) */
 #include "config.h"
 
-#include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <langinfo.h>
-#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "attr/attribute.h"
 #include "attr/addr.h"
-#include "view/columns.h"
-#include "elf/elfinfo.h"
-#include "view/jsonwrt.h"
-#include "model/layout.h"
+#include "attr/attribute.h"
 #include "cli/msg.h"
+#include "cli/options.h"
+#include "elf/elfinfo.h"
+#include "model/layout.h"
 #include "source/procinfo.h"
 #include "source/snapshot.h"
 #include "source/source.h"
+#include "view/jsonwrt.h"
 #include "view/views.h"
-
-#define EXIT_USAGE 64
-#define MAX_COLS 256
-
-enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
-
-enum {
-	OPT_COLOR = 0x100,
-	OPT_ASCII,
-	OPT_JSON_LINES,
-	OPT_SUMMARY,
-	OPT_OBJECTS,
-	OPT_DIAGRAM,
-	OPT_OUTPUT_ALL,
-	OPT_SORT,
-	OPT_ROLE,
-	OPT_REGION,
-	OPT_PERMS,
-	OPT_OBJECT,
-	OPT_ADDR,
-	OPT_SAVE,
-	OPT_SMAPS,
-	OPT_MAPS,
-	OPT_SYSROOT,
-	OPT_BASE,
-};
-
-/* What a target on the command line names. */
-enum target_kind {
-	TARGET_AUTO,		/* PID, NAME, or a path: snapshot directory, ELF file,
-				 * core, smaps text ("-": standard input) */
-	TARGET_SMAPS,		/* --smaps FILE */
-	TARGET_MAPS,		/* --maps FILE */
-};
-
-/* Everything the options say. */
-struct ctl {
-	bool json, json_lines;
-	bool bytes;
-	bool ascii;
-	enum color_when color;
-	unsigned parts;			/* TEXT_*: --summary, --objects, --diagram */
-	bool vmas;			/* --vmas: the VMA table */
-	bool list_columns;
-	bool raw, pairs, noheadings;
-	const char *output;		/* -o LIST */
-	bool output_all;
-	const char *sort;		/* --sort COL */
-	int cols[MAX_COLS];
-	size_t ncols;
-	int sort_col;
-	struct vma_filter filter;	/* globs: argc entries */
-	struct addr_query *addrs;	/* --addr: argc entries */
-	size_t n_addrs;
-	const char **targets;		/* PID, NAME or path: argc entries */
-	enum target_kind *kinds;	/* argc entries */
-	size_t n_targets;
-	const char *save_dir;		/* --save DIR */
-	const char *sysroot;		/* --sysroot DIR */
-	uint64_t base;			/* --base ADDR */
-	bool has_base;
-};
-
-static void print_version(FILE *stream, struct argp_state *state)
-{
-	(void)state;
-	fprintf(stream, "vmlayout %s\n", PACKAGE_VERSION);
-}
-
-void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
-
-static const struct argp_option options[] = {
-	{ NULL, 0, NULL, 0, "Output:", 1 },
-	{ "json", 'j', NULL, 0, "print the JSON document instead of the text view; with "
-	  "several processes, a JSON array of documents", 1 },
-	{ "json-lines", OPT_JSON_LINES, NULL, 0, "like --json, but one document per line for "
-	  "each process, not an array", 1 },
-	{ "bytes", 'b', NULL, 0, "print sizes in bytes instead of K/M/G/T (binary units)", 1 },
-	{ NULL, 0, NULL, 0, "Text view (the default; any combination of the three parts, "
-	  "all when none is given):", 2 },
-	{ "diagram", OPT_DIAGRAM, NULL, 0, "print the diagram of the address space", 2 },
-	{ "summary", OPT_SUMMARY, NULL, 0, "print the table of the regions", 2 },
-	{ "objects", OPT_OBJECTS, NULL, 0, "print the table of the ELF objects", 2 },
-	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
-	  "colour the text view, and the warnings on stderr: auto (the default: only on a "
-	  "terminal, and not when NO_COLOR is set), always or never", 2 },
-	{ "ascii", OPT_ASCII, NULL, 0,
-	  "draw with ASCII instead of UTF-8 box-drawing characters (automatic when the "
-	  "locale's character set is not UTF-8)", 2 },
-	{ NULL, 0, NULL, 0, "VMA table:", 3 },
-	{ "vmas", 'v', NULL, 0, "print a table of the VMAs, one row each, with its role and "
-	  "object", 3 },
-	{ "output", 'o', "LIST", 0, "the columns of the table, comma-separated; +LIST adds "
-	  "them to the default ones (implies --vmas)", 3 },
-	{ "output-all", OPT_OUTPUT_ALL, NULL, 0, "every column (implies --vmas)", 3 },
-	{ "list-columns", 'H', NULL, 0, "list the columns and what they hold, and exit", 3 },
-	{ "sort", OPT_SORT, "COL", 0, "sort the rows by the column COL, ascending "
-	  "(implies --vmas)", 3 },
-	{ "raw", 'r', NULL, 0, "raw table: values separated by one space, unusual bytes "
-	  "escaped as \\xHH (implies --vmas)", 3 },
-	{ "pairs", 'P', NULL, 0, "print the rows as NAME=\"value\" pairs (implies --vmas)", 3 },
-	{ "noheadings", 'n', NULL, 0, "print no header line (implies --vmas)", 3 },
-	{ NULL, 0, NULL, 0, "Filters (for the tables, the figures of the text view, and "
-	  "--json):", 4 },
-	{ "role", OPT_ROLE, "LIST", 0, "only the VMAs of these roles (text, jit, rodata, "
-	  "relro, data, bss, heap, arena, anon, shm, file, reserved, guard, stack, thread_stack, "
-	  "vdso, vvar, vsyscall, other)", 4 },
-	{ "region", OPT_REGION, "LIST", 0, "only the VMAs of these regions (code, data, bss, "
-	  "heap, mmap, stack, special)", 4 },
-	{ "perms", OPT_PERMS, "rwxsp", 0, "only the VMAs with all these permissions (s: "
-	  "shared, p: private); --perms wx: writable and executable", 4 },
-	{ "object", OPT_OBJECT, "GLOB", 0, "only the VMAs whose object (or name) or its base "
-	  "name matches the shell pattern GLOB; may be repeated", 4 },
-	{ NULL, 0, NULL, 0, "Address lookup:", 5 },
-	{ "addr", OPT_ADDR, "ADDR[,LEN]", 0, "what is at the address ADDR (hexadecimal): VMA, "
-	  "role, object, ELF segment, section and nearest symbol; with LEN, the VMAs in "
-	  "[ADDR, ADDR+LEN); may be repeated", 5 },
-	{ NULL, 0, NULL, 0, "Other sources (a target with a '/', or '-', is a path: a "
-	  "snapshot directory, an ELF executable or shared object, a core dump, or smaps "
-	  "text):", 6 },
-	{ "save", OPT_SAVE, "DIR", 0, "save a snapshot of the process into the new directory "
-	  "DIR (the file to attach to a bug report), then report from it", 6 },
-	{ "smaps", OPT_SMAPS, "FILE", 0, "read smaps text from FILE ('-': standard input), as "
-	  "pasted from a bug report", 6 },
-	{ "maps", OPT_MAPS, "FILE", 0, "read maps text from FILE ('-': standard input); it has "
-	  "no figures: they show as unknown", 6 },
-	{ "sysroot", OPT_SYSROOT, "DIR", 0, "look the mapped files up under DIR, for smaps or "
-	  "maps text and core dumps", 6 },
-	{ "base", OPT_BASE, "ADDR", 0, "load a position-independent ELF file at ADDR "
-	  "(hexadecimal, page aligned; default 0)", 6 },
-	{ NULL, 0, NULL, 0, "Informational:", -1 },
-	{ NULL, 0, NULL, 0, NULL, 0 },
-};
-
-/* argp's messages go through this stream: it writes to stderr, with the quotes of
- * "Try `vmlayout --help'" made plain ('), as the other messages have them. */
-static ssize_t usage_write(void *cookie, const char *buf, size_t size)
-{
-	char tmp[256];
-
-	(void)cookie;
-	for (size_t done = 0; done < size;) {
-		size_t n = size - done < sizeof(tmp) ? size - done : sizeof(tmp);
-		for (size_t i = 0; i < n; i++)
-			tmp[i] = buf[done + i] == '`' ? '\'' : buf[done + i];
-		if (fwrite(tmp, 1, n, stderr) != n)
-			return -1;
-		done += n;
-	}
-	return (ssize_t)size;
-}
-
-static long parse_target(const char *s);
-
-/* A target with a '/', or "-", names a file or directory, not a process. */
-static bool is_path(const char *s)
-{
-	return strchr(s, '/') || strcmp(s, "-") == 0;
-}
-
-/* After the options: the checks between them, and the columns. */
-static void finish_options(struct ctl *ctl, struct argp_state *state)
-{
-	char err[256];
-	const char *env = getenv("VMLAYOUT_COLUMNS");
-
-	if (ctl->json_lines)
-		ctl->json = true;
-	if (ctl->raw && ctl->pairs)
-		argp_error(state, "--raw and --pairs exclude each other");
-	if (ctl->n_addrs) {
-		if (ctl->vmas || ctl->output || ctl->output_all || ctl->sort)
-			argp_error(state, "--addr and the VMA table exclude each other");
-		if (vma_filter_active(&ctl->filter))
-			argp_error(state, "the filters do not apply to --addr");
-	} else if (!ctl->list_columns && (ctl->output || ctl->output_all || ctl->sort ||
-					  ctl->raw || ctl->pairs || ctl->noheadings)) {
-		ctl->vmas = true;
-	}
-	if (ctl->parts && (ctl->json || ctl->vmas || ctl->n_addrs))
-		argp_error(state, "--diagram, --summary and --objects choose parts of the text "
-			   "view, not of --json, --vmas or --addr");
-
-	ctl->ncols = columns_default(ctl->cols, MAX_COLS);
-	if (env && *env && columns_parse_list(env, ctl->cols, &ctl->ncols, MAX_COLS, err,
-					      sizeof(err)) < 0)
-		argp_error(state, "VMLAYOUT_COLUMNS: %s", err);
-	if (ctl->output_all) {
-		ctl->ncols = 0;
-		for (size_t i = 0; i < columns_count() && i < MAX_COLS; i++)
-			ctl->cols[ctl->ncols++] = (int)i;
-	} else if (ctl->output &&
-		   columns_parse_list(ctl->output, ctl->cols, &ctl->ncols, MAX_COLS, err,
-				      sizeof(err)) < 0) {
-		argp_error(state, "%s", err);
-	}
-	ctl->sort_col = -1;
-	if (ctl->sort) {
-		ctl->sort_col = column_lookup(ctl->sort, strlen(ctl->sort));
-		if (ctl->sort_col < 0)
-			argp_error(state, "--sort: unknown column '%s' (see --list-columns)",
-				   ctl->sort);
-	}
-	if (!ctl->n_targets && !ctl->list_columns)
-		argp_error(state, "missing PID or process name");
-	if (ctl->save_dir &&
-	    (ctl->n_targets != 1 || ctl->kinds[0] != TARGET_AUTO || is_path(ctl->targets[0])))
-		argp_error(state, "--save takes one PID or process name");
-}
-
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct ctl *ctl = state->input;
-	char err[256];
-
-	switch (key) {
-	case ARGP_KEY_INIT: {
-		FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = usage_write });
-		if (f) {
-			setvbuf(f, NULL, _IOLBF, 0);
-			state->err_stream = f;
-		}
-		break;
-	}
-	case 'j':
-		ctl->json = true;
-		break;
-	case OPT_JSON_LINES:
-		ctl->json_lines = true;
-		break;
-	case 'b':
-		ctl->bytes = true;
-		break;
-	case OPT_ASCII:
-		ctl->ascii = true;
-		break;
-	case OPT_COLOR:
-		if (!arg || strcmp(arg, "auto") == 0)
-			ctl->color = COLOR_AUTO;
-		else if (strcmp(arg, "always") == 0)
-			ctl->color = COLOR_ALWAYS;
-		else if (strcmp(arg, "never") == 0)
-			ctl->color = COLOR_NEVER;
-		else
-			argp_error(state, "invalid --color value '%s': use auto, always or never", arg);
-		break;
-	case OPT_DIAGRAM:
-		ctl->parts |= TEXT_DIAGRAM;
-		break;
-	case OPT_SUMMARY:
-		ctl->parts |= TEXT_SUMMARY;
-		break;
-	case OPT_OBJECTS:
-		ctl->parts |= TEXT_OBJECTS;
-		break;
-	case 'v':
-		ctl->vmas = true;
-		break;
-	case 'o':
-		ctl->output = arg;
-		break;
-	case OPT_OUTPUT_ALL:
-		ctl->output_all = true;
-		break;
-	case 'H':
-		ctl->list_columns = true;
-		break;
-	case OPT_SORT:
-		ctl->sort = arg;
-		break;
-	case 'r':
-		ctl->raw = true;
-		break;
-	case 'P':
-		ctl->pairs = true;
-		break;
-	case 'n':
-		ctl->noheadings = true;
-		break;
-	case OPT_ROLE:
-		if (vma_filter_roles(&ctl->filter, arg, err, sizeof(err)) < 0)
-			argp_error(state, "--role: %s", err);
-		break;
-	case OPT_REGION:
-		if (vma_filter_regions(&ctl->filter, arg, err, sizeof(err)) < 0)
-			argp_error(state, "--region: %s", err);
-		break;
-	case OPT_PERMS:
-		if (vma_filter_perms(&ctl->filter, arg, err, sizeof(err)) < 0)
-			argp_error(state, "%s", err);
-		break;
-	case OPT_OBJECT:
-		if (!*arg)
-			argp_error(state, "--object: empty pattern");
-		ctl->filter.globs[ctl->filter.n_globs++] = arg;
-		break;
-	case OPT_ADDR:
-		if (addr_parse(arg, &ctl->addrs[ctl->n_addrs], err, sizeof(err)) < 0)
-			argp_error(state, "--addr: %s", err);
-		ctl->n_addrs++;
-		break;
-	case OPT_SAVE:
-		ctl->save_dir = arg;
-		break;
-	case OPT_SMAPS:
-	case OPT_MAPS:
-		ctl->kinds[ctl->n_targets] = key == OPT_SMAPS ? TARGET_SMAPS : TARGET_MAPS;
-		ctl->targets[ctl->n_targets++] = arg;
-		break;
-	case OPT_SYSROOT:
-		ctl->sysroot = arg;
-		break;
-	case OPT_BASE: {
-		char *end;
-		errno = 0;
-		ctl->base = strtoull(arg, &end, 16);
-		if (errno || end == arg || *end || (ctl->base & 0xfff))
-			argp_error(state, "--base: '%s' is not a page-aligned hexadecimal address",
-				   arg);
-		ctl->has_base = true;
-		break;
-	}
-	case ARGP_KEY_ARG:
-		if (parse_target(arg) < 0)
-			argp_error(state, "'%s': not a PID, process name or path", arg);
-		ctl->kinds[ctl->n_targets] = TARGET_AUTO;
-		ctl->targets[ctl->n_targets++] = arg;
-		break;
-	case ARGP_KEY_END:
-		finish_options(ctl, state);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
-static const struct argp argp = {
-	.options = options,
-	.parser = parse_opt,
-	.args_doc = "PID|NAME...",
-	.doc = "Show the layout of a process's address space: code, data, bss, heap, mmap "
-	       "area and stack, with the size and memory use of each part, from /proc/PID/smaps "
-	       "and the ELF program headers of the executable and its libraries."
-	       "\vNAME is the command name (comm) of exactly one process.  Several PIDs and "
-	       "names give one report each.  Exit status: 0 success, 1 a process could not be "
-	       "analysed (the others are still reported), 64 usage error.  Environment: "
-	       "VMLAYOUT_COLUMNS (the default columns of --vmas), NO_COLOR.",
-};
-
-/* A PID when s is all digits; 0 when s is a plausible process name; -1 otherwise. */
-static long parse_target(const char *s)
-{
-	char *end;
-
-	if (!*s)
-		return -1;
-	if (strspn(s, "0123456789") == strlen(s)) {
-		errno = 0;
-		long v = strtol(s, &end, 10);
-		if (errno || v <= 0 || v > INT_MAX)
-			return -1;
-		return v;
-	}
-	if (is_path(s))
-		return 0;
-	if (strpbrk(s, " \t\n"))
-		return -1;
-	return 0;
-}
 
 static int resolve_name(const char *name, pid_t *pid)
 {
@@ -676,7 +305,7 @@ static int open_path(const struct ctl *ctl, size_t i, struct source *src, int *f
 /* The PID of target; -1 after an error message. */
 static pid_t target_pid(const char *target)
 {
-	long t = parse_target(target);
+	long t = options_parse_target(target);
 	pid_t pid;
 
 	if (t == 0)
@@ -686,28 +315,15 @@ static pid_t target_pid(const char *target)
 
 int main(int argc, char **argv)
 {
-	struct ctl ctl = { .color = COLOR_AUTO };
+	struct ctl ctl;
 	static struct out o;
 	bool failed = false;
 
 	setlocale(LC_ALL, "");
-	argp_err_exit_status = EXIT_USAGE;
-	if (argc > 0)
-		argv[0] = (char *)"vmlayout";	/* getopt names the program by argv[0] */
-	size_t n = argc > 0 ? (size_t)argc : 1;
-	ctl.targets = calloc(n, sizeof(*ctl.targets));
-	ctl.kinds = calloc(n, sizeof(*ctl.kinds));
-	ctl.addrs = calloc(n, sizeof(*ctl.addrs));
-	ctl.filter.globs = calloc(n, sizeof(*ctl.filter.globs));
-	if (!ctl.targets || !ctl.kinds || !ctl.addrs || !ctl.filter.globs) {
-		vml_errx(NULL, "%s", strerror(ENOMEM));
-		free(ctl.kinds);
-		free(ctl.targets);
-		free(ctl.addrs);
-		free(ctl.filter.globs);
+	if (options_parse(argc, argv, &ctl) < 0) {
+		vml_errx(NULL, "%s", strerror(errno));
 		return EXIT_FAILURE;
 	}
-	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
 	/* "warning:" in colour only on a terminal, by the rule of --color */
 	const char *nc = getenv("NO_COLOR");
 	vml_msg_color(isatty(STDERR_FILENO) &&
@@ -743,7 +359,7 @@ int main(int argc, char **argv)
 		msg[0] = '\0';
 		if (!cache) {
 			vml_errx(who, "%s", strerror(ENOMEM));
-		} else if (ctl.kinds[i] != TARGET_AUTO || is_path(target)) {
+		} else if (ctl.kinds[i] != TARGET_AUTO || options_is_path(target)) {
 			if (open_path(&ctl, i, &src, &text_fd, msg, sizeof(msg)) == 0)
 				st = layout_build(&L, &src, cache, msg, sizeof(msg));
 			if (text_fd >= 0)
@@ -796,9 +412,6 @@ int main(int argc, char **argv)
 	if (close_stdout() < 0)
 		failed = true;
 out:
-	free(ctl.targets);
-	free(ctl.kinds);
-	free(ctl.addrs);
-	free(ctl.filter.globs);
+	options_free(&ctl);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -1,0 +1,353 @@
+/* options.c - the options of the command line (see options.h) */
+#include "config.h"
+
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attr/addr.h"
+#include "cli/options.h"
+#include "view/columns.h"
+#include "view/views.h"
+
+static void print_version(FILE *stream, struct argp_state *state)
+{
+	(void)state;
+	fprintf(stream, "vmlayout %s\n", PACKAGE_VERSION);
+}
+
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "Output:", 1 },
+	{ "json", 'j', NULL, 0, "print the JSON document instead of the text view; with "
+	  "several processes, a JSON array of documents", 1 },
+	{ "json-lines", OPT_JSON_LINES, NULL, 0, "like --json, but one document per line for "
+	  "each process, not an array", 1 },
+	{ "bytes", 'b', NULL, 0, "print sizes in bytes instead of K/M/G/T (binary units)", 1 },
+	{ NULL, 0, NULL, 0, "Text view (the default; any combination of the three parts, "
+	  "all when none is given):", 2 },
+	{ "diagram", OPT_DIAGRAM, NULL, 0, "print the diagram of the address space", 2 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "print the table of the regions", 2 },
+	{ "objects", OPT_OBJECTS, NULL, 0, "print the table of the ELF objects", 2 },
+	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
+	  "colour the text view, and the warnings on stderr: auto (the default: only on a "
+	  "terminal, and not when NO_COLOR is set), always or never", 2 },
+	{ "ascii", OPT_ASCII, NULL, 0,
+	  "draw with ASCII instead of UTF-8 box-drawing characters (automatic when the "
+	  "locale's character set is not UTF-8)", 2 },
+	{ NULL, 0, NULL, 0, "VMA table:", 3 },
+	{ "vmas", 'v', NULL, 0, "print a table of the VMAs, one row each, with its role and "
+	  "object", 3 },
+	{ "output", 'o', "LIST", 0, "the columns of the table, comma-separated; +LIST adds "
+	  "them to the default ones (implies --vmas)", 3 },
+	{ "output-all", OPT_OUTPUT_ALL, NULL, 0, "every column (implies --vmas)", 3 },
+	{ "list-columns", 'H', NULL, 0, "list the columns and what they hold, and exit", 3 },
+	{ "sort", OPT_SORT, "COL", 0, "sort the rows by the column COL, ascending "
+	  "(implies --vmas)", 3 },
+	{ "raw", 'r', NULL, 0, "raw table: values separated by one space, unusual bytes "
+	  "escaped as \\xHH (implies --vmas)", 3 },
+	{ "pairs", 'P', NULL, 0, "print the rows as NAME=\"value\" pairs (implies --vmas)", 3 },
+	{ "noheadings", 'n', NULL, 0, "print no header line (implies --vmas)", 3 },
+	{ NULL, 0, NULL, 0, "Filters (for the tables, the figures of the text view, and "
+	  "--json):", 4 },
+	{ "role", OPT_ROLE, "LIST", 0, "only the VMAs of these roles (text, jit, rodata, "
+	  "relro, data, bss, heap, arena, anon, shm, file, reserved, guard, stack, thread_stack, "
+	  "vdso, vvar, vsyscall, other)", 4 },
+	{ "region", OPT_REGION, "LIST", 0, "only the VMAs of these regions (code, data, bss, "
+	  "heap, mmap, stack, special)", 4 },
+	{ "perms", OPT_PERMS, "rwxsp", 0, "only the VMAs with all these permissions (s: "
+	  "shared, p: private); --perms wx: writable and executable", 4 },
+	{ "object", OPT_OBJECT, "GLOB", 0, "only the VMAs whose object (or name) or its base "
+	  "name matches the shell pattern GLOB; may be repeated", 4 },
+	{ NULL, 0, NULL, 0, "Address lookup:", 5 },
+	{ "addr", OPT_ADDR, "ADDR[,LEN]", 0, "what is at the address ADDR (hexadecimal): VMA, "
+	  "role, object, ELF segment, section and nearest symbol; with LEN, the VMAs in "
+	  "[ADDR, ADDR+LEN); may be repeated", 5 },
+	{ NULL, 0, NULL, 0, "Other sources (a target with a '/', or '-', is a path: a "
+	  "snapshot directory, an ELF executable or shared object, a core dump, or smaps "
+	  "text):", 6 },
+	{ "save", OPT_SAVE, "DIR", 0, "save a snapshot of the process into the new directory "
+	  "DIR (the file to attach to a bug report), then report from it", 6 },
+	{ "smaps", OPT_SMAPS, "FILE", 0, "read smaps text from FILE ('-': standard input), as "
+	  "pasted from a bug report", 6 },
+	{ "maps", OPT_MAPS, "FILE", 0, "read maps text from FILE ('-': standard input); it has "
+	  "no figures: they show as unknown", 6 },
+	{ "sysroot", OPT_SYSROOT, "DIR", 0, "look the mapped files up under DIR, for smaps or "
+	  "maps text and core dumps", 6 },
+	{ "base", OPT_BASE, "ADDR", 0, "load a position-independent ELF file at ADDR "
+	  "(hexadecimal, page aligned; default 0)", 6 },
+	{ NULL, 0, NULL, 0, "Informational:", -1 },
+	{ NULL, 0, NULL, 0, NULL, 0 },
+};
+
+/* argp's messages go through this stream: it writes to stderr, with the quotes of
+ * "Try `vmlayout --help'" made plain ('), as the other messages have them. */
+static ssize_t usage_write(void *cookie, const char *buf, size_t size)
+{
+	char tmp[256];
+
+	(void)cookie;
+	for (size_t done = 0; done < size;) {
+		size_t n = size - done < sizeof(tmp) ? size - done : sizeof(tmp);
+		for (size_t i = 0; i < n; i++)
+			tmp[i] = buf[done + i] == '`' ? '\'' : buf[done + i];
+		if (fwrite(tmp, 1, n, stderr) != n)
+			return -1;
+		done += n;
+	}
+	return (ssize_t)size;
+}
+
+
+bool options_is_path(const char *s)
+{
+	return strchr(s, '/') || strcmp(s, "-") == 0;
+}
+
+/* After the options: the checks between them, and the columns. */
+static void finish_options(struct ctl *ctl, struct argp_state *state)
+{
+	char err[256];
+	const char *env = getenv("VMLAYOUT_COLUMNS");
+
+	if (ctl->json_lines)
+		ctl->json = true;
+	if (ctl->raw && ctl->pairs)
+		argp_error(state, "--raw and --pairs exclude each other");
+	if (ctl->n_addrs) {
+		if (ctl->vmas || ctl->output || ctl->output_all || ctl->sort)
+			argp_error(state, "--addr and the VMA table exclude each other");
+		if (vma_filter_active(&ctl->filter))
+			argp_error(state, "the filters do not apply to --addr");
+	} else if (!ctl->list_columns && (ctl->output || ctl->output_all || ctl->sort ||
+					  ctl->raw || ctl->pairs || ctl->noheadings)) {
+		ctl->vmas = true;
+	}
+	if (ctl->parts && (ctl->json || ctl->vmas || ctl->n_addrs))
+		argp_error(state, "--diagram, --summary and --objects choose parts of the text "
+			   "view, not of --json, --vmas or --addr");
+
+	ctl->ncols = columns_default(ctl->cols, MAX_COLS);
+	if (env && *env && columns_parse_list(env, ctl->cols, &ctl->ncols, MAX_COLS, err,
+					      sizeof(err)) < 0)
+		argp_error(state, "VMLAYOUT_COLUMNS: %s", err);
+	if (ctl->output_all) {
+		ctl->ncols = 0;
+		for (size_t i = 0; i < columns_count() && i < MAX_COLS; i++)
+			ctl->cols[ctl->ncols++] = (int)i;
+	} else if (ctl->output &&
+		   columns_parse_list(ctl->output, ctl->cols, &ctl->ncols, MAX_COLS, err,
+				      sizeof(err)) < 0) {
+		argp_error(state, "%s", err);
+	}
+	ctl->sort_col = -1;
+	if (ctl->sort) {
+		ctl->sort_col = column_lookup(ctl->sort, strlen(ctl->sort));
+		if (ctl->sort_col < 0)
+			argp_error(state, "--sort: unknown column '%s' (see --list-columns)",
+				   ctl->sort);
+	}
+	if (!ctl->n_targets && !ctl->list_columns)
+		argp_error(state, "missing PID or process name");
+	if (ctl->save_dir &&
+	    (ctl->n_targets != 1 || ctl->kinds[0] != TARGET_AUTO || options_is_path(ctl->targets[0])))
+		argp_error(state, "--save takes one PID or process name");
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct ctl *ctl = state->input;
+	char err[256];
+
+	switch (key) {
+	case ARGP_KEY_INIT: {
+		FILE *f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = usage_write });
+		if (f) {
+			setvbuf(f, NULL, _IOLBF, 0);
+			state->err_stream = f;
+		}
+		break;
+	}
+	case 'j':
+		ctl->json = true;
+		break;
+	case OPT_JSON_LINES:
+		ctl->json_lines = true;
+		break;
+	case 'b':
+		ctl->bytes = true;
+		break;
+	case OPT_ASCII:
+		ctl->ascii = true;
+		break;
+	case OPT_COLOR:
+		if (!arg || strcmp(arg, "auto") == 0)
+			ctl->color = COLOR_AUTO;
+		else if (strcmp(arg, "always") == 0)
+			ctl->color = COLOR_ALWAYS;
+		else if (strcmp(arg, "never") == 0)
+			ctl->color = COLOR_NEVER;
+		else
+			argp_error(state, "invalid --color value '%s': use auto, always or never", arg);
+		break;
+	case OPT_DIAGRAM:
+		ctl->parts |= TEXT_DIAGRAM;
+		break;
+	case OPT_SUMMARY:
+		ctl->parts |= TEXT_SUMMARY;
+		break;
+	case OPT_OBJECTS:
+		ctl->parts |= TEXT_OBJECTS;
+		break;
+	case 'v':
+		ctl->vmas = true;
+		break;
+	case 'o':
+		ctl->output = arg;
+		break;
+	case OPT_OUTPUT_ALL:
+		ctl->output_all = true;
+		break;
+	case 'H':
+		ctl->list_columns = true;
+		break;
+	case OPT_SORT:
+		ctl->sort = arg;
+		break;
+	case 'r':
+		ctl->raw = true;
+		break;
+	case 'P':
+		ctl->pairs = true;
+		break;
+	case 'n':
+		ctl->noheadings = true;
+		break;
+	case OPT_ROLE:
+		if (vma_filter_roles(&ctl->filter, arg, err, sizeof(err)) < 0)
+			argp_error(state, "--role: %s", err);
+		break;
+	case OPT_REGION:
+		if (vma_filter_regions(&ctl->filter, arg, err, sizeof(err)) < 0)
+			argp_error(state, "--region: %s", err);
+		break;
+	case OPT_PERMS:
+		if (vma_filter_perms(&ctl->filter, arg, err, sizeof(err)) < 0)
+			argp_error(state, "%s", err);
+		break;
+	case OPT_OBJECT:
+		if (!*arg)
+			argp_error(state, "--object: empty pattern");
+		ctl->filter.globs[ctl->filter.n_globs++] = arg;
+		break;
+	case OPT_ADDR:
+		if (addr_parse(arg, &ctl->addrs[ctl->n_addrs], err, sizeof(err)) < 0)
+			argp_error(state, "--addr: %s", err);
+		ctl->n_addrs++;
+		break;
+	case OPT_SAVE:
+		ctl->save_dir = arg;
+		break;
+	case OPT_SMAPS:
+	case OPT_MAPS:
+		ctl->kinds[ctl->n_targets] = key == OPT_SMAPS ? TARGET_SMAPS : TARGET_MAPS;
+		ctl->targets[ctl->n_targets++] = arg;
+		break;
+	case OPT_SYSROOT:
+		ctl->sysroot = arg;
+		break;
+	case OPT_BASE: {
+		char *end;
+		errno = 0;
+		ctl->base = strtoull(arg, &end, 16);
+		if (errno || end == arg || *end || (ctl->base & 0xfff))
+			argp_error(state, "--base: '%s' is not a page-aligned hexadecimal address",
+				   arg);
+		ctl->has_base = true;
+		break;
+	}
+	case ARGP_KEY_ARG:
+		if (options_parse_target(arg) < 0)
+			argp_error(state, "'%s': not a PID, process name or path", arg);
+		ctl->kinds[ctl->n_targets] = TARGET_AUTO;
+		ctl->targets[ctl->n_targets++] = arg;
+		break;
+	case ARGP_KEY_END:
+		finish_options(ctl, state);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp argp = {
+	.options = options,
+	.parser = parse_opt,
+	.args_doc = "PID|NAME...",
+	.doc = "Show the layout of a process's address space: code, data, bss, heap, mmap "
+	       "area and stack, with the size and memory use of each part, from /proc/PID/smaps "
+	       "and the ELF program headers of the executable and its libraries."
+	       "\vNAME is the command name (comm) of exactly one process.  Several PIDs and "
+	       "names give one report each.  Exit status: 0 success, 1 a process could not be "
+	       "analysed (the others are still reported), 64 usage error.  Environment: "
+	       "VMLAYOUT_COLUMNS (the default columns of --vmas), NO_COLOR.",
+};
+
+long options_parse_target(const char *s)
+{
+	char *end;
+
+	if (!*s)
+		return -1;
+	if (strspn(s, "0123456789") == strlen(s)) {
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (errno || v <= 0 || v > INT_MAX)
+			return -1;
+		return v;
+	}
+	if (options_is_path(s))
+		return 0;
+	if (strpbrk(s, " \t\n"))
+		return -1;
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct ctl *ctl)
+{
+	size_t n = argc > 0 ? (size_t)argc : 1;
+
+	memset(ctl, 0, sizeof(*ctl));
+	ctl->color = COLOR_AUTO;
+	ctl->targets = calloc(n, sizeof(*ctl->targets));
+	ctl->kinds = calloc(n, sizeof(*ctl->kinds));
+	ctl->addrs = calloc(n, sizeof(*ctl->addrs));
+	ctl->filter.globs = calloc(n, sizeof(*ctl->filter.globs));
+	if (!ctl->targets || !ctl->kinds || !ctl->addrs || !ctl->filter.globs) {
+		options_free(ctl);
+		errno = ENOMEM;
+		return -1;
+	}
+	argp_err_exit_status = EXIT_USAGE;
+	if (argc > 0)
+		argv[0] = (char *)"vmlayout";	/* getopt names the program by argv[0] */
+	argp_parse(&argp, argc, argv, 0, NULL, ctl);
+	return 0;
+}
+
+void options_free(struct ctl *ctl)
+{
+	free(ctl->targets);
+	free(ctl->kinds);
+	free(ctl->addrs);
+	free(ctl->filter.globs);
+	ctl->targets = NULL;
+	ctl->kinds = NULL;
+	ctl->addrs = NULL;
+	ctl->filter.globs = NULL;
+}
