@@ -27,7 +27,8 @@
  * Keys: every function that writes a value takes the member's key.  Inside an object
  * the key is written (a NULL key is written as ""); inside an array and at the top
  * level the key is ignored (pass NULL).  Keys and string values go through the same
- * escaper, so any bytes are safe in either.
+ * escaper, so any bytes are safe in either.  For the members written for every VMA,
+ * jsonwrt_keys_u64() takes keys checked once (struct jsonwrt_keys).
  *
  * Strings: the output is always valid JSON and valid UTF-8, whatever bytes come in.
  * '"' and '\' are escaped; the control characters U+0000..U+001F and U+007F are written
@@ -102,6 +103,7 @@ void jsonwrt_i64(struct jsonwrt *w, const char *key, int64_t v);
  * The form the JSON document uses for addresses, which doubles would round. */
 void jsonwrt_hex(struct jsonwrt *w, const char *key, uint64_t v);
 
+/* true or false; null. */
 void jsonwrt_bool(struct jsonwrt *w, const char *key, bool v);
 void jsonwrt_null(struct jsonwrt *w, const char *key);
 
@@ -122,9 +124,9 @@ struct jsonwrt_keys {
 	unsigned char len[JSONWRT_KEYS_MAX];
 };
 
-/* Prepare the n keys at keys (static storage: they are kept, not copied): each at
- * most 64 bytes of printable ASCII other than '"' and '\\'.  Returns 0, or -1 with
- * errno EINVAL (n above JSONWRT_KEYS_MAX, or a key that is not so). */
+/* Prepare the n keys at keys (kept, not copied: the strings must outlive k), each
+ * at most 64 bytes of printable ASCII other than '"' and '\\'.  Returns 0, or -1
+ * with errno EINVAL (n above JSONWRT_KEYS_MAX, or a key that is not so). */
 int jsonwrt_keys_init(struct jsonwrt_keys *k, const char *const *keys, size_t n);
 
 /* The members keys->key[i]: v[i] for each i, the bytes jsonwrt_u64() would write one

@@ -202,6 +202,15 @@ static void out_spaces(struct outbuf *o, size_t n)
 	}
 }
 
+/* The size last formatted in a column, and its text: most sizes are the size of
+ * the row before in the same column (4K, 0). */
+struct last_size {
+	bool known;
+	uint64_t x;
+	size_t len;
+	char text[32];
+};
+
 struct streamed {
 	const struct layout *L;
 	const size_t *r;	/* the rows: indexes of VMAs */
@@ -212,23 +221,43 @@ struct streamed {
 	char *cell;		/* a cell's text: CELL bytes */
 	char *enc;		/* its encoding: 4 * CELL bytes */
 	struct outbuf *out;
+	struct last_size *last;	/* per column */
 };
 
-/* Column k of row row as libsmartcols shows it.  Only names need encoding: the
- * other cells are the program's own printable ASCII (numbers, addresses, sizes,
+/* Cell c of column k as libsmartcols shows it.  Only names need encoding: the other
+ * cells are the program's own printable ASCII (numbers, addresses, sizes,
  * permissions, role names, VmFlags codes). */
-static void cell_shown(const struct streamed *a, size_t row, size_t k, struct shown *sh)
+static void show_cell(const struct streamed *a, size_t k, const struct cell *c,
+		      struct shown *sh)
 {
-	struct cell c;
+	struct last_size *last = &a->last[k];
 
-	column_cell(a->t->cols[k], a->L, a->r[row], a->cell, CELL, &c);
-	size_t len = cell_format(&c, a->t->bytes, a->cell, CELL);
-	if (c.kind == CELL_NAME) {
+	if (c->kind == CELL_SIZE) {
+		if (!last->known || last->x != c->x) {
+			last->known = true;
+			last->x = c->x;
+			last->len = cell_format(c, a->t->bytes, last->text, sizeof(last->text));
+		}
+		sh->s = last->text;
+		sh->len = sh->width = last->len;
+		return;
+	}
+	size_t len = cell_format(c, a->t->bytes, a->cell, CELL);
+	if (c->kind == CELL_NAME) {
 		show(sh, a->cell, len, a->enc);
 	} else {
 		sh->s = a->cell;
 		sh->len = sh->width = len;
 	}
+}
+
+/* Column k of row row as libsmartcols shows it. */
+static void cell_shown(const struct streamed *a, size_t row, size_t k, struct shown *sh)
+{
+	struct cell c;
+
+	column_cell(a->t->cols[k], a->L, a->r[row], a->cell, CELL, &c);
+	show_cell(a, k, &c, sh);
 }
 
 /* The width of that cell, without formatting when it follows from the value. */
@@ -238,9 +267,9 @@ static size_t cell_shown_width(const struct streamed *a, size_t row, size_t k)
 	struct shown sh;
 
 	column_cell(a->t->cols[k], a->L, a->r[row], a->cell, CELL, &c);
-	if (c.kind != CELL_NAME)
+	if (c.kind != CELL_SIZE && c.kind != CELL_NAME)
 		return cell_width(&c, a->t->bytes, a->cell, CELL);
-	show(&sh, a->cell, cell_format(&c, a->t->bytes, a->cell, CELL), a->enc);
+	show_cell(a, k, &c, &sh);
 	return sh.width;
 }
 
@@ -284,7 +313,8 @@ static int print_streamed(FILE *out, const struct layout *L, const size_t *r, si
 	a.cell = malloc(CELL);
 	a.enc = malloc(4 * CELL + 1);
 	a.out = malloc(sizeof(*a.out));
-	if (!a.col || !a.w || !a.cell || !a.enc || !a.out)
+	a.last = calloc(ncols, sizeof(*a.last));
+	if (!a.col || !a.w || !a.cell || !a.enc || !a.out || !a.last)
 		goto out;
 	a.out->f = out;
 	a.out->len = 0;
@@ -314,6 +344,7 @@ out:
 	free(a.cell);
 	free(a.enc);
 	free(a.out);
+	free(a.last);
 	return rc;
 }
 
