@@ -663,7 +663,12 @@ static int open_path(const struct ctl *ctl, size_t i, struct source *src, int *f
 			return -1;
 		}
 		ssize_t n = pread(efd, h, sizeof(h), 0);
+		int e = errno;
 		close(efd);
+		if (n < 0) {
+			snprintf(msg, msglen, "%s", strerror(e));
+			return -1;
+		}
 		if (n == (ssize_t)sizeof(h) && memcmp(h, "\177ELF", 4) == 0) {
 			/* e_type, in the file's byte order */
 			unsigned type = h[5] == 2 ? (unsigned)(h[16] << 8 | h[17])
@@ -726,7 +731,13 @@ int main(int argc, char **argv)
 		free(ctl.filter.globs);
 		return EXIT_FAILURE;
 	}
-	argp_parse(&argp, argc, argv, 0, NULL, &ctl);
+	/* a usage error exits (EXIT_USAGE); what returns is a failure to allocate */
+	int e = argp_parse(&argp, argc, argv, 0, NULL, &ctl);
+	if (e != 0) {
+		vml_errx(NULL, "%s", strerror(e));
+		failed = true;
+		goto out;
+	}
 	threads_from_environment();
 	/* "warning:" in colour only on a terminal, by the rule of --color */
 	const char *nc = getenv("NO_COLOR");

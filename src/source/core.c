@@ -110,26 +110,27 @@ static int file_index(struct core *c, const char *path)
 	return (int)c->n_files++;
 }
 
-/* NT_FILE: count, page size, count * (start, end, page offset), the names. */
+/* NT_FILE: count, page size, count * (start, end, page offset), the names.  Returns
+ * 0, or -1 with errno: ENOEXEC (malformed), ENOMEM. */
 static int note_file(struct core *c, const unsigned char *d, size_t len)
 {
 	int w = c->cls / 8;
 	if (len < 2 * (size_t)w)
-		return -1;
+		goto bad;
 	uint64_t count = rd(d, w), ps = rd(d + w, w);
 	if (count > MAX_ENTRIES || count * 3 * (uint64_t)w > len - 2 * (size_t)w)
-		return -1;
+		goto bad;
 	const unsigned char *e = d + 2 * w;
 	const char *names = (const char *)e + count * 3 * (uint64_t)w;
 	const char *lim = (const char *)d + len;
 	for (uint64_t i = 0; i < count; i++) {
 		const char *nul = memchr(names, '\0', (size_t)(lim - names));
 		if (!nul)
-			return -1;
+			goto bad;
 		uint64_t s = rd(e + i * 3 * w, w), en = rd(e + i * 3 * w + w, w),
 			 pg = rd(e + i * 3 * w + 2 * w, w);
 		if (s >= en || (ps && pg > UINT64_MAX / ps))
-			return -1;
+			goto bad;
 		int fi = file_index(c, names);
 		if (fi < 0)
 			return -1;
@@ -139,6 +140,9 @@ static int note_file(struct core *c, const unsigned char *d, size_t len)
 		names = nul + 1;
 	}
 	return 0;
+bad:
+	errno = ENOEXEC;
+	return -1;
 }
 
 static void note_prstatus(struct core *c, const unsigned char *d, size_t len)
@@ -243,7 +247,8 @@ static int read_notes(struct core *c, const GElf_Phdr *ph, char *msg, size_t msg
 			break;
 		case NT_FILE:
 			if (note_file(c, desc, nh.n_descsz) < 0) {
-				snprintf(msg, msglen, "%s: malformed NT_FILE note", c->path);
+				snprintf(msg, msglen, "%s: %s", c->path, errno == ENOEXEC
+					 ? "malformed NT_FILE note" : strerror(errno));
 				return -1;
 			}
 			break;
@@ -436,10 +441,14 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 		goto fail;
 	}
 	c->fsize = (uint64_t)st.st_size;
+	errno = 0;
 	if (elf_version(EV_CURRENT) == EV_NONE ||
 	    !(c->elf = elf_begin(c->fd, ELF_C_READ, NULL)) || elf_kind(c->elf) != ELF_K_ELF ||
 	    !gelf_getehdr(c->elf, &eh)) {
-		snprintf(msg, msglen, "%s: not an ELF file", path);
+		/* libelf's malloc() or pread() failed, or the file is not ELF */
+		err = !c->elf && errno != 0 ? errno : ENOEXEC;
+		snprintf(msg, msglen, "%s: %s", path,
+			 err != ENOEXEC ? strerror(err) : "not an ELF file");
 		goto fail;
 	}
 	if (eh.e_type != ET_CORE) {
@@ -449,8 +458,11 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 	c->cls = gelf_getclass(c->elf) == ELFCLASS32 ? 32 : 64;
 	c->machine = eh.e_machine;
 	size_t phnum;
+	char cause[256];
+	errno = 0;
 	if (elf_getphdrnum(c->elf, &phnum) < 0 || phnum == 0) {
-		snprintf(msg, msglen, "%s: no program headers: %s", path, elf_errmsg(-1));
+		snprintf(msg, msglen, "%s: no program headers: %s", path,
+			 elf_cause(cause, sizeof(cause)));
 		goto fail;
 	}
 	uint64_t ph_end = eh.e_phoff + (uint64_t)phnum * gelf_fsize(c->elf, ELF_T_PHDR, 1, EV_CURRENT);
@@ -462,8 +474,10 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 	size_t cut = 0, loads = 0;
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
+		errno = 0;
 		if (!gelf_getphdr(c->elf, (int)i, &ph)) {
-			snprintf(msg, msglen, "%s: program header %zu: %s", path, i, elf_errmsg(-1));
+			snprintf(msg, msglen, "%s: program header %zu: %s", path, i,
+				 elf_cause(cause, sizeof(cause)));
 			goto fail;
 		}
 		if (ph.p_type == PT_NOTE) {

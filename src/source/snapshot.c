@@ -700,7 +700,7 @@ static enum layout_status snapshot_read(void *priv, struct layout *L, struct elf
 		goto fail;
 	pf->pid = L->pid;
 	if (procfs_read_file(pf, "stat", &buf, &len) < 0) {
-		snprintf(msg, msglen, "%s: stat missing or not understood", dir);
+		snprintf(msg, msglen, "%s/stat: %s", dir, strerror(errno));
 		goto fail;
 	}
 	int rc = proc_stat_parse(buf, len, &L->stat);
