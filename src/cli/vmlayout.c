@@ -790,8 +790,11 @@ int main(int argc, char **argv)
 				if (st == LAYOUT_OK) {
 					if (msg[0])	/* smaps never read consistently */
 						vml_warnx(who, "%s", msg);
+					/* each file is rewritten whole or left as it
+					 * is: the snapshot is complete either way */
 					if (snapshot_pack(ctl.save_dir, msg, sizeof(msg)) < 0)
-						st = LAYOUT_ERROR;
+						vml_warnx(who, "%s (left sparse)", msg);
+					msg[0] = '\0';
 				}
 				if (st == LAYOUT_OK && source_open_snapshot(&src, ctl.save_dir) < 0) {
 					snprintf(msg, sizeof(msg), "%s: %s", ctl.save_dir,
