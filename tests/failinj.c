@@ -368,19 +368,22 @@ int fflush(FILE *f)
 	return out_fails(f, "fflush") ? EOF : real_fflush(f);
 }
 
+static int out_vfprintf(FILE *f, const char *name, const char *fmt, va_list ap)
+{
+	return out_fails(f, name) ? -1 : real_vfprintf(f, fmt, ap);
+}
+
 int vfprintf(FILE *f, const char *fmt, va_list ap)
 {
-	return out_fails(f, "vfprintf") ? -1 : real_vfprintf(f, fmt, ap);
+	return out_vfprintf(f, "vfprintf", fmt, ap);
 }
 
 int fprintf(FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (out_fails(f, "fprintf"))
-		return -1;
 	va_start(ap, fmt);
-	int r = real_vfprintf(f, fmt, ap);
+	int r = out_vfprintf(f, "fprintf", fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -389,10 +392,8 @@ int printf(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (out_fails(stdout, "printf"))
-		return -1;
 	va_start(ap, fmt);
-	int r = real_vfprintf(stdout, fmt, ap);
+	int r = out_vfprintf(stdout, "printf", fmt, ap);
 	va_end(ap);
 	return r;
 }
