@@ -270,16 +270,22 @@ char *strdup(const char *s)
 
 /* ------------------------------------------------------------------ files */
 
+/* The mode argument of open() and openat(), after the argument flags. */
+#define MODE_ARG(flags, mode)							\
+	do {									\
+		if ((flags) & (O_CREAT | O_TMPFILE)) {				\
+			va_list ap;						\
+			va_start(ap, flags);					\
+			mode = (mode_t)va_arg(ap, int);				\
+			va_end(ap);						\
+		}								\
+	} while (0)
+
 int open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
+	MODE_ARG(flags, mode);
 	return inject("open", G_OPEN) ? -1 : real_open(path, flags, mode);
 }
 
@@ -287,12 +293,7 @@ int openat(int dirfd, const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
+	MODE_ARG(flags, mode);
 	return inject("openat", G_OPEN) ? -1 : real_openat(dirfd, path, flags, mode);
 }
 
