@@ -640,6 +640,12 @@ int snapshot_open_elf_file(int dirfd, const char *name)
 		return -1;
 	}
 	ssize_t got = pread_full(fd, head, sizeof(PACK_MAGIC) - 1, 0);
+	if (got < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	if (got != (ssize_t)sizeof(PACK_MAGIC) - 1 ||
 	    memcmp(head, PACK_MAGIC, sizeof(PACK_MAGIC) - 1) != 0)
 		return fd;	/* plain (sparse) */
@@ -764,6 +770,8 @@ static enum layout_status snapshot_read(void *priv, struct layout *L, struct elf
 	int exe_fd = L->has_exe_id ? open_recorded(ss, L->exe_dev_major, L->exe_dev_minor,
 						   L->exe_ino)
 				   : -1;
+	if (exe_fd < 0 && L->has_exe_id && errno != ENOENT)	/* recorded, not read */
+		layout_warn(L, "the executable's ELF header not read: %s", strerror(errno));
 	procdir_read_rest(L, pf, cache, exe_fd, true);
 	return LAYOUT_OK;
 fail:
