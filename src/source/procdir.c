@@ -82,9 +82,12 @@ static void read_rollup(struct layout *L, const struct procfs *pf)
 		return;
 	}
 	vma_list_init(&l);
-	if (smaps_parse_buf(buf, len, &l, NULL) == 0 && l.n == 1) {
+	int rc = smaps_parse_buf(buf, len, &l, NULL);
+	if (rc == 0 && l.n == 1) {
 		L->rollup = l.v[0];
 		L->has_rollup = true;
+	} else if (rc < 0 && errno == ENOMEM) {
+		warn_unread(L, "smaps_rollup");
 	}
 	vma_list_free(&l);
 	free(buf);
@@ -153,6 +156,9 @@ static void read_exe_header(struct layout *L, struct elf_cache *cache, int fd)
 		L->machine = ce->ei.machine;
 		L->exe_type = ce->ei.type;
 		L->exe_has_interp = ce->ei.has_interp;
+	} else if (!ce || ce->err != ENOEXEC) {	/* not ELF: attribution says why */
+		layout_warn(L, "the executable's ELF header not read: %s",
+			    strerror(ce ? ce->err : errno));
 	}
 }
 
