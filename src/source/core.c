@@ -145,7 +145,9 @@ bad:
 	return -1;
 }
 
-static void note_prstatus(struct core *c, const unsigned char *d, size_t len)
+/* NT_PRSTATUS: one thread.  Returns 0 (a note of another machine, or too short:
+ * left out), or -1 with errno ENOMEM. */
+static int note_prstatus(struct core *c, const unsigned char *d, size_t len)
 {
 	/* struct elf_prstatus: x86-64: pr_cursig at 12, pr_pid at 32, pr_reg at 112
 	 * (user_regs_struct: rsp is the 20th of 27 8-byte registers); i386:
@@ -157,13 +159,13 @@ static void note_prstatus(struct core *c, const unsigned char *d, size_t len)
 	} else if (c->cls == 32 && (c->machine == EM_386 || c->machine == EM_X86_64)) {
 		pid_off = 24, sp_off = 72 + 15 * 4, need = 144, w = 4;
 	} else {
-		return;
+		return 0;
 	}
 	if (len < need)
-		return;
+		return 0;
 	struct thread_info *t = realloc(c->threads, (c->n_threads + 1) * sizeof(*t));
 	if (!t)
-		return;
+		return -1;
 	c->threads = t;
 	t = &c->threads[c->n_threads++];
 	memset(t, 0, sizeof(*t));
@@ -177,6 +179,7 @@ static void note_prstatus(struct core *c, const unsigned char *d, size_t len)
 	t->vma = -1;
 	if (!c->signal)
 		c->signal = sig;
+	return 0;
 }
 
 static void note_prpsinfo(struct core *c, const unsigned char *d, size_t len)
@@ -217,8 +220,14 @@ static int read_notes(struct core *c, const GElf_Phdr *ph, char *msg, size_t msg
 	}
 	if (ph->p_filesz > MAX_NOTES_BYTES)
 		return 0;
+	errno = 0;
 	Elf_Data *data = elf_getdata_rawchunk(c->elf, (int64_t)ph->p_offset, ph->p_filesz,
 					      ELF_T_NHDR);
+	if (!data && errno) {	/* libelf's read or allocation failed */
+		char cause[256];
+		snprintf(msg, msglen, "%s: notes: %s", c->path, elf_cause(cause, sizeof(cause)));
+		return -1;
+	}
 	if (!data)
 		return 0;
 	size_t off = 0, name_off, desc_off;
@@ -232,7 +241,8 @@ static int read_notes(struct core *c, const GElf_Phdr *ph, char *msg, size_t msg
 			continue;
 		switch (nh.n_type) {
 		case NT_PRSTATUS:
-			note_prstatus(c, desc, nh.n_descsz);
+			if (note_prstatus(c, desc, nh.n_descsz) < 0)
+				goto nomem;
 			break;
 		case NT_PRPSINFO:
 			note_prpsinfo(c, desc, nh.n_descsz);
@@ -240,10 +250,11 @@ static int read_notes(struct core *c, const GElf_Phdr *ph, char *msg, size_t msg
 		case NT_AUXV:
 			free(c->auxv);
 			c->auxv = malloc(nh.n_descsz ? nh.n_descsz : 1);
-			if (c->auxv) {
-				memcpy(c->auxv, desc, nh.n_descsz);
-				c->auxv_len = nh.n_descsz;
-			}
+			c->auxv_len = 0;
+			if (!c->auxv)
+				goto nomem;
+			memcpy(c->auxv, desc, nh.n_descsz);
+			c->auxv_len = nh.n_descsz;
 			break;
 		case NT_FILE:
 			if (note_file(c, desc, nh.n_descsz) < 0) {
@@ -255,6 +266,10 @@ static int read_notes(struct core *c, const GElf_Phdr *ph, char *msg, size_t msg
 		}
 	}
 	return 0;
+nomem:
+	snprintf(msg, msglen, "%s: %s", c->path, strerror(ENOMEM));
+	errno = ENOMEM;
+	return -1;
 }
 
 static void read_auxv(struct core *c, struct auxv_info *a)
