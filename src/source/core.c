@@ -339,8 +339,9 @@ static void merge(struct core *c)
 }
 
 /* Check the local copy of file f: its size covers each mapping of it, and the
- * first page the core holds equals the file's. */
-static void check_file(struct core *c, int fi)
+ * first page the core holds equals the file's.  Its ELF headers that cannot be
+ * read for a cause other than not being ELF are a warning in L. */
+static void check_file(struct core *c, int fi, struct layout *L)
 {
 	struct cfile *f = &c->files[fi];
 	struct stat st;
@@ -382,10 +383,13 @@ static void check_file(struct core *c, int fi)
 			}
 		}
 	}
-	if (ok && elf_info_read(fd, &f->ei) == 0)
+	if (ok && elf_info_read(fd, &f->ei) == 0) {
 		f->has_ei = true;
-	else
+	} else {
+		if (ok && errno != ENOEXEC)	/* a read, an allocation */
+			layout_warn(L, "%s: ELF headers not read: %s", f->path, strerror(errno));
 		elf_info_free(&f->ei);
+	}
 	close(fd);
 	if (ok) {
 		f->matched = true;
@@ -531,7 +535,7 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 
 	/* the files: checked, and the permissions of what was not dumped */
 	for (size_t i = 0; i < c->n_files; i++)
-		check_file(c, (int)i);
+		check_file(c, (int)i, L);
 	for (size_t i = 0; i < c->n; i++) {
 		struct cvma *v = &c->v[i];
 		if (v->perms_known || v->file < 0 || !c->files)
