@@ -548,7 +548,9 @@ static int report(const struct ctl *ctl, struct out *o, const struct layout *L,
 			goto out;
 		int r = render_text_view(mem, L, &ro, &s, ctl->parts);
 		e = errno;
-		if (fclose(mem) != 0 && r == 0) {
+		/* glibc's fclose() of a memory stream returns 0 when its last
+		 * realloc() fails, and leaves text NULL */
+		if ((fclose(mem) != 0 || !text) && r == 0) {
 			r = -1;
 			e = ENOMEM;
 		}
