@@ -336,7 +336,13 @@ int options_parse(int argc, char **argv, struct ctl *ctl)
 	argp_err_exit_status = EXIT_USAGE;
 	if (argc > 0)
 		argv[0] = (char *)"vmlayout";	/* getopt names the program by argv[0] */
-	argp_parse(&argp, argc, argv, 0, NULL, ctl);
+	/* a usage error exits (EXIT_USAGE); what returns is a failure to allocate */
+	int e = argp_parse(&argp, argc, argv, 0, NULL, ctl);
+	if (e != 0) {
+		options_free(ctl);
+		errno = e;
+		return -1;
+	}
 	return 0;
 }
 

@@ -78,7 +78,7 @@ struct ctl {
 
 /* Parse argv into *ctl (zeroed first).  Usage errors and --help, --usage, --version
  * are argp's: they print and exit (status 64 for a usage error, 0 for the others).
- * Returns 0, or -1 with errno ENOMEM (ctl holds nothing to free then).  Free the
+ * Returns 0, or -1 with errno (ENOMEM; ctl holds nothing to free then).  Free the
  * arrays with options_free(). */
 int options_parse(int argc, char **argv, struct ctl *ctl);
 void options_free(struct ctl *ctl);

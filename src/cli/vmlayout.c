@@ -158,7 +158,9 @@ static int report(const struct ctl *ctl, struct out *o, const struct layout *L,
 			goto out;
 		int r = render_text_view(mem, L, &ro, &s, ctl->parts);
 		e = errno;
-		if (fclose(mem) != 0 && r == 0) {
+		/* glibc's fclose() of a memory stream returns 0 when its last
+		 * realloc() fails, and leaves text NULL */
+		if ((fclose(mem) != 0 || !text) && r == 0) {
 			r = -1;
 			e = ENOMEM;
 		}
@@ -273,7 +275,12 @@ static int open_path(const struct ctl *ctl, size_t i, struct source *src, int *f
 			return -1;
 		}
 		ssize_t n = pread(efd, h, sizeof(h), 0);
+		int e = errno;
 		close(efd);
+		if (n < 0) {
+			snprintf(msg, msglen, "%s", strerror(e));
+			return -1;
+		}
 		if (n == (ssize_t)sizeof(h) && memcmp(h, "\177ELF", 4) == 0) {
 			/* e_type, in the file's byte order */
 			unsigned type = h[5] == 2 ? (unsigned)(h[16] << 8 | h[17])
@@ -375,8 +382,11 @@ int main(int argc, char **argv)
 				if (st == LAYOUT_OK) {
 					if (msg[0])	/* smaps never read consistently */
 						vml_warnx(who, "%s", msg);
+					/* each file is rewritten whole or left as it
+					 * is: the snapshot is complete either way */
 					if (snapshot_pack(ctl.save_dir, msg, sizeof(msg)) < 0)
-						st = LAYOUT_ERROR;
+						vml_warnx(who, "%s (left sparse)", msg);
+					msg[0] = '\0';
 				}
 				if (st == LAYOUT_OK && source_open_snapshot(&src, ctl.save_dir) < 0) {
 					snprintf(msg, sizeof(msg), "%s: %s", ctl.save_dir,

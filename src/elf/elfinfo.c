@@ -281,7 +281,12 @@ int elf_info_read(int fd, struct elf_info *ei)
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return failf(&r, ENOEXEC, "libelf: %s", elf_errmsg(-1));
 
+	errno = 0;
 	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf == NULL && errno != 0) {	/* libelf's malloc() or pread() */
+		int e = errno;
+		return failf(&r, e, "%s", strerror(e));
+	}
 	if (elf == NULL)
 		return failf(&r, ENOEXEC, "libelf: %s", elf_errmsg(-1));
 	if (elf_kind(elf) != ELF_K_ELF) {
@@ -338,8 +343,11 @@ int elf_info_read(int fd, struct elf_info *ei)
 			   (uint64_t)eh.e_phoff, table_size, (intmax_t)st.st_size);
 		goto out;
 	}
+	char cause[256];
+	errno = 0;
 	if (elf_getphdrnum(elf, &phnum) != 0) {
-		rc = failf(&r, ENOEXEC, "program headers: %s", elf_errmsg(-1));
+		rc = failf(&r, errno ? errno : ENOEXEC, "program headers: %s",
+			   elf_cause(cause, sizeof(cause)));
 		goto out;
 	}
 	if (phnum != raw_phnum) {
@@ -352,8 +360,10 @@ int elf_info_read(int fd, struct elf_info *ei)
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
 
+		errno = 0;
 		if (gelf_getphdr(elf, (int)i, &ph) == NULL) {
-			rc = failf(&r, ENOEXEC, "program header %zu: %s", i, elf_errmsg(-1));
+			rc = failf(&r, errno ? errno : ENOEXEC, "program header %zu: %s", i,
+				   elf_cause(cause, sizeof(cause)));
 			goto out;
 		}
 		if (ph.p_type == PT_LOAD)
@@ -365,15 +375,17 @@ int elf_info_read(int fd, struct elf_info *ei)
 	}
 	ei->load = calloc(n_load_max, sizeof *ei->load);
 	if (ei->load == NULL) {
-		rc = failf(&r, ENOMEM, "out of memory");
+		rc = failf(&r, ENOMEM, "%s", strerror(ENOMEM));
 		goto out;
 	}
 
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
 
+		errno = 0;
 		if (gelf_getphdr(elf, (int)i, &ph) == NULL) {
-			rc = failf(&r, ENOEXEC, "program header %zu: %s", i, elf_errmsg(-1));
+			rc = failf(&r, errno ? errno : ENOEXEC, "program header %zu: %s", i,
+				   elf_cause(cause, sizeof(cause)));
 			goto out;
 		}
 		switch (ph.p_type) {
@@ -420,7 +432,7 @@ int elf_info_read(int fd, struct elf_info *ei)
 	check_relro(&r, relro_idx);
 	ei->min_vaddr = page_down(ei->load[0].vaddr, runtime_page_size());
 	if (index_by_offset(ei) < 0) {
-		rc = failf(&r, ENOMEM, "out of memory");
+		rc = failf(&r, ENOMEM, "%s", strerror(ENOMEM));
 		goto out;
 	}
 	finish_warning(&r);
@@ -489,6 +501,15 @@ const struct elf_segment *elf_info_segment_for_vaddr(const struct elf_info *ei,
 	if (page_down(vaddr, page) < end)
 		return s;
 	return NULL;
+}
+
+const char *elf_cause(char *buf, size_t len)
+{
+	int e = errno;
+
+	snprintf(buf, len, "%s%s%s", elf_errmsg(-1), e ? ": " : "", e ? strerror(e) : "");
+	errno = e;
+	return buf;
 }
 
 const char *elf_machine_name(uint16_t e_machine)

@@ -139,6 +139,13 @@ const struct elf_segment *elf_info_segment_for_vaddr(const struct elf_info *ei,
  * or "unknown".  Static storage. */
 const char *elf_machine_name(uint16_t e_machine);
 
+/* libelf's message of its last error, followed by ": " and the text of errno when
+ * errno is set: a read(2) or an allocation under libelf failed, which libelf's own
+ * message ("cannot read data from file", "out of memory") does not name.  The caller
+ * sets errno to 0 before the libelf call that failed.  Into buf (len bytes);
+ * returns buf. */
+const char *elf_cause(char *buf, size_t len);
+
 /* ---------------------------------------------------------------- cache */
 
 /* One file's result.  Entries stay at the same address until the cache is

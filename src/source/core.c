@@ -110,26 +110,27 @@ static int file_index(struct core *c, const char *path)
 	return (int)c->n_files++;
 }
 
-/* NT_FILE: count, page size, count * (start, end, page offset), the names. */
+/* NT_FILE: count, page size, count * (start, end, page offset), the names.  Returns
+ * 0, or -1 with errno: ENOEXEC (malformed), ENOMEM. */
 static int note_file(struct core *c, const unsigned char *d, size_t len)
 {
 	int w = c->cls / 8;
 	if (len < 2 * (size_t)w)
-		return -1;
+		goto bad;
 	uint64_t count = rd(d, w), ps = rd(d + w, w);
 	if (count > MAX_ENTRIES || count * 3 * (uint64_t)w > len - 2 * (size_t)w)
-		return -1;
+		goto bad;
 	const unsigned char *e = d + 2 * w;
 	const char *names = (const char *)e + count * 3 * (uint64_t)w;
 	const char *lim = (const char *)d + len;
 	for (uint64_t i = 0; i < count; i++) {
 		const char *nul = memchr(names, '\0', (size_t)(lim - names));
 		if (!nul)
-			return -1;
+			goto bad;
 		uint64_t s = rd(e + i * 3 * w, w), en = rd(e + i * 3 * w + w, w),
 			 pg = rd(e + i * 3 * w + 2 * w, w);
 		if (s >= en || (ps && pg > UINT64_MAX / ps))
-			return -1;
+			goto bad;
 		int fi = file_index(c, names);
 		if (fi < 0)
 			return -1;
@@ -139,9 +140,14 @@ static int note_file(struct core *c, const unsigned char *d, size_t len)
 		names = nul + 1;
 	}
 	return 0;
+bad:
+	errno = ENOEXEC;
+	return -1;
 }
 
-static void note_prstatus(struct core *c, const unsigned char *d, size_t len)
+/* NT_PRSTATUS: one thread.  Returns 0 (a note of another machine, or too short:
+ * left out), or -1 with errno ENOMEM. */
+static int note_prstatus(struct core *c, const unsigned char *d, size_t len)
 {
 	/* struct elf_prstatus: x86-64: pr_cursig at 12, pr_pid at 32, pr_reg at 112
 	 * (user_regs_struct: rsp is the 20th of 27 8-byte registers); i386:
@@ -153,13 +159,13 @@ static void note_prstatus(struct core *c, const unsigned char *d, size_t len)
 	} else if (c->cls == 32 && (c->machine == EM_386 || c->machine == EM_X86_64)) {
 		pid_off = 24, sp_off = 72 + 15 * 4, need = 144, w = 4;
 	} else {
-		return;
+		return 0;
 	}
 	if (len < need)
-		return;
+		return 0;
 	struct thread_info *t = realloc(c->threads, (c->n_threads + 1) * sizeof(*t));
 	if (!t)
-		return;
+		return -1;
 	c->threads = t;
 	t = &c->threads[c->n_threads++];
 	memset(t, 0, sizeof(*t));
@@ -173,6 +179,7 @@ static void note_prstatus(struct core *c, const unsigned char *d, size_t len)
 	t->vma = -1;
 	if (!c->signal)
 		c->signal = sig;
+	return 0;
 }
 
 static void note_prpsinfo(struct core *c, const unsigned char *d, size_t len)
@@ -213,8 +220,14 @@ static int read_notes(struct core *c, const GElf_Phdr *ph, char *msg, size_t msg
 	}
 	if (ph->p_filesz > MAX_NOTES_BYTES)
 		return 0;
+	errno = 0;
 	Elf_Data *data = elf_getdata_rawchunk(c->elf, (int64_t)ph->p_offset, ph->p_filesz,
 					      ELF_T_NHDR);
+	if (!data && errno) {	/* libelf's read or allocation failed */
+		char cause[256];
+		snprintf(msg, msglen, "%s: notes: %s", c->path, elf_cause(cause, sizeof(cause)));
+		return -1;
+	}
 	if (!data)
 		return 0;
 	size_t off = 0, name_off, desc_off;
@@ -228,7 +241,8 @@ static int read_notes(struct core *c, const GElf_Phdr *ph, char *msg, size_t msg
 			continue;
 		switch (nh.n_type) {
 		case NT_PRSTATUS:
-			note_prstatus(c, desc, nh.n_descsz);
+			if (note_prstatus(c, desc, nh.n_descsz) < 0)
+				goto nomem;
 			break;
 		case NT_PRPSINFO:
 			note_prpsinfo(c, desc, nh.n_descsz);
@@ -236,20 +250,26 @@ static int read_notes(struct core *c, const GElf_Phdr *ph, char *msg, size_t msg
 		case NT_AUXV:
 			free(c->auxv);
 			c->auxv = malloc(nh.n_descsz ? nh.n_descsz : 1);
-			if (c->auxv) {
-				memcpy(c->auxv, desc, nh.n_descsz);
-				c->auxv_len = nh.n_descsz;
-			}
+			c->auxv_len = 0;
+			if (!c->auxv)
+				goto nomem;
+			memcpy(c->auxv, desc, nh.n_descsz);
+			c->auxv_len = nh.n_descsz;
 			break;
 		case NT_FILE:
 			if (note_file(c, desc, nh.n_descsz) < 0) {
-				snprintf(msg, msglen, "%s: malformed NT_FILE note", c->path);
+				snprintf(msg, msglen, "%s: %s", c->path, errno == ENOEXEC
+					 ? "malformed NT_FILE note" : strerror(errno));
 				return -1;
 			}
 			break;
 		}
 	}
 	return 0;
+nomem:
+	snprintf(msg, msglen, "%s: %s", c->path, strerror(ENOMEM));
+	errno = ENOMEM;
+	return -1;
 }
 
 static void read_auxv(struct core *c, struct auxv_info *a)
@@ -319,8 +339,9 @@ static void merge(struct core *c)
 }
 
 /* Check the local copy of file f: its size covers each mapping of it, and the
- * first page the core holds equals the file's. */
-static void check_file(struct core *c, int fi)
+ * first page the core holds equals the file's.  Its ELF headers that cannot be
+ * read for a cause other than not being ELF are a warning in L. */
+static void check_file(struct core *c, int fi, struct layout *L)
 {
 	struct cfile *f = &c->files[fi];
 	struct stat st;
@@ -362,10 +383,13 @@ static void check_file(struct core *c, int fi)
 			}
 		}
 	}
-	if (ok && elf_info_read(fd, &f->ei) == 0)
+	if (ok && elf_info_read(fd, &f->ei) == 0) {
 		f->has_ei = true;
-	else
+	} else {
+		if (ok && errno != ENOEXEC)	/* a read, an allocation */
+			layout_warn(L, "%s: ELF headers not read: %s", f->path, strerror(errno));
 		elf_info_free(&f->ei);
+	}
 	close(fd);
 	if (ok) {
 		f->matched = true;
@@ -436,10 +460,14 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 		goto fail;
 	}
 	c->fsize = (uint64_t)st.st_size;
+	errno = 0;
 	if (elf_version(EV_CURRENT) == EV_NONE ||
 	    !(c->elf = elf_begin(c->fd, ELF_C_READ, NULL)) || elf_kind(c->elf) != ELF_K_ELF ||
 	    !gelf_getehdr(c->elf, &eh)) {
-		snprintf(msg, msglen, "%s: not an ELF file", path);
+		/* libelf's malloc() or pread() failed, or the file is not ELF */
+		err = !c->elf && errno != 0 ? errno : ENOEXEC;
+		snprintf(msg, msglen, "%s: %s", path,
+			 err != ENOEXEC ? strerror(err) : "not an ELF file");
 		goto fail;
 	}
 	if (eh.e_type != ET_CORE) {
@@ -449,8 +477,11 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 	c->cls = gelf_getclass(c->elf) == ELFCLASS32 ? 32 : 64;
 	c->machine = eh.e_machine;
 	size_t phnum;
+	char cause[256];
+	errno = 0;
 	if (elf_getphdrnum(c->elf, &phnum) < 0 || phnum == 0) {
-		snprintf(msg, msglen, "%s: no program headers: %s", path, elf_errmsg(-1));
+		snprintf(msg, msglen, "%s: no program headers: %s", path,
+			 elf_cause(cause, sizeof(cause)));
 		goto fail;
 	}
 	uint64_t ph_end = eh.e_phoff + (uint64_t)phnum * gelf_fsize(c->elf, ELF_T_PHDR, 1, EV_CURRENT);
@@ -462,8 +493,10 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 	size_t cut = 0, loads = 0;
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
+		errno = 0;
 		if (!gelf_getphdr(c->elf, (int)i, &ph)) {
-			snprintf(msg, msglen, "%s: program header %zu: %s", path, i, elf_errmsg(-1));
+			snprintf(msg, msglen, "%s: program header %zu: %s", path, i,
+				 elf_cause(cause, sizeof(cause)));
 			goto fail;
 		}
 		if (ph.p_type == PT_NOTE) {
@@ -502,7 +535,7 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 
 	/* the files: checked, and the permissions of what was not dumped */
 	for (size_t i = 0; i < c->n_files; i++)
-		check_file(c, (int)i);
+		check_file(c, (int)i, L);
 	for (size_t i = 0; i < c->n; i++) {
 		struct cvma *v = &c->v[i];
 		if (v->perms_known || v->file < 0 || !c->files)

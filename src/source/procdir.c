@@ -59,6 +59,17 @@ int procdir_read_smaps(struct layout *L, const struct procfs *pf, char *msg, siz
 	return 0;
 }
 
+/* After a failed read of the file name of /proc/PID (or of a snapshot): a file that
+ * is not there or not permitted is left out without a word (a snapshot leaves out
+ * what it could not copy; some files need ptrace access; a process may exit); any
+ * other error (a failed read, no memory) is a warning, as the report then lacks
+ * what the process has. */
+static void warn_unread(struct layout *L, const char *name)
+{
+	if (errno != ENOENT && errno != EACCES && errno != EPERM && errno != ESRCH)
+		layout_warn(L, "%s not read: %s", name, strerror(errno));
+}
+
 /* The kernel's own sums over all VMAs (/proc/PID/smaps_rollup, a second walk of
  * the page tables) into L->rollup; nothing when it cannot be read or parsed. */
 static void read_rollup(struct layout *L, const struct procfs *pf)
@@ -67,12 +78,17 @@ static void read_rollup(struct layout *L, const struct procfs *pf)
 	char *buf;
 	size_t len;
 
-	if (procfs_read_file(pf, "smaps_rollup", &buf, &len) < 0)
+	if (procfs_read_file(pf, "smaps_rollup", &buf, &len) < 0) {
+		warn_unread(L, "smaps_rollup");
 		return;
+	}
 	vma_list_init(&l);
-	if (smaps_parse_buf(buf, len, &l, NULL) == 0 && l.n == 1) {
+	int rc = smaps_parse_buf(buf, len, &l, NULL);
+	if (rc == 0 && l.n == 1) {
 		L->rollup = l.v[0];
 		L->has_rollup = true;
+	} else if (rc < 0 && errno == ENOMEM) {
+		warn_unread(L, "smaps_rollup");
 	}
 	vma_list_free(&l);
 	free(buf);
@@ -83,8 +99,10 @@ static void read_auxv(struct layout *L, const struct procfs *pf)
 	char *buf;
 	size_t len;
 
-	if (procfs_read_file(pf, "auxv", &buf, &len) < 0)
+	if (procfs_read_file(pf, "auxv", &buf, &len) < 0) {
+		warn_unread(L, "auxv");
 		return;
+	}
 	size_t w = L->elf_class == 32 ? 4 : 8;
 	for (size_t off = 0; off + 2 * w <= len; off += 2 * w) {
 		uint64_t type, val;
@@ -139,6 +157,9 @@ static void read_exe_header(struct layout *L, struct elf_cache *cache, int fd)
 		L->machine = ce->ei.machine;
 		L->exe_type = ce->ei.type;
 		L->exe_has_interp = ce->ei.has_interp;
+	} else if (!ce || ce->err != ENOEXEC) {	/* not ELF: attribution says why */
+		layout_warn(L, "the executable's ELF header not read: %s",
+			    strerror(ce ? ce->err : errno));
 	}
 }
 
@@ -154,6 +175,8 @@ static void read_threads(struct layout *L, const struct procfs *pf)
 	}
 	L->threads = calloc(n ? n : 1, sizeof(*L->threads));
 	if (!L->threads) {
+		warn_unread(L, "thread list");
+		L->thread_stacks_unknown = true;
 		free(tids);
 		return;
 	}
@@ -165,8 +188,10 @@ static void read_threads(struct layout *L, const struct procfs *pf)
 		t->tid = tids[i];
 		t->vma = -1;
 		snprintf(name, sizeof(name), "task/%d/stat", (int)t->tid);
-		if (procfs_read_file(pf, name, &buf, &len) < 0)
+		if (procfs_read_file(pf, name, &buf, &len) < 0) {
+			warn_unread(L, name);
 			continue;	/* the thread exited meanwhile */
+		}
 		struct proc_stat ts;
 		if (proc_stat_parse(buf, len, &ts) == 0)
 			memcpy(t->comm, ts.comm, sizeof(t->comm));
@@ -320,8 +345,10 @@ int procdir_read_identity(struct layout *L, const struct procfs *pf)
 		id->comm = buf;
 	} else if (errno == ESRCH) {
 		return -1;
-	} else if (!(id->comm = strdup(L->stat.comm))) {
-		return -1;
+	} else {
+		warn_unread(L, "comm");
+		if (!(id->comm = strdup(L->stat.comm)))
+			return -1;
 	}
 	if (procfs_read_file(pf, "cmdline", &buf, &len) == 0) {
 		int rc = split_cmdline(buf, len, &id->cmdline, &id->cmdline_n);
@@ -330,6 +357,8 @@ int procdir_read_identity(struct layout *L, const struct procfs *pf)
 			return -1;
 	} else if (errno == ESRCH) {
 		return -1;
+	} else {
+		warn_unread(L, "cmdline");
 	}
 	if (procfs_read_file(pf, "status", &buf, &len) == 0) {
 		int threads = 0;
@@ -343,6 +372,8 @@ int procdir_read_identity(struct layout *L, const struct procfs *pf)
 		free(buf);
 	} else if (errno == ESRCH) {
 		return -1;
+	} else {
+		warn_unread(L, "status");
 	}
 	return 0;
 }

@@ -263,6 +263,29 @@ static int save_elf_files(const struct procfs *pf, const struct vma_list *l, int
 
 /* ------------------------------------------------------------------ saving */
 
+/* Remove the directory name (under dirfd) and what it holds, depth levels of
+ * directories below it: a snapshot that failed half-way, which this run created. */
+static void remove_tree(int dirfd, const char *name, int depth)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d)) != NULL) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			/* a directory: EISDIR */
+			if (unlinkat(fd, de->d_name, 0) < 0 && errno == EISDIR && depth > 0)
+				remove_tree(fd, de->d_name, depth - 1);
+		}
+		closedir(d);
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
 /* One read of smaps that is consistent (bounded re-reads): its text in *buf, its
  * VMAs in l (initialised by the caller, freed by the caller). */
 static int read_smaps_consistent(const struct procfs *pf, char **buf, size_t *len,
@@ -353,7 +376,7 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 	char *smaps = NULL, *exe = NULL, info[512];
 	size_t smaps_len;
 	int reads, dirfd = -1, rc = -1;
-	bool consistent;
+	bool consistent, created = false;
 	char *user = NULL;
 	struct vma_list l;
 	struct stat st;
@@ -380,6 +403,7 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 		fail(msg, msglen, "%s: %s", dir, strerror(errno));
 		goto out;
 	}
+	created = true;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		fail(msg, msglen, "%s: %s", dir, strerror(errno));
@@ -440,14 +464,14 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 	if (fstatat(pf.dirfd, "exe", &st, 0) == 0 && S_ISREG(st.st_mode))
 		n += snprintf(info + n, sizeof(info) - (size_t)n, "exe %02x:%02x:%" PRIu64 "\n",
 			      major(st.st_dev), minor(st.st_dev), (uint64_t)st.st_ino);
-	if ((size_t)n >= sizeof(info) || write_file(dirfd, "snapshot", info, (size_t)n) < 0) {
-		fail(msg, msglen, "%s/snapshot: %s", dir, strerror(errno));
-		goto out;
-	}
 	/* the process must still be the same at the end */
 	if (faccessat(pf.dirfd, "stat", R_OK, 0) < 0) {
 		errno = ESRCH;
 		fail(msg, msglen, "the process has exited while it was saved");
+		goto out;
+	}
+	if ((size_t)n >= sizeof(info) || write_file(dirfd, "snapshot", info, (size_t)n) < 0) {
+		fail(msg, msglen, "%s/snapshot: %s", dir, strerror(errno));
 		goto out;
 	}
 	if (!consistent)
@@ -462,6 +486,8 @@ out:;
 	free(exe);
 	if (dirfd >= 0)
 		close(dirfd);
+	if (rc < 0 && created)
+		remove_tree(AT_FDCWD, dir, 2);	/* task/TID/ */
 	procfs_close(&pf);
 	errno = e;
 	return rc;
@@ -511,9 +537,12 @@ int snapshot_pack(const char *dir, char *msg, size_t msglen)
 		find_pieces(fd, (uint64_t)st.st_size, &ps);
 		snprintf(tmp, sizeof(tmp), ".%s.tmp", de->d_name);
 		unlinkat(efd, tmp, 0);
-		if (write_pieces(fd, &ps, efd, tmp, true) < 0 ||
-		    renameat(efd, tmp, efd, de->d_name) < 0)
+		if (write_pieces(fd, &ps, efd, tmp, true) < 0) {
 			rc = fail(msg, msglen, "%s/%s: %s", path, de->d_name, strerror(errno));
+		} else if (renameat(efd, tmp, efd, de->d_name) < 0) {
+			rc = fail(msg, msglen, "%s/%s: %s", path, de->d_name, strerror(errno));
+			unlinkat(efd, tmp, 0);
+		}
 		close(fd);
 	}
 	closedir(d);
@@ -611,6 +640,12 @@ int snapshot_open_elf_file(int dirfd, const char *name)
 		return -1;
 	}
 	ssize_t got = pread_full(fd, head, sizeof(PACK_MAGIC) - 1, 0);
+	if (got < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	if (got != (ssize_t)sizeof(PACK_MAGIC) - 1 ||
 	    memcmp(head, PACK_MAGIC, sizeof(PACK_MAGIC) - 1) != 0)
 		return fd;	/* plain (sparse) */
@@ -700,7 +735,7 @@ static enum layout_status snapshot_read(void *priv, struct layout *L, struct elf
 		goto fail;
 	pf->pid = L->pid;
 	if (procfs_read_file(pf, "stat", &buf, &len) < 0) {
-		snprintf(msg, msglen, "%s: stat missing or not understood", dir);
+		snprintf(msg, msglen, "%s/stat: %s", dir, strerror(errno));
 		goto fail;
 	}
 	int rc = proc_stat_parse(buf, len, &L->stat);
@@ -735,6 +770,8 @@ static enum layout_status snapshot_read(void *priv, struct layout *L, struct elf
 	int exe_fd = L->has_exe_id ? open_recorded(ss, L->exe_dev_major, L->exe_dev_minor,
 						   L->exe_ino)
 				   : -1;
+	if (exe_fd < 0 && L->has_exe_id && errno != ENOENT)	/* recorded, not read */
+		layout_warn(L, "the executable's ELF header not read: %s", strerror(errno));
 	procdir_read_rest(L, pf, cache, exe_fd, true);
 	return LAYOUT_OK;
 fail:

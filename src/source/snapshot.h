@@ -35,6 +35,8 @@
  * Two live reads differ in what the rest of the system changes: PSS and SwapPss of
  * shared pages (other processes map and unmap them), Referenced; the snapshot holds
  * the values of its own read.
+ * "snapshot" is written last: a directory without it is not a snapshot.  On failure
+ * the directory and what was written in it are removed.
  * Returns 0, or -1 with errno and msg (msglen bytes) saying what failed: ESRCH (no
  * such process, or it exited), EACCES (no ptrace read access to smaps), EEXIST
  * (dir exists), an error of mkdir(2) or write(2).  A file of a mapped object that
@@ -47,7 +49,9 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen);
  * each piece "piece OFFSET LENGTH\n" followed by LENGTH bytes and "\n", and
  * "end\n".  A packed file is as small as its pieces wherever it is copied (a sparse
  * file grows to its full size in git or in an archive made without --sparse).
- * Files already packed are left as they are.  Returns 0, or -1 with errno and msg. */
+ * Files already packed are left as they are.  Each file is replaced whole (a new file
+ * renamed over it): after a failure, the files not packed yet are as they were, and
+ * the snapshot is still complete.  Returns 0, or -1 with errno and msg. */
 int snapshot_pack(const char *dir, char *msg, size_t msglen);
 
 /* Open elf/NAME of the snapshot directory dirfd for reading ELF headers: a plain

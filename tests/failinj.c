@@ -1,0 +1,400 @@
+/* failinj.c - fault injection for the tests: an LD_PRELOAD library that makes the
+ * Nth call of a chosen function fail with a chosen errno.
+ *
+ *	LD_PRELOAD=tests/failinj.so FAILINJ_FUNC=malloc FAILINJ_NTH=37 \
+ *		FAILINJ_ERRNO=ENOMEM vmlayout ...
+ *	LD_PRELOAD=tests/failinj.so FAILINJ_FUNC=alloc FAILINJ_COUNT=FILE vmlayout ...
+ *
+ * FAILINJ_FUNC names a function, or a group of them:
+ *	alloc	malloc calloc realloc strdup	(ENOMEM: the default errno of the group)
+ *	open	open openat			(EACCES; EMFILE is the other to try)
+ *	read	read pread			(EIO)
+ *	write	write pwrite			(ENOSPC), on any descriptor but stderr's
+ *	stdout	fwrite fwrite_unlocked fputs fputc putchar printf fprintf vfprintf
+ *		fflush, on stdout only		(ENOSPC; EPIPE: a closed pipe)
+ *	mkdir	mkdir mkdirat			(ENOSPC)
+ * FAILINJ_NTH=N makes the Nth call of those (counted from 1, over all of them) fail
+ * once; the calls after it succeed.  FAILINJ_ERRNO is a name (ENOMEM, EIO...) or a
+ * number.  Without FAILINJ_NTH nothing fails; FAILINJ_COUNT=FILE writes into FILE
+ * the number of calls counted ("N\n"), so that a test can walk N from 1 to it.
+ *
+ * What is counted: only the calls the program makes after main() started and
+ * before it exits.  The count starts when setlocale() returns, which vmlayout's
+ * main() calls first: what the dynamic loader, glibc's start-up and the
+ * constructors do before is left alone (it is not the program's to handle, and it
+ * differs with the environment).  It stops in an atexit() handler registered at that
+ * moment, so that it runs before the destructors: the gcov counters written at exit
+ * in a --enable-coverage build are left alone too.  Calls inside glibc (its stdio
+ * writing the buffer, strdup's own malloc) do not go through this library: a failed
+ * write of stdout is simulated at the stdio call, which then sets the stream's error
+ * flag as a failed write of its buffer would.  Calls of the program's libraries
+ * (libelf, libsmartcols, libproc2) are counted: they go through here.
+ *
+ * Calls made inside getpwuid_r() are neither failed nor counted: glibc 2.36's NSS
+ * crashes when an allocation fails there (not vmlayout's to mend).
+ *
+ * FAILINJ_TRACE set: the stack of the failing call on stderr (glibc's backtrace()),
+ * to find the call site of an outcome that a test does not accept.
+ *
+ * For a reproducible count, run the program on one thread (VMLAYOUT_THREADS=1).
+ * dlsym() may call calloc() before the real one is known: a static buffer serves
+ * it, and free() ignores what came from that buffer.  Not for AddressSanitizer
+ * builds (its runtime must come first in the list of libraries).
+ */
+#define _GNU_SOURCE 1
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* glibc's stdio.h may make some of these macros when optimising */
+#undef fwrite_unlocked
+#undef fputc
+#undef putchar
+
+enum group { G_ALLOC, G_OPEN, G_READ, G_WRITE, G_STDOUT, G_MKDIR, G_NONE };
+
+static const char *const group_names[] = { "alloc", "open", "read", "write", "stdout", "mkdir" };
+
+static char func[64];			/* FAILINJ_FUNC */
+static long nth;			/* FAILINJ_NTH; 0: count only */
+static int err_no;			/* FAILINJ_ERRNO */
+static const char *count_file;		/* FAILINJ_COUNT */
+static bool trace;			/* FAILINJ_TRACE: the failing call's stack */
+static bool armed;
+static int in_nss;			/* inside getpwuid_r() */
+static long calls;
+
+static void *(*real_malloc)(size_t);
+static void *(*real_calloc)(size_t, size_t);
+static void *(*real_realloc)(void *, size_t);
+static void (*real_free)(void *);
+static char *(*real_strdup)(const char *);
+static int (*real_open)(const char *, int, ...);
+static int (*real_openat)(int, const char *, int, ...);
+static ssize_t (*real_read)(int, void *, size_t);
+static ssize_t (*real_pread)(int, void *, size_t, off_t);
+static ssize_t (*real_write)(int, const void *, size_t);
+static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
+static size_t (*real_fwrite)(const void *, size_t, size_t, FILE *);
+static size_t (*real_fwrite_unlocked)(const void *, size_t, size_t, FILE *);
+static int (*real_fputs)(const char *, FILE *);
+static int (*real_fputc)(int, FILE *);
+static int (*real_fflush)(FILE *);
+static int (*real_vfprintf)(FILE *, const char *, va_list);
+static int (*real_mkdir)(const char *, mode_t);
+static int (*real_mkdirat)(int, const char *, mode_t);
+static char *(*real_setlocale)(int, const char *);
+static int (*real_getpwuid_r)(uid_t, struct passwd *, char *, size_t, struct passwd **);
+
+/* what dlsym() allocates before the real calloc is known */
+static char boot[4096] __attribute__((aligned(16)));
+static size_t boot_used;
+static bool resolving;
+
+static void *boot_alloc(size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (n > sizeof(boot) - boot_used)
+		return NULL;
+	void *p = boot + boot_used;
+	boot_used += n;
+	return p;
+}
+
+static bool from_boot(const void *p)
+{
+	return (const char *)p >= boot && (const char *)p < boot + sizeof(boot);
+}
+
+#define RESOLVE(name) (real_##name = dlsym(RTLD_NEXT, #name))
+
+__attribute__((constructor))
+static void failinj_init(void)
+{
+	resolving = true;
+	RESOLVE(malloc);
+	RESOLVE(calloc);
+	RESOLVE(realloc);
+	RESOLVE(free);
+	RESOLVE(strdup);
+	RESOLVE(open);
+	RESOLVE(openat);
+	RESOLVE(read);
+	RESOLVE(pread);
+	RESOLVE(write);
+	RESOLVE(pwrite);
+	RESOLVE(fwrite);
+	RESOLVE(fwrite_unlocked);
+	RESOLVE(fputs);
+	RESOLVE(fputc);
+	RESOLVE(fflush);
+	RESOLVE(vfprintf);
+	RESOLVE(mkdir);
+	RESOLVE(mkdirat);
+	RESOLVE(setlocale);
+	RESOLVE(getpwuid_r);
+	resolving = false;
+
+	const char *s = getenv("FAILINJ_FUNC");
+	if (s)
+		snprintf(func, sizeof(func), "%s", s);
+	s = getenv("FAILINJ_NTH");
+	nth = s ? atol(s) : 0;
+	count_file = getenv("FAILINJ_COUNT");
+	trace = getenv("FAILINJ_TRACE") != NULL;
+	s = getenv("FAILINJ_ERRNO");
+	static const struct { const char *name; int e; } errnos[] = {
+		{ "ENOMEM", ENOMEM }, { "EACCES", EACCES }, { "EMFILE", EMFILE },
+		{ "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EPIPE", EPIPE }, { "ENOENT", ENOENT },
+		{ "EPERM", EPERM }, { "EINTR", EINTR },
+	};
+	err_no = EIO;
+	if (s) {
+		err_no = atoi(s);
+		for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+			if (strcmp(s, errnos[i].name) == 0)
+				err_no = errnos[i].e;
+	}
+}
+
+static void disarm(void)
+{
+	armed = false;
+	if (count_file) {
+		int fd = real_open(count_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			char buf[32];
+			int n = snprintf(buf, sizeof(buf), "%ld\n", calls);
+			if (real_write(fd, buf, (size_t)n) < 0)
+				_exit(126);
+			close(fd);
+		}
+	}
+}
+
+/* Is this call of name (in group g) the one that fails?  Counts it. */
+static bool inject(const char *name, enum group g)
+{
+	if (!armed || in_nss || !func[0] || (strcmp(func, name) != 0 && strcmp(func, group_names[g]) != 0))
+		return false;
+	long n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+	if (n != nth)
+		return false;
+	if (trace) {
+		void *frames[32];
+		armed = false;	/* backtrace() may allocate */
+		int nf = backtrace(frames, 32);
+		dprintf(STDERR_FILENO, "failinj: %s: call %ld fails\n", name, n);
+		backtrace_symbols_fd(frames, nf, STDERR_FILENO);
+		armed = true;
+	}
+	errno = err_no;
+	return true;
+}
+
+char *setlocale(int category, const char *locale)
+{
+	char *r = real_setlocale(category, locale);
+
+	if (!armed) {
+		armed = true;
+		atexit(disarm);
+	}
+	return r;
+}
+
+/* glibc 2.36's NSS crashes when an allocation fails inside it (an assertion in
+ * nss_database.c, or a NULL dereference): nothing fails, nothing is counted, during
+ * getpwuid_r(). */
+int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t len, struct passwd **res)
+{
+	__atomic_add_fetch(&in_nss, 1, __ATOMIC_RELAXED);
+	int r = real_getpwuid_r(uid, pw, buf, len, res);
+	__atomic_sub_fetch(&in_nss, 1, __ATOMIC_RELAXED);
+	return r;
+}
+
+/* ------------------------------------------------------------------ memory */
+
+void *malloc(size_t n)
+{
+	if (!real_malloc)
+		return boot_alloc(n);
+	return inject("malloc", G_ALLOC) ? NULL : real_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	if (!real_calloc) {
+		/* dlsym's own: zeroed, as boot is static and never reused */
+		return resolving && (!size || n <= sizeof(boot) / size) ? boot_alloc(n * size)
+									 : NULL;
+	}
+	return inject("calloc", G_ALLOC) ? NULL : real_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+	if (from_boot(p)) {
+		void *q = malloc(n);
+		if (q)
+			memcpy(q, p, n < (size_t)(boot + sizeof(boot) - (char *)p)
+				   ? n : (size_t)(boot + sizeof(boot) - (char *)p));
+		return q;
+	}
+	return inject("realloc", G_ALLOC) ? NULL : real_realloc(p, n);
+}
+
+void free(void *p)
+{
+	if (!p || from_boot(p))
+		return;
+	real_free(p);
+}
+
+char *strdup(const char *s)
+{
+	return inject("strdup", G_ALLOC) ? NULL : real_strdup(s);
+}
+
+/* ------------------------------------------------------------------ files */
+
+/* The mode argument of open() and openat(), after the argument flags. */
+#define MODE_ARG(flags, mode)							\
+	do {									\
+		if ((flags) & (O_CREAT | O_TMPFILE)) {				\
+			va_list ap;						\
+			va_start(ap, flags);					\
+			mode = (mode_t)va_arg(ap, int);				\
+			va_end(ap);						\
+		}								\
+	} while (0)
+
+int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	MODE_ARG(flags, mode);
+	return inject("open", G_OPEN) ? -1 : real_open(path, flags, mode);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	MODE_ARG(flags, mode);
+	return inject("openat", G_OPEN) ? -1 : real_openat(dirfd, path, flags, mode);
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	return inject("read", G_READ) ? -1 : real_read(fd, buf, n);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	return inject("pread", G_READ) ? -1 : real_pread(fd, buf, n, off);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	return fd != STDERR_FILENO && inject("write", G_WRITE) ? -1 : real_write(fd, buf, n);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	return inject("pwrite", G_WRITE) ? -1 : real_pwrite(fd, buf, n, off);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+	return inject("mkdir", G_MKDIR) ? -1 : real_mkdir(path, mode);
+}
+
+int mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	return inject("mkdirat", G_MKDIR) ? -1 : real_mkdirat(dirfd, path, mode);
+}
+
+/* ------------------------------------------------------------------ stdout */
+
+/* Does this stdio call on f fail?  A failure sets f's error flag, as a failed
+ * write(2) of its buffer does (glibc's _IO_ERR_SEEN). */
+static bool out_fails(FILE *f, const char *name)
+{
+	if (f != stdout || !inject(name, G_STDOUT))
+		return false;
+	f->_flags |= 0x20;	/* _IO_ERR_SEEN */
+	return true;
+}
+
+size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
+{
+	return out_fails(f, "fwrite") ? 0 : real_fwrite(p, size, n, f);
+}
+
+size_t fwrite_unlocked(const void *p, size_t size, size_t n, FILE *f)
+{
+	return out_fails(f, "fwrite_unlocked") ? 0 : real_fwrite_unlocked(p, size, n, f);
+}
+
+int fputs(const char *s, FILE *f)
+{
+	return out_fails(f, "fputs") ? EOF : real_fputs(s, f);
+}
+
+int fputc(int c, FILE *f)
+{
+	return out_fails(f, "fputc") ? EOF : real_fputc(c, f);
+}
+
+int putchar(int c)
+{
+	return out_fails(stdout, "putchar") ? EOF : real_fputc(c, stdout);
+}
+
+int fflush(FILE *f)
+{
+	return out_fails(f, "fflush") ? EOF : real_fflush(f);
+}
+
+static int out_vfprintf(FILE *f, const char *name, const char *fmt, va_list ap)
+{
+	return out_fails(f, name) ? -1 : real_vfprintf(f, fmt, ap);
+}
+
+int vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	return out_vfprintf(f, "vfprintf", fmt, ap);
+}
+
+int fprintf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int r = out_vfprintf(f, "fprintf", fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int r = out_vfprintf(stdout, "printf", fmt, ap);
+	va_end(ap);
+	return r;
+}

@@ -1,0 +1,218 @@
+#!/bin/bash
+# faults.sh - every failure of the outside world, one at a time (tests/failinj.so).
+#
+# For a few representative commands, the text view and --json of a live process (a
+# sleep(1) this test starts), --save of it, the committed snapshot tests/snapshots/libs
+# (text view and --json), an ELF file (the layout target) and a core of the sleep (gdb's
+# gcore; left out without gdb), and for each group of calls the library can fail
+# (alloc: malloc calloc realloc strdup, ENOMEM; open: open openat, EACCES and EMFILE in
+# turn; read: read pread, EIO; write: write pwrite, ENOSPC; stdout: the stdio calls that
+# write stdout, ENOSPC and EPIPE in turn; mkdir: mkdir mkdirat, ENOSPC), a first run
+# counts the calls the command makes, then the command runs once with call N failing,
+# for N from 1 to the count.  Where the count is above $FAULTS_MAX (60 unless set)
+# the N are that many, evenly spaced from the first call to the last: so each group
+# takes seconds, not minutes, on a small machine.  All runs are on one thread
+# (VMLAYOUT_THREADS=1), for the calls to come in the same order each time.
+#
+# Each outcome must be one of:
+#   exit 0, on stderr what the run without a failure wrote there (nothing, or its
+#     warnings), and the report of that run (the same bytes; for a live process the same text with the digits masked, as its PSS
+#     changes with the rest of the machine);
+#   exit 0, warnings only on stderr ("vmlayout: WHO: warning: ..."), and a report
+#     (a JSON document that jq reads whole): the failed call lost something the
+#     report can do without, an ELF file's headers say;
+#   exit 1, nothing on stdout, and an error on stderr that names the cause: the
+#     text of the errno (strerror) or "permission denied";
+#   for the stdout group: exit 1 and "vmlayout: write error: TEXT" (what was written
+#     before the failure stays written: stdout is not a file that can be taken
+#     back), or, for EPIPE, exit 0 and on stderr only the warnings of the run without
+#     a failure (a closed pipe is no error).
+# Never a crash (exit status 128 and above) or another status.  For --save: after
+# exit 1 the directory is not there, or, when what failed came after the snapshot was
+# complete (printing the report, say), it is a snapshot that reads; after exit 0 it is
+# a snapshot (it has its file "snapshot", written last).  A run of exit 0 that
+# prints another report without a warning (a failed call that the program does without
+# silently) is listed in a line of its own, marked TODO (an expected failure) while it
+# lasts: such a line appears only when some run did so.
+# Skipped under AddressSanitizer (its runtime must be the first library).  TAP.
+. "$top_srcdir/tests/tap.sh"
+
+[ -x "$VMLAYOUT" ] || bail_out "vmlayout not built: $VMLAYOUT"
+[ -n "$JQ" ] || skip_all "jq not found"
+shim=$top_builddir/tests/failinj.so
+[ -f "$shim" ] || bail_out "not built: $shim"
+grep -q __asan_init "$VMLAYOUT" 2>/dev/null && skip_all "vmlayout is built with AddressSanitizer"
+max=${FAULTS_MAX:-60}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-faults.XXXXXX") || bail_out "mktemp failed"
+sleep_pid=
+cleanup() {
+	[ -n "$sleep_pid" ] && kill "$sleep_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+sleep 600 &
+sleep_pid=$!
+# wait for it to be sleep, not the shell that forks it
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	[ "$(cat /proc/$sleep_pid/comm 2>/dev/null)" = sleep ] && break
+	sleep 0.1
+done
+
+export VMLAYOUT_THREADS=1
+
+# run FUNC NTH ERRNO ARGS...: vmlayout ARGS with the library; out, err, rc
+run() {
+	local func=$1 nth=$2 errno=$3
+	shift 3
+	LD_PRELOAD=$shim FAILINJ_FUNC=$func FAILINJ_NTH=$nth FAILINJ_ERRNO=$errno \
+		FAILINJ_COUNT=$tmp/count "$VMLAYOUT" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# mask FILE: the digits of FILE masked, runs of spaces made one (a live report)
+mask() {
+	sed -E 's/[0-9]+/N/g; s/ +/ /g' "$1"
+}
+
+declare -A errtext=([ENOMEM]="Cannot allocate memory" [EACCES]="Permission denied"
+	[EMFILE]="Too many open files" [EIO]="Input/output error"
+	[ENOSPC]="No space left on device" [EPIPE]="Broken pipe")
+
+# judge NAME GROUP ERRNO LIVE JSON SAVEDIR: is the outcome in out, err, rc one of those
+# above?  Sets why.
+judge() {
+	local name=$1 group=$2 errno=$3 live=$4 json=$5 save=$6
+	why= silent=
+	if [ "$rc" -ge 128 ]; then
+		why="crashed (exit $rc)"
+	elif [ "$group" = stdout ] && [ "$errno" = EPIPE ]; then
+		[ $rc -eq 0 ] && cmp -s "$tmp/err" "$tmp/ref.$name.err" ||
+			why="a closed pipe: exit $rc, or another stderr"
+	elif [ "$group" = stdout ] && [ $rc -eq 1 ]; then
+		grep -qx "vmlayout: write error: ${errtext[$errno]}" "$tmp/err" ||
+			why="no \"write error: ${errtext[$errno]}\""
+	elif [ $rc -eq 0 ] && cmp -s "$tmp/err" "$tmp/ref.$name.err"; then
+		if [ "$live" = 1 ]; then
+			cmp -s <(mask "$tmp/out") <(mask "$tmp/ref.$name") || silent=1
+		else
+			cmp -s "$tmp/out" "$tmp/ref.$name" || silent=1
+		fi
+	elif [ $rc -eq 0 ]; then
+		if grep -qv '^vmlayout: .*: warning: ' "$tmp/err"; then
+			why="exit 0 and not only warnings"
+		elif [ ! -s "$tmp/out" ]; then
+			why="exit 0, warnings and no report"
+		elif [ "$json" = 1 ] && ! "$JQ" -e . "$tmp/out" >/dev/null 2>&1; then
+			why="exit 0 and a JSON document cut"
+		fi
+	elif [ $rc -eq 1 ]; then
+		if [ -s "$tmp/out" ]; then
+			why="exit 1 and $(wc -c <"$tmp/out") bytes on stdout"
+		elif ! grep -qiF -e "${errtext[$errno]}" -e "permission denied" "$tmp/err"; then
+			why="exit 1 without the cause"
+		fi
+	else
+		why="exit $rc"
+	fi
+	if [ -n "$save" ] && [ -z "$why" ]; then
+		if [ $rc -eq 0 ] && [ ! -f "$save/snapshot" ]; then
+			why="exit 0 and no snapshot"
+		elif [ $rc -ne 0 ] && [ -e "$save" ] && { [ ! -f "$save/snapshot" ] ||
+			! "$VMLAYOUT" "$save" >/dev/null 2>&1; }; then
+			why="exit $rc and a directory left behind that is not a snapshot"
+		fi
+	fi
+	[ -z "$why" ]
+}
+
+# walk NAME LIVE JSON ARGS...: every group of calls for vmlayout ARGS ("SAVE" in
+# ARGS: a new directory each run)
+walk() {
+	local name=$1 live=$2 json=$3
+	shift 3
+	local save= args=() a
+	for a in "$@"; do
+		if [ "$a" = SAVE ]; then
+			save=$tmp/save
+			args+=("$save")
+		else
+			args+=("$a")
+		fi
+	done
+	rm -rf "$save"
+	"$VMLAYOUT" "${args[@]}" >"$tmp/ref.$name" 2>"$tmp/ref.$name.err"
+	if [ $? -ne 0 ] || grep -qv '^vmlayout: .*: warning: ' "$tmp/ref.$name.err"; then
+		ok 1 "$name: a run without a failure"
+		diag "$(head -3 "$tmp/ref.$name.err")"
+		return
+	fi
+	local group
+	for group in alloc open read write stdout mkdir; do
+		rm -rf "$save"
+		run "$group" 0 0 "${args[@]}"
+		local count
+		count=$(cat "$tmp/count" 2>/dev/null)
+		if [ -z "$count" ] || [ $rc -ne 0 ]; then
+			ok 1 "$name, $group: the run that counts the calls"
+			continue
+		fi
+		[ "$count" -eq 0 ] && continue
+		local n k=0 runs=0 bad= nfail=0 quiet=
+		while [ $k -lt "$max" ] && [ $k -lt "$count" ]; do
+			if [ "$count" -le "$max" ]; then
+				n=$((k + 1))
+			else
+				n=$((1 + k * (count - 1) / (max - 1)))
+			fi
+			k=$((k + 1))
+			local errno
+			case $group in
+			alloc) errno=ENOMEM ;;
+			open) errno=EACCES; [ $((n % 2)) -eq 0 ] && errno=EMFILE ;;
+			read) errno=EIO ;;
+			stdout) errno=ENOSPC; [ $((n % 2)) -eq 0 ] && errno=EPIPE ;;
+			*) errno=ENOSPC ;;
+			esac
+			rm -rf "$save"
+			run "$group" "$n" "$errno" "${args[@]}"
+			runs=$((runs + 1))
+			[ $rc -eq 0 ] || nfail=$((nfail + 1))
+			if ! judge "$name" "$group" "$errno" "$live" "$json" "$save"; then
+				[ -z "$bad" ] && bad="call $n ($errno): $why: $(head -c 300 "$tmp/err")"
+			elif [ -n "$silent" ]; then
+				quiet="$quiet $n"
+			fi
+		done
+		[ -z "$bad" ]
+		ok $? "$name, $group: $runs runs of $count calls, each a report or a clean error ($nfail failed)"
+		[ -z "$bad" ] || diag "$bad"
+		if [ -n "$quiet" ]; then
+			echo "not ok $((tap_n + 1)) - $name, $group: a failed call changes the report without a warning (calls$quiet) # TODO: not yet warned about"
+			tap_n=$((tap_n + 1))
+		fi
+	done
+	rm -rf "$save"
+}
+
+walk "live text" 1 0 "$sleep_pid"
+walk "live --json" 1 1 --json "$sleep_pid"
+walk "--save" 1 0 --save SAVE "$sleep_pid"
+walk "snapshot text" 0 0 "$top_srcdir/tests/snapshots/libs/"
+walk "snapshot --json" 0 1 --json "$top_srcdir/tests/snapshots/libs/"
+elf=$top_builddir/tests/target-pie
+[ -x "$elf" ] || elf=/bin/ls
+walk "ELF file" 0 0 "$elf"
+if command -v gdb >/dev/null 2>&1; then
+	gdb -q -batch -nx -p "$sleep_pid" -ex "gcore $tmp/core" >"$tmp/gdb" 2>&1
+	if [ -s "$tmp/core" ]; then
+		walk "core --json" 0 1 --json "$tmp/core"
+	else
+		skip "core" "gcore wrote no core: $(tail -1 "$tmp/gdb")"
+	fi
+else
+	skip "core" "gdb not found"
+fi
+
+done_testing
