@@ -256,6 +256,19 @@ static int index_by_offset(struct elf_info *ei)
 	return 0;
 }
 
+/* Program header i of elf into *ph; on failure *rc is failf()'s, naming the cause. */
+static int get_phdr(struct reader *r, Elf *elf, size_t i, GElf_Phdr *ph, int *rc)
+{
+	char cause[128];
+
+	errno = 0;
+	if (gelf_getphdr(elf, (int)i, ph) != NULL)
+		return 0;
+	*rc = failf(r, errno ? errno : ENOEXEC, "program header %zu: %s", i,
+		    elf_cause(cause, sizeof(cause)));
+	return -1;
+}
+
 int elf_info_read(int fd, struct elf_info *ei)
 {
 	struct reader r = { .ei = ei, .nwarn = 0 };
@@ -360,12 +373,8 @@ int elf_info_read(int fd, struct elf_info *ei)
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
 
-		errno = 0;
-		if (gelf_getphdr(elf, (int)i, &ph) == NULL) {
-			rc = failf(&r, errno ? errno : ENOEXEC, "program header %zu: %s", i,
-				   elf_cause(cause, sizeof(cause)));
+		if (get_phdr(&r, elf, i, &ph, &rc) < 0)
 			goto out;
-		}
 		if (ph.p_type == PT_LOAD)
 			n_load_max++;
 	}
@@ -382,12 +391,8 @@ int elf_info_read(int fd, struct elf_info *ei)
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
 
-		errno = 0;
-		if (gelf_getphdr(elf, (int)i, &ph) == NULL) {
-			rc = failf(&r, errno ? errno : ENOEXEC, "program header %zu: %s", i,
-				   elf_cause(cause, sizeof(cause)));
+		if (get_phdr(&r, elf, i, &ph, &rc) < 0)
 			goto out;
-		}
 		switch (ph.p_type) {
 		case PT_LOAD:
 			add_load(&r, &ph, (unsigned)i, (uint64_t)st.st_size);
