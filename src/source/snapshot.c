@@ -1,4 +1,8 @@
-/* snapshot.c - a snapshot directory: saved, and read as a source (see snapshot.h) */
+/* snapshot.c - a snapshot directory: saved, and read as a source (see snapshot.h)
+ *
+ * The writer and the reader of the format live in this one file (a little over 800
+ * lines), so that a change to what is saved and to how it is read back is made, and
+ * reviewed, in one place. */
 #include "config.h"
 
 #include <dirent.h>
