@@ -156,15 +156,14 @@ if grep -q __asan_init "$VMLAYOUT" 2>/dev/null; then
 fi
 
 # limited KIB VIEW...: vmlayout VIEW on the snapshot with an address space of KIB
-# KiB, on one thread (under RLIMIT_AS glibc's pthread_cancel() cannot load
-# libgcc_s and aborts, in the smaps reader); stdout in $tmp/out, stderr in $tmp/err.
+# KiB; stdout in $tmp/out, stderr in $tmp/err.
 # Returns 0 when it printed the whole report ($tmp/ref), 1 when it failed cleanly
 # (exit 1, nothing on stdout, "Cannot allocate memory"), 2 otherwise (a cut or
 # changed report, another error, a crash).
 limited() {
 	local kib=$1 rc
 	shift
-	(ulimit -v "$kib" && VMLAYOUT_THREADS=1 exec "$VMLAYOUT" "$@" "$snap/") \
+	(ulimit -v "$kib" && exec "$VMLAYOUT" "$@" "$snap/") \
 		>"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ $rc -eq 0 ] && cmp -s "$tmp/out" "$tmp/ref" && [ ! -s "$tmp/err" ]; then
@@ -182,7 +181,7 @@ limited() {
 # fail.
 for view in "" --vmas "--vmas --json" --json "--addr 0x1000" "--vmas -r"; do
 	# shellcheck disable=SC2086
-	VMLAYOUT_THREADS=1 "$VMLAYOUT" $view "$snap/" >"$tmp/ref" 2>/dev/null ||
+	"$VMLAYOUT" $view "$snap/" >"$tmp/ref" 2>/dev/null ||
 		bail_out "vmlayout $view SNAP failed without a limit"
 	lo=1024 hi=1048576 bad= failed=0 view_failed=0
 	# shellcheck disable=SC2086

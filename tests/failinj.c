@@ -36,7 +36,6 @@
  * FAILINJ_TRACE set: the stack of the failing call on stderr (glibc's backtrace()),
  * to find the call site of an outcome that a test does not accept.
  *
- * For a reproducible count, run the program on one thread (VMLAYOUT_THREADS=1).
  * dlsym() may call calloc() before the real one is known: a static buffer serves
  * it, and free() ignores what came from that buffer.  Not for AddressSanitizer
  * builds (its runtime must come first in the list of libraries).

@@ -11,8 +11,8 @@
 # counts the calls the command makes, then the command runs once with call N failing,
 # for N from 1 to the count.  Where the count is above $FAULTS_MAX (60 unless set)
 # the N are that many, evenly spaced from the first call to the last: so each group
-# takes seconds, not minutes, on a small machine.  All runs are on one thread
-# (VMLAYOUT_THREADS=1), for the calls to come in the same order each time.
+# takes seconds, not minutes, on a small machine.  vmlayout reads a process on one
+# thread, so the calls come in the same order each time.
 #
 # Each outcome must be one of:
 #   exit 0, on stderr what the run without a failure wrote there (nothing, or its
@@ -59,8 +59,6 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	[ "$(cat /proc/$sleep_pid/comm 2>/dev/null)" = sleep ] && break
 	sleep 0.1
 done
-
-export VMLAYOUT_THREADS=1
 
 # run FUNC NTH ERRNO ARGS...: vmlayout ARGS with the library; out, err, rc
 run() {
