@@ -247,6 +247,7 @@ static void attribute_files(struct layout *L, struct source *src, struct elf_cac
 	struct elf_cache_entry **ces = calloc(l->n ? l->n : 1, sizeof(*ces));
 	uint8_t *state = calloc(l->n ? l->n : 1, 1);
 	bool *broken = NULL;
+	size_t n_broken = 0;
 
 	if (!execs || !ces || !state)
 		goto out;
@@ -337,8 +338,10 @@ static void attribute_files(struct layout *L, struct source *src, struct elf_cac
 		state[i] = FS_DONE;
 	}
 
-	/* pass 3: the rest of each ELF file */
-	broken = calloc(L->n_objects ? L->n_objects : 1, sizeof(*broken));
+	/* pass 3: the rest of each ELF file (the objects it adds by heuristics, past
+	 * n_broken, are never broken: they have no segment flags to contradict) */
+	n_broken = L->n_objects;
+	broken = calloc(n_broken ? n_broken : 1, sizeof(*broken));
 	if (!broken)
 		goto out;
 	for (size_t i = 0; i < l->n; i++) {
@@ -400,7 +403,7 @@ static void attribute_files(struct layout *L, struct source *src, struct elf_cac
 	}
 
 	/* the instances whose mappings contradict their segment flags */
-	for (size_t oi = 0; oi < L->n_objects; oi++) {
+	for (size_t oi = 0; oi < n_broken; oi++) {
 		struct object *o = &L->objects[oi];
 		if (!broken[oi])
 			continue;
