@@ -207,9 +207,9 @@ static int parse_header(struct parser *p, const char *s, const char *e)
 /* Whether the len bytes at k are the key of field f. */
 static bool is_field(int f, const char *k, size_t len)
 {
-	const char *name = smaps_field_name(f);
-
-	return strncmp(name, k, len) == 0 && name[len] == '\0';
+	/* field_line[f] is the key, a colon, spaces: the key is len bytes when the
+	 * colon follows them (every key is shorter than 16 bytes) */
+	return len < 16 && field_line[f][len] == ':' && memcmp(field_line[f], k, len) == 0;
 }
 
 /* The index of the known field whose key is the len bytes at k, or -1.  The kernel
