@@ -202,4 +202,48 @@ fi
 stop_target
 ok $? "memfd: the target exits 0"
 
+# ------------------------------------------------------------------ a core of it
+# The kernel's core dump of the plugins program: every VMA gets the role and the
+# object the live read gave (a core names no [heap], [vvar] or anonymous memory:
+# they are inferred).  Needs core_pattern to write a file ("core" or "core.%p" in
+# the current directory).
+pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
+if [ "${pattern#core}" != "$pattern" ] && [ "${pattern#*/}" = "$pattern" ] &&
+	(ulimit -c unlimited) 2>/dev/null; then
+	mkdir -p "$tmp/cores"
+	# its standard input stays open (it exits at its end) until the signal
+	(cd "$tmp/cores" && ulimit -c unlimited && sleep 60 | "$tmp/plugins.sh" \
+		>"$tmp/cores/out" 2>&1) &
+	spid=$!
+	for _ in $(seq 100); do
+		grep -q '^ready' "$tmp/cores/out" 2>/dev/null && break
+		sleep 0.1
+	done
+	cpid=$(sed -n 's/^pid //p' "$tmp/cores/out")
+	"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$cpid" >"$tmp/live.roles" 2>/dev/null
+	kill -SEGV "$cpid"
+	for _ in $(seq 100); do
+		[ -d "/proc/$cpid" ] || break
+		sleep 0.1
+	done
+	pkill -P "$spid" sleep 2>/dev/null
+	wait "$spid" 2>/dev/null
+	core=$(ls "$tmp/cores"/core* 2>/dev/null | head -n 1)
+	if [ -n "$core" ]; then
+		"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$core" >"$tmp/core.roles" \
+			2>"$tmp/err"
+		ok $? "core: vmlayout reads the kernel's core dump"
+		if cmp -s "$tmp/live.roles" "$tmp/core.roles"; then
+			ok 0 "core: every VMA has the role and object of the live read"
+		else
+			ok 1 "core: every VMA has the role and object of the live read"
+			diag "$(diff "$tmp/live.roles" "$tmp/core.roles")"
+		fi
+	else
+		skip "core: roles as live" "no core was written"
+	fi
+else
+	skip "core: roles as live" "core_pattern '$pattern' does not write a file here"
+fi
+
 done_testing

@@ -26,6 +26,7 @@
 
 #include "lib/array.h"
 #include "elf/elfinfo.h"
+#include "lib/util.h"
 #include "source/source.h"
 
 #define MAX_NOTES_BYTES (64u << 20)
@@ -442,6 +443,33 @@ static void core_free(struct core *c)
 		close(c->fd);
 }
 
+/* The page-rounded end of the executable's zero-fill (bss) range, from its ELF
+ * program headers and the load bias its offset-0 mapping gives; 0 when unknown. */
+static uint64_t exe_bss_end(const struct core *c, int exe_file)
+{
+	const struct cfile *f = exe_file >= 0 && c->files ? &c->files[exe_file] : NULL;
+	uint64_t end = 0;
+
+	if (!f || !f->has_ei || !f->ei.n_load)
+		return 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cvma *v = &c->v[i];
+		if (v->file != exe_file || v->offset != 0)
+			continue;
+		uint64_t first = page_down(f->ei.load[0].vaddr, c->page);
+		if (v->start < first)
+			return 0;
+		uint64_t bias = v->start - first;
+		for (size_t k = 0; k < f->ei.n_load; k++) {
+			const struct elf_segment *seg = &f->ei.load[k];
+			if (seg->vaddr + seg->memsz > end)
+				end = seg->vaddr + seg->memsz;
+		}
+		return end + bias < end ? 0 : page_up(end + bias, c->page);
+	}
+	return 0;
+}
+
 static enum layout_status core_read(void *priv, struct layout *L, struct elf_cache *cache,
 				    char *msg, size_t msglen)
 {
@@ -567,6 +595,23 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 			 L->auxv.execfn.v < v->end)
 			v->special = "[stack]";
 	}
+	/* [vvar] (and [vvar_vclock] below it on 6.x kernels): the one or two
+	 * read-only anonymous VMAs right below [vdso], where the kernel's
+	 * map_vdso() puts them */
+	for (size_t i = 1; i < c->n; i++) {
+		if (!c->v[i].special || strcmp(c->v[i].special, "[vdso]") != 0)
+			continue;
+		size_t k = 0;
+		for (size_t j = i; j-- > 0 && k < 2; k++) {
+			struct cvma *v = &c->v[j];
+			if (v->end != c->v[j + 1].start || v->file >= 0 || v->special ||
+			    (v->perms & (VMA_PERM_WRITE | VMA_PERM_EXEC)))
+				break;
+			v->special = "[vvar]";
+		}
+		if (k == 2)
+			c->v[i - 1].special = "[vvar_vclock]";
+	}
 	for (size_t i = 0; i < c->n; i++)
 		if (exe_file >= 0 && c->v[i].file == exe_file && c->v[i].end > exe_high)
 			exe_high = c->v[i].end;
@@ -575,16 +620,18 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 		 * anonymous read-write VMA above, after a gap (brk randomisation: the
 		 * kernel's arch_randomize_brk() puts it less than 1 GiB above the end of
 		 * the bss on x86-64, 32 MiB elsewhere and for 32-bit processes) */
-		uint64_t prev_end = exe_high;
+		uint64_t prev_end = exe_high, bss_end = exe_bss_end(c, exe_file);
 		for (size_t i = 0; i < c->n; i++) {
 			struct cvma *v = &c->v[i];
 			if (v->start < exe_high)
 				continue;
 			if (v->file >= 0 || v->special)
 				break;
-			if (v->start == prev_end) {
+			if (v->start == prev_end || v->end <= bss_end) {
+				/* bss: right after the file pages, or inside the ELF's
+				 * zero-fill range (a bss partly unmapped leaves a gap) */
 				prev_end = v->end;
-				continue;	/* bss */
+				continue;
 			}
 			if ((v->perms & (VMA_PERM_READ | VMA_PERM_WRITE)) ==
 				    (VMA_PERM_READ | VMA_PERM_WRITE) &&
