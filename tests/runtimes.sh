@@ -202,9 +202,9 @@ fi
 stop_target
 ok $? "memfd: the target exits 0"
 
-# ------------------------------------------------------------------ a core of it
-# The kernel's core dump of the plugins program: every VMA gets the role and the
-# object the live read gave (a core names no [heap], [vvar] or anonymous memory:
+# ------------------------------------------------------------------ a snapshot and a core of it
+# A snapshot and the kernel's core dump of the plugins program: every VMA gets the
+# role and the object the live read gave (a core names no [heap], [vvar] or anonymous memory:
 # they are inferred).  Needs core_pattern to write a file ("core" or "core.%p" in
 # the current directory).
 pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
@@ -221,6 +221,15 @@ if [ "${pattern#core}" != "$pattern" ] && [ "${pattern#*/}" = "$pattern" ] &&
 	done
 	cpid=$(sed -n 's/^pid //p' "$tmp/cores/out")
 	"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$cpid" >"$tmp/live.roles" 2>/dev/null
+	"$VMLAYOUT" --save "$tmp/snap" "$cpid" >/dev/null 2>&1
+	"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$tmp/snap/" >"$tmp/snap.roles" \
+		2>/dev/null
+	if cmp -s "$tmp/live.roles" "$tmp/snap.roles"; then
+		ok 0 "snapshot: every VMA has the role and object of the live read"
+	else
+		ok 1 "snapshot: every VMA has the role and object of the live read"
+		diag "$(diff "$tmp/live.roles" "$tmp/snap.roles")"
+	fi
 	kill -SEGV "$cpid"
 	for _ in $(seq 100); do
 		[ -d "/proc/$cpid" ] || break
