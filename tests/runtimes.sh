@@ -202,34 +202,45 @@ fi
 stop_target
 ok $? "memfd: the target exits 0"
 
-# ------------------------------------------------------------------ a snapshot and a core of it
-# A snapshot and the kernel's core dump of the plugins program: every VMA gets the
-# role and the object the live read gave (a core names no [heap], [vvar] or anonymous memory:
-# they are inferred).  Needs core_pattern to write a file ("core" or "core.%p" in
-# the current directory).
+# ------------------------------------------------------------------ snapshots and cores
+# A snapshot and the kernel's core dump of the runtimes program and of the plugins
+# program: every VMA gets the role and the object the live read gave (a core names
+# no [heap], [vvar] or anonymous memory: they are inferred).  Needs core_pattern to
+# write a file ("core" or "core.%p" in the current directory).
+printf '#!/bin/sh\nexec "%s"\n' "$RUNTIMES" > "$tmp/main.sh"
+chmod +x "$tmp/main.sh"
+
+# same_roles WHAT FILE: one TAP line, FILE's roles equal the live read's
+same_roles() {
+	if cmp -s "$tmp/live.roles" "$2"; then
+		ok 0 "$1: every VMA has the role and object of the live read"
+	else
+		ok 1 "$1: every VMA has the role and object of the live read"
+		diag "$(diff "$tmp/live.roles" "$2")"
+	fi
+}
+
 pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
-if [ "${pattern#core}" != "$pattern" ] && [ "${pattern#*/}" = "$pattern" ] &&
-	(ulimit -c unlimited) 2>/dev/null; then
-	mkdir -p "$tmp/cores"
+for prog in main plugins; do
+	if [ "${pattern#core}" = "$pattern" ] || [ "${pattern#*/}" != "$pattern" ] ||
+		! (ulimit -c unlimited) 2>/dev/null; then
+		skip "$prog: a snapshot and a core" "core_pattern '$pattern' does not write a file here"
+		continue
+	fi
+	d=$tmp/cores-$prog
+	mkdir -p "$d"
 	# its standard input stays open (it exits at its end) until the signal
-	(cd "$tmp/cores" && ulimit -c unlimited && sleep 60 | "$tmp/plugins.sh" \
-		>"$tmp/cores/out" 2>&1) &
+	(cd "$d" && ulimit -c unlimited && sleep 60 | "$tmp/$prog.sh" >"$d/out" 2>&1) &
 	spid=$!
 	for _ in $(seq 100); do
-		grep -q '^ready' "$tmp/cores/out" 2>/dev/null && break
+		grep -q '^ready' "$d/out" 2>/dev/null && break
 		sleep 0.1
 	done
-	cpid=$(sed -n 's/^pid //p' "$tmp/cores/out")
+	cpid=$(sed -n 's/^pid //p' "$d/out")
 	"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$cpid" >"$tmp/live.roles" 2>/dev/null
-	"$VMLAYOUT" --save "$tmp/snap" "$cpid" >/dev/null 2>&1
-	"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$tmp/snap/" >"$tmp/snap.roles" \
-		2>/dev/null
-	if cmp -s "$tmp/live.roles" "$tmp/snap.roles"; then
-		ok 0 "snapshot: every VMA has the role and object of the live read"
-	else
-		ok 1 "snapshot: every VMA has the role and object of the live read"
-		diag "$(diff "$tmp/live.roles" "$tmp/snap.roles")"
-	fi
+	"$VMLAYOUT" --save "$d/snap" "$cpid" >/dev/null 2>&1
+	"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$d/snap/" >"$d/snap.roles" 2>/dev/null
+	same_roles "$prog: snapshot" "$d/snap.roles"
 	kill -SEGV "$cpid"
 	for _ in $(seq 100); do
 		[ -d "/proc/$cpid" ] || break
@@ -237,22 +248,14 @@ if [ "${pattern#core}" != "$pattern" ] && [ "${pattern#*/}" = "$pattern" ] &&
 	done
 	pkill -P "$spid" sleep 2>/dev/null
 	wait "$spid" 2>/dev/null
-	core=$(ls "$tmp/cores"/core* 2>/dev/null | head -n 1)
-	if [ -n "$core" ]; then
-		"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$core" >"$tmp/core.roles" \
-			2>"$tmp/err"
-		ok $? "core: vmlayout reads the kernel's core dump"
-		if cmp -s "$tmp/live.roles" "$tmp/core.roles"; then
-			ok 0 "core: every VMA has the role and object of the live read"
-		else
-			ok 1 "core: every VMA has the role and object of the live read"
-			diag "$(diff "$tmp/live.roles" "$tmp/core.roles")"
-		fi
-	else
-		skip "core: roles as live" "no core was written"
+	core=$(ls "$d"/core* 2>/dev/null | head -n 1)
+	if [ -z "$core" ]; then
+		skip "$prog: core" "no core was written"
+		continue
 	fi
-else
-	skip "core: roles as live" "core_pattern '$pattern' does not write a file here"
-fi
+	"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$core" >"$d/core.roles" 2>"$tmp/err"
+	ok $? "$prog: vmlayout reads the kernel's core dump"
+	same_roles "$prog: core" "$d/core.roles"
+done
 
 done_testing

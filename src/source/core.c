@@ -612,15 +612,20 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 		if (k == 2)
 			c->v[i - 1].special = "[vvar_vclock]";
 	}
+	/* the end of the executable's file pages: its mappings below the end of its
+	 * ELF image (another mapping of the file elsewhere, a runtime's alias of its
+	 * own text, is not part of it) */
+	uint64_t bss_end = exe_bss_end(c, exe_file);
 	for (size_t i = 0; i < c->n; i++)
-		if (exe_file >= 0 && c->v[i].file == exe_file && c->v[i].end > exe_high)
+		if (exe_file >= 0 && c->v[i].file == exe_file && c->v[i].end > exe_high &&
+		    (!bss_end || c->v[i].start < bss_end))
 			exe_high = c->v[i].end;
 	if (exe_high) {
 		/* bss: anonymous, right after the last file page; the heap: the first
 		 * anonymous read-write VMA above, after a gap (brk randomisation: the
 		 * kernel's arch_randomize_brk() puts it less than 1 GiB above the end of
 		 * the bss on x86-64, 32 MiB elsewhere and for 32-bit processes) */
-		uint64_t prev_end = exe_high, bss_end = exe_bss_end(c, exe_file);
+		uint64_t prev_end = exe_high;
 		for (size_t i = 0; i < c->n; i++) {
 			struct cvma *v = &c->v[i];
 			if (v->start < exe_high)
