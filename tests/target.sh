@@ -7,7 +7,8 @@
 #                        until "ready" (60 s at most): "NAME ADDR LEN EXTRA" lines
 #                        fill addr[NAME], len[NAME] and extra[NAME];
 #                        "thread_stack ADDR TID" gives len 1 and extra
-#                        TID; "exe PATH" sets exe.  Sets target_pid.  Returns 1 when
+#                        TID; "exe PATH" sets exe.  Sets target_pid; waits (10 s
+#                        at most) until its threads are blocked.  Returns 1 when
 #                        no "ready" came.
 # stop_target            end of file on its stdin, on which the target exits 0 (it
 #                        removes its files); waits, and returns its exit status
@@ -39,7 +40,12 @@ start_target() {
 	target_in=${TGT[1]}
 	# a bounded wait for the lines, not a synchronisation by time
 	while IFS= read -r -t 60 -u "${TGT[0]}" line; do
-		[ "$line" = ready ] && return 0
+		if [ "$line" = ready ]; then
+			# a thread still running has no stack pointer to read (a warning
+			# says so): start from a target whose threads are all blocked
+			wait_blocked "$target_pid"
+			return 0
+		fi
 		read -r name a more <<<"$line"
 		read -r l x <<<"$more"
 		addr[$name]=$a
