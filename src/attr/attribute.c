@@ -54,6 +54,7 @@ static ptrdiff_t find_object(const struct layout *L, const struct vma *v, bool h
 	return -1;
 }
 
+/* A new object for v's file at bias; its index, or -1 (errno ENOMEM). */
 static ptrdiff_t add_object(struct layout *L, const struct vma *v, bool has_bias,
 			    uint64_t bias, const struct elf_cache_entry *ce)
 {
@@ -77,8 +78,8 @@ static ptrdiff_t add_object(struct layout *L, const struct vma *v, bool has_bias
 	if (ce && ce->ok) {
 		o->elf_class = ce->ei.elf_class;
 		o->attributed = true;
-		if (ce->ei.warning[0])
-			o->warning = strdup(ce->ei.warning);
+		if (ce->ei.warning[0] && !(o->warning = strdup(ce->ei.warning)))
+			return -1;
 	}
 	return (ptrdiff_t)L->n_objects++;
 }
@@ -218,8 +219,11 @@ static ptrdiff_t heuristic_object(struct layout *L, const struct vma *v, const c
 	if (oi >= 0)
 		return oi;
 	oi = add_object(L, v, false, 0, NULL);
-	if (oi >= 0 && asprintf(&L->objects[oi].warning, "%s: roles from permissions", why) < 0)
+	if (oi >= 0 && asprintf(&L->objects[oi].warning, "%s: roles from permissions", why) < 0) {
 		L->objects[oi].warning = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
 	return oi;
 }
 
@@ -237,8 +241,9 @@ enum file_state { FS_DONE, FS_ELF };
  * (V8 remapping its builtins, a symbolizer mapping the file whole): role file.
  * A VMA inside an instance's span that the table places but whose permissions
  * contradict the segment flags (the file changed since it was mapped) turns the
- * whole instance to roles from permissions, with a warning. */
-static void attribute_files(struct layout *L, struct source *src, struct elf_cache *cache)
+ * whole instance to roles from permissions, with a warning.  Returns 0, or -1
+ * with errno ENOMEM (the roles are then incomplete: the caller gives up). */
+static int attribute_files(struct layout *L, struct source *src, struct elf_cache *cache)
 {
 	struct vma_list *l = &L->vmas;
 	uint64_t page = L->page_size;
@@ -248,6 +253,7 @@ static void attribute_files(struct layout *L, struct source *src, struct elf_cac
 	uint8_t *state = calloc(l->n ? l->n : 1, 1);
 	bool *broken = NULL;
 	size_t n_broken = 0;
+	int rc = -1;
 
 	if (!execs || !ces || !state)
 		goto out;
@@ -285,6 +291,8 @@ static void attribute_files(struct layout *L, struct source *src, struct elf_cac
 			continue;
 		}
 		struct elf_cache_entry *ce = elf_for_vma(L, src, cache, v);
+		if (!ce)
+			goto out;	/* no memory for the cache's entry */
 		ces[i] = ce;
 		if (ce && ce->ok) {
 			state[i] = FS_ELF;
@@ -312,7 +320,7 @@ static void attribute_files(struct layout *L, struct source *src, struct elf_cac
 			 e == ESTALE ? "the file was replaced since it was mapped" : strerror(e));
 		ptrdiff_t oi = heuristic_object(L, v, why);
 		if (oi < 0)
-			continue;
+			goto out;
 		v->object = (int32_t)oi;
 		v->role = perms_role(v);
 	}
@@ -332,7 +340,7 @@ static void attribute_files(struct layout *L, struct source *src, struct elf_cac
 			continue;
 		ptrdiff_t oi = add_object(L, v, true, bias, ces[i]);
 		if (oi < 0)
-			continue;
+			goto out;
 		v->object = (int32_t)oi;
 		v->role = segment_role(ei, seg, v, bias, page);
 		state[i] = FS_DONE;
@@ -393,11 +401,11 @@ static void attribute_files(struct layout *L, struct source *src, struct elf_cac
 			ptrdiff_t oi = heuristic_object(
 				L, v, "the mappings do not match the ELF program headers "
 				      "(the file changed since it was mapped?)");
-			if (oi >= 0) {
-				v->object = (int32_t)oi;
-				v->role = perms_role(v);
-				continue;
-			}
+			if (oi < 0)
+				goto out;
+			v->object = (int32_t)oi;
+			v->role = perms_role(v);
+			continue;
 		}
 		v->role = ROLE_FILE;	/* another mapping of the file: an alias */
 	}
@@ -412,15 +420,21 @@ static void attribute_files(struct layout *L, struct source *src, struct elf_cac
 		o->warning = strdup("the permissions of its mappings do not match the ELF "
 				    "segment flags (the file changed since it was mapped?): "
 				    "roles from permissions");
+		if (!o->warning)
+			goto out;
 		for (size_t i = 0; i < l->n; i++)
 			if (l->v[i].object == (int32_t)oi)
 				l->v[i].role = (uint8_t)perms_role(&l->v[i]);
 	}
+	rc = 0;
 out:
+	if (rc < 0)
+		errno = ENOMEM;
 	free(broken);
 	free(state);
 	free(ces);
 	free(execs);
+	return rc;
 }
 
 /* Whether v is memory an object's bss can be: private, writable, anonymous. */
@@ -675,9 +689,10 @@ static void set_object_kinds(struct layout *L)
 	}
 }
 
-void layout_attribute(struct layout *L, struct elf_cache *cache, struct source *src)
+int layout_attribute(struct layout *L, struct elf_cache *cache, struct source *src)
 {
-	attribute_files(L, src, cache);
+	if (attribute_files(L, src, cache) < 0)
+		return -1;
 	attribute_bss(L, cache, src);
 	attribute_rest(L);
 	attribute_arenas(L);
@@ -687,6 +702,7 @@ void layout_attribute(struct layout *L, struct elf_cache *cache, struct source *
 		if (L->objects[i].warning)
 			layout_warn(L, "%s: %s", layout_object_path(L, &L->objects[i]),
 				 L->objects[i].warning);
+	return 0;
 }
 
 enum layout_status layout_build(struct layout *L, struct source *src, struct elf_cache *cache,
@@ -697,11 +713,12 @@ enum layout_status layout_build(struct layout *L, struct source *src, struct elf
 	layout_init(L);
 	msg[0] = '\0';
 	st = src->ops->read(src->priv, L, cache, msg, msglen);
-	if (st == LAYOUT_OK) {
-		layout_attribute(L, cache, src);
-		if (src->ops->finish)
-			st = src->ops->finish(src->priv, L, cache);
+	if (st == LAYOUT_OK && layout_attribute(L, cache, src) < 0) {
+		snprintf(msg, msglen, "%s", strerror(errno));
+		st = LAYOUT_ERROR;
 	}
+	if (st == LAYOUT_OK && src->ops->finish)
+		st = src->ops->finish(src->priv, L, cache);
 	if (st != LAYOUT_OK) {
 		int e = errno;
 		layout_free(L);

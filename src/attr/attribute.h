@@ -25,7 +25,8 @@ enum layout_status layout_build(struct layout *L, struct source *src, struct elf
  * and whatever else the source knew (mm, auxv, threads with their stack pointers,
  * the executable's identity), give every VMA a role and an object, and mark thread
  * stacks.  ELF files are read through src's open_elf, each once (cache).  Problems
- * go to L->warnings. */
-void layout_attribute(struct layout *L, struct elf_cache *cache, struct source *src);
+ * go to L->warnings.  Returns 0, or -1 with errno ENOMEM when an object or the
+ * cache could not be allocated (the roles are then incomplete). */
+int layout_attribute(struct layout *L, struct elf_cache *cache, struct source *src);
 
 #endif
