@@ -344,10 +344,7 @@ static enum layout_status elf_read(void *priv, struct layout *L, struct elf_cach
 	L->exe_dev_major = major(st.st_dev);
 	L->exe_dev_minor = minor(st.st_dev);
 	L->exe_ino = (uint64_t)st.st_ino;
-	L->elf_class = ei.elf_class;
-	L->machine = ei.machine;
-	L->exe_type = ei.type;
-	L->exe_has_interp = ei.has_interp;
+	source_set_exe_elf(L, &ei);
 	L->consistent = true;
 	L->reads = 1;
 	L->auxv.entry = (struct opt_addr){ off->entry, true };

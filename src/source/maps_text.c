@@ -156,12 +156,8 @@ static enum layout_status text_finish(void *priv, struct layout *L, struct elf_c
 	if (L->has_exe_id) {
 		const struct elf_cache_entry *ce = elf_cache_lookup(
 			cache, makedev(L->exe_dev_major, L->exe_dev_minor), (ino_t)L->exe_ino);
-		if (ce && ce->ok) {
-			L->elf_class = ce->ei.elf_class;
-			L->machine = ce->ei.machine;
-			L->exe_type = ce->ei.type;
-			L->exe_has_interp = ce->ei.has_interp;
-		}
+		if (ce && ce->ok)
+			source_set_exe_elf(L, &ce->ei);
 		layout_warn(L, "no process to ask: the executable is taken to be %s, the first "
 			    "file mapped", L->exe ? L->exe : "?");
 	}

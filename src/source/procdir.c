@@ -15,6 +15,7 @@
 #include "elf/elfinfo.h"
 #include "source/procdir.h"
 #include "source/smaps.h"
+#include "source/source.h"
 
 /* Read smaps until it is consistent (bounded), or resolve it. */
 int procdir_read_smaps(struct layout *L, const struct procfs *pf, char *msg, size_t msglen)
@@ -153,10 +154,7 @@ static void read_exe_header(struct layout *L, struct elf_cache *cache, int fd)
 		cache, makedev(L->exe_dev_major, L->exe_dev_minor), (ino_t)L->exe_ino, fd);
 	close(fd);
 	if (ce && ce->ok) {
-		L->elf_class = ce->ei.elf_class;
-		L->machine = ce->ei.machine;
-		L->exe_type = ce->ei.type;
-		L->exe_has_interp = ce->ei.has_interp;
+		source_set_exe_elf(L, &ce->ei);
 	} else if (!ce || ce->err != ENOEXEC) {	/* not ELF: attribution says why */
 		layout_warn(L, "the executable's ELF header not read: %s",
 			    strerror(ce ? ce->err : errno));

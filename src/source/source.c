@@ -11,7 +11,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "elf/elfinfo.h"
 #include "source/source.h"
+
+void source_set_exe_elf(struct layout *L, const struct elf_info *ei)
+{
+	L->elf_class = ei->elf_class;
+	L->machine = ei->machine;
+	L->exe_type = ei->type;
+	L->exe_has_interp = ei->has_interp;
+}
 
 void source_close(struct source *src)
 {

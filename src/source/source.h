@@ -105,6 +105,11 @@ int source_open_core(struct source *src, const char *path, const char *sysroot);
 /* Free what src holds; src may be closed twice. */
 void source_close(struct source *src);
 
+/* For the sources: what the executable's ELF header says (class, e_machine,
+ * e_type, PT_INTERP) into L->elf_class, machine, exe_type, exe_has_interp. */
+struct elf_info;
+void source_set_exe_elf(struct layout *L, const struct elf_info *ei);
+
 /* For the sources: open the file at path (absolute) under sysroot (NULL or "" for
  * "/"), symbolic links resolved inside sysroot (openat2 RESOLVE_IN_ROOT where the
  * kernel has it), a regular file only (checked with O_PATH and fstat() before it is
