@@ -663,8 +663,16 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 				deleted = true;
 			}
 		}
-		/* permissions from p_flags: never shared */
-		struct vma *nv = layout_add_vma(L, v->start, v->end, v->perms, cf ? v->offset : 0,
+		/* permissions from p_flags: a core does not record MAP_SHARED, with one
+		 * exception that can be told.  MAP_HUGETLB memory (NT_FILE names it
+		 * "/anon_hugepage (deleted)", a file on hugetlbfs): under the default
+		 * coredump_filter (0x33, see core(5)) the kernel dumps private hugetlb
+		 * pages (bit 5) and not shared ones (bit 6), so an undumped one was
+		 * shared. */
+		uint32_t perms = v->perms;
+		if (deleted && v->dumped == 0 && strcmp(name, "/anon_hugepage") == 0)
+			perms |= VMA_PERM_SHARED;
+		struct vma *nv = layout_add_vma(L, v->start, v->end, perms, cf ? v->offset : 0,
 						cf ? cf->dev_major : 0, cf ? cf->dev_minor : 0,
 						cf ? cf->ino : 0, cf ? name : v->special, deleted);
 		free(name);
