@@ -255,6 +255,15 @@ for prog in main plugins; do
 	fi
 	"$VMLAYOUT" --vmas --noheadings -o START,ROLE,OBJECT "$core" >"$d/core.roles" 2>"$tmp/err"
 	ok $? "$prog: vmlayout reads the kernel's core dump"
+	# the kernel names the files of a core as d_path() sees them: under overlayfs
+	# (a container's root), the path inside the upper layer, which does not exist
+	# here, so the files cannot be read for attribution
+	exe=$(awk 'NR == 1 { print $3 }' "$tmp/live.roles")
+	if [ -n "$exe" ] && ! grep -qF " $exe" "$d/core.roles"; then
+		skip "$prog: core: every VMA has the role and object of the live read" \
+			"the core names $exe otherwise (overlayfs?)"
+		continue
+	fi
 	same_roles "$prog: core" "$d/core.roles"
 done
 
