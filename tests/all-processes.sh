@@ -64,6 +64,8 @@ for d in /proc/[0-9]*; do
 	elif [ $rc -eq 1 ] && { [ "$err" = "vmlayout: PID $pid: the process has exited" ] ||
 		[ "$err" = "vmlayout: PID $pid: no such process" ]; }; then
 		state=$(proc_state "$pid") || state=gone
+		# a process in exit() has no address space before it is a zombie
+		case $state in gone | Z | X) ;; *) sleep 0.5; state=$(proc_state "$pid") || state=gone ;; esac
 		case $state in
 		gone | Z | X) ok 0 "PID $pid: ended meanwhile ($state): exit 1, \"$err\"" ;;
 		*)
