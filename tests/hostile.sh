@@ -209,6 +209,19 @@ ok $? "text view (UTF-8): valid UTF-8"
 n=$(LC_ALL=C tr -d '\n' <"$tmp/text.err" | LC_ALL=C tr -d '\040-\176\200-\377' | wc -c)
 ok $([ "$n" -eq 0 ]; echo $?) "text view: no raw control character on stderr either"
 
+# ---------------------------------------------------------------- tables
+# The PATH column of the table (-o), raw (-r) and pairs (-P): each odd byte written
+# once as \xHH (a tab \x09, 0xff \xff), never escaped twice (\x5ct, \x5cxff).
+for fmt in table -r -P; do
+	opt=
+	[ $fmt = table ] || opt=$fmt
+	LC_ALL=C.UTF-8 "$VMLAYOUT" --vmas $opt -o PATH "$hpid" >"$tmp/tab.$fmt" 2>/dev/null
+	grep -qF 'tab\x09name' "$tmp/tab.$fmt" && grep -qF 'bad\xff\xfe\xc3.bin' "$tmp/tab.$fmt" &&
+		! grep -q 'x5c[tx]' "$tmp/tab.$fmt"
+	ok $? "PATH in the $fmt format: a tab as \\x09, bytes not UTF-8 as \\xHH, each escaped once"
+	[ $? -eq 0 ] || diag "$(grep -a -e tab -e bad "$tmp/tab.$fmt")"
+done
+
 exec {H[1]}>&-
 wait "$hpid"
 ok $? "tests/hostile exits 0 at end of file on stdin"

@@ -346,13 +346,10 @@ size_t cell_format(const struct cell *c, bool bytes, char *buf, size_t len)
 			memcpy(buf, c->s, n);
 		break;
 	case CELL_NAME:
-		if (name_as_is(c, len)) {
-			n = c->sl;
-			memcpy(buf, c->s, n);
-		} else {
-			n = strlen(name_printable(buf, len, c->s, c->sl, len > 8 ? len - 8 : 1,
-						  false));
-		}
+		/* the name's own bytes, whole: the table printers write what is odd
+		 * in them once, as \xHH, and JSON escapes it */
+		n = c->sl < len ? c->sl : len - 1;
+		memmove(buf, c->s, n);
 		break;
 	}
 	if (n >= len)
