@@ -119,6 +119,37 @@ ok $? "ELF file: the 10 MiB bss is its own VMA"
 	>/dev/null
 ok $? "--base moves a PIE"
 views "ELF file" "$prog"
+# --base with a process: a usage error, not ignored
+"$VMLAYOUT" --base 0x555555554000 $$ >"$tmp/out" 2>"$tmp/err"
+test $? -eq 64 && test ! -s "$tmp/out" && grep -q -- "--base" "$tmp/err"
+ok $? "--base with a PID: usage error (64) naming --base, nothing on stdout"
+# the file-mode warning about base 0 names --base
+"$VMLAYOUT" "$prog" >/dev/null 2>"$tmp/err"
+grep -q -- "warning: .*--base ADDR" "$tmp/err"
+ok $? "ELF file of type ET_DYN at base 0: the warning names --base"
+# what the header calls a file: a shared library (ET_DYN, no PT_INTERP, no DF_1_PIE)
+# is a shared object with no brk; a -static-pie executable (DF_1_PIE) is static-pie
+lib=$top_builddir/tests/libplug.so
+if [ -f "$lib" ]; then
+	"$VMLAYOUT" "$lib" >"$tmp/lib.text" 2>/dev/null
+	head -n 1 "$tmp/lib.text" | grep -q "ELF64 shared object" &&
+		! grep -q "brk" "$tmp/lib.text"
+	ok $? "libplug.so: a shared object, without start_brk or brk"
+	[ $? -eq 0 ] || diag "$(head -n 1 "$tmp/lib.text")"
+else
+	skip "a shared object" "tests/libplug.so not built"
+fi
+spie=$top_builddir/tests/target-static-pie
+if [ -x "$spie" ]; then
+	"$VMLAYOUT" "$spie" 2>/dev/null | head -n 1 | grep -q "ELF64 static-pie"
+	ok $? "target-static-pie: static-pie"
+	"$VMLAYOUT" "$spie" 2>/dev/null | grep -q "start_brk"
+	ok $? "target-static-pie: it has a start_brk"
+else
+	skip "static-pie" "target-static-pie not built"
+fi
+"$VMLAYOUT" "$prog" 2>/dev/null | head -n 1 | grep -q "ELF64 PIE"
+ok $? "target-pie: PIE"
 
 # errors name the file
 "$VMLAYOUT" "$tmp/nothing-here" >"$tmp/out" 2>"$tmp/err"

@@ -365,11 +365,16 @@ int main(void)
 	}
 
 	{
-		void *g = mmap(NULL, GUARD_LEN, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		/* between two read-write pages of its own, so that the kernel never
+		 * merges it with a PROT_NONE neighbour (a thread stack's guard page):
+		 * a larger ---p VMA would be a reservation */
+		long pg = sysconf(_SC_PAGESIZE);
+		char *g = mmap(NULL, GUARD_LEN + 2 * (size_t)pg, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-		if (g == MAP_FAILED)
+		if (g == MAP_FAILED || mprotect(g + pg, GUARD_LEN, PROT_NONE) != 0)
 			die("mmap guard");
-		print_region("guard", g, GUARD_LEN);
+		print_region("guard", g + pg, GUARD_LEN);
 	}
 
 	if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(block, O_CLOEXEC) != 0)

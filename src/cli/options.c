@@ -153,6 +153,10 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 	}
 	if (!ctl->n_targets && !ctl->list_columns)
 		argp_error(state, "missing PID or process name");
+	for (size_t i = 0; ctl->has_base && i < ctl->n_targets; i++)
+		if (ctl->kinds[i] == TARGET_AUTO && !options_is_path(ctl->targets[i]))
+			argp_error(state, "--base places an ELF file; '%s' is a process",
+				   ctl->targets[i]);
 	if (ctl->save_dir &&
 	    (ctl->n_targets != 1 || ctl->kinds[0] != TARGET_AUTO || options_is_path(ctl->targets[0])))
 		argp_error(state, "--save takes one PID or process name");

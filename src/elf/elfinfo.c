@@ -257,6 +257,29 @@ static int index_by_offset(struct elf_info *ei)
 }
 
 /* Program header i of elf into *ph; on failure *rc is failf()'s, naming the cause. */
+/* Whether the PT_DYNAMIC segment ph of elf (a file of size bytes) has DT_FLAGS_1
+ * with DF_1_PIE, which the link editor sets on an executable linked -pie or
+ * -static-pie and never on a shared library.  False when the segment lies outside
+ * the file or cannot be read (the flag is then unknown, and only names the file). */
+static bool dynamic_says_pie(Elf *elf, const GElf_Phdr *ph, uint64_t size)
+{
+	if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset || ph->p_filesz == 0)
+		return false;
+	Elf_Data *d = elf_getdata_rawchunk(elf, (int64_t)ph->p_offset, (size_t)ph->p_filesz,
+					   ELF_T_DYN);
+	if (!d)
+		return false;
+	size_t entsize = gelf_fsize(elf, ELF_T_DYN, 1, EV_CURRENT);
+	for (size_t i = 0; entsize && i < d->d_size / entsize; i++) {
+		GElf_Dyn dyn;
+		if (!gelf_getdyn(d, (int)i, &dyn) || dyn.d_tag == DT_NULL)
+			break;
+		if (dyn.d_tag == DT_FLAGS_1)
+			return (dyn.d_un.d_val & DF_1_PIE) != 0;
+	}
+	return false;
+}
+
 static int get_phdr(struct reader *r, Elf *elf, size_t i, GElf_Phdr *ph, int *rc)
 {
 	char cause[128];
@@ -412,6 +435,7 @@ int elf_info_read(int fd, struct elf_info *ei)
 			break;
 		case PT_DYNAMIC:
 			ei->has_dynamic = true;
+			ei->pie_flag = dynamic_says_pie(elf, &ph, (uint64_t)st.st_size);
 			break;
 		case PT_TLS:
 			ei->has_tls = true;

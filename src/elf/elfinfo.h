@@ -61,6 +61,8 @@ struct elf_info {
 	uint64_t relro_memsz;	/* its p_memsz */
 	bool has_interp;	/* PT_INTERP present: a dynamically linked executable */
 	bool has_dynamic;	/* PT_DYNAMIC present */
+	bool pie_flag;		/* its DT_FLAGS_1 has DF_1_PIE: an executable (-pie,
+				 * -static-pie), not a shared library */
 	bool has_tls;		/* PT_TLS present */
 	bool exec_stack;	/* PT_GNU_STACK with PF_X, or no PT_GNU_STACK at all */
 

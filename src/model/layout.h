@@ -267,6 +267,7 @@ struct layout {
 	uint16_t machine;		/* e_machine of the executable, 0 unknown */
 	uint16_t exe_type;		/* e_type of the executable (ET_EXEC/ET_DYN), 0 unknown */
 	bool exe_has_interp;
+	bool exe_pie_flag;		/* its DT_FLAGS_1 has DF_1_PIE (ELF dynamic section) */
 	uint64_t page_size;
 	struct opt_addr task_size;
 	struct mm_bounds mm;

@@ -713,6 +713,7 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 		if (ef->has_ei) {
 			L->exe_type = ef->ei.type;
 			L->exe_has_interp = ef->ei.has_interp;
+			L->exe_pie_flag = ef->ei.pie_flag;
 		}
 	}
 	for (size_t i = 0; i < L->vmas.n; i++)

@@ -355,8 +355,12 @@ static enum layout_status elf_read(void *priv, struct layout *L, struct elf_cach
 	}
 	L->mm.start_data = (struct opt_addr){ start_data, true };
 	L->mm.end_data = (struct opt_addr){ end_data, true };
-	L->mm.start_brk = (struct opt_addr){ page_up(brk, page_size), true };
-	L->mm.brk = L->mm.start_brk;
+	if (ei.type != ET_DYN || ei.has_interp || ei.pie_flag) {
+		/* an executable: the kernel's loader would start its brk there (a
+		 * shared library, loaded by the dynamic linker, has none) */
+		L->mm.start_brk = (struct opt_addr){ page_up(brk, page_size), true };
+		L->mm.brk = L->mm.start_brk;
+	}
 	if (ei.machine == EM_X86_64 && ei.elf_class == 64)
 		L->task_size = (struct opt_addr){ UINT64_C(0x7ffffffff000), true };
 	else if ((ei.machine == EM_386 || ei.machine == EM_X86_64) && ei.elf_class == 32)
@@ -400,7 +404,7 @@ static enum layout_status elf_finish(void *priv, struct layout *L, struct elf_ca
 			    "shown: the kernel places them at random at each exec", off->interp);
 	if (off->elf_type == ET_DYN && off->bias == 0 && es->min_vaddr == 0)
 		layout_warn(L, "ET_DYN shown at base 0: the kernel loads it at a random base "
-			    "(give a base to see it there)");
+			    "(--base ADDR shows it there)");
 	return LAYOUT_OK;
 }
 

@@ -20,6 +20,7 @@ void source_set_exe_elf(struct layout *L, const struct elf_info *ei)
 	L->machine = ei->machine;
 	L->exe_type = ei->type;
 	L->exe_has_interp = ei->has_interp;
+	L->exe_pie_flag = ei->pie_flag;
 }
 
 void source_close(struct source *src)

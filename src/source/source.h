@@ -106,7 +106,8 @@ int source_open_core(struct source *src, const char *path, const char *sysroot);
 void source_close(struct source *src);
 
 /* For the sources: what the executable's ELF header says (class, e_machine,
- * e_type, PT_INTERP) into L->elf_class, machine, exe_type, exe_has_interp. */
+ * e_type, PT_INTERP, DT_FLAGS_1) into L->elf_class, machine, exe_type, exe_has_interp,
+ * exe_pie_flag. */
 struct elf_info;
 void source_set_exe_elf(struct layout *L, const struct elf_info *ei);
 

@@ -37,7 +37,7 @@ static void header(const struct ctx *c)
 	if (L->exe_type == 2 /* ET_EXEC */)
 		type = L->exe_has_interp ? "non-PIE" : "static";
 	else if (L->exe_type == 3 /* ET_DYN */)
-		type = L->exe_has_interp ? "PIE" : "static-pie";
+		type = L->exe_has_interp ? "PIE" : L->exe_pie_flag ? "static-pie" : "shared object";
 	if (L->has_id && L->id.cmdline_n) {
 		size_t n = 0;
 		cmd[0] = '\0';
