@@ -3,7 +3,8 @@
 # gives exit 0, nothing on stderr but warnings ("vmlayout: PID N: warning: ...") and
 # a schema 1 document; a kernel thread exit 1 and exactly
 # "vmlayout: PID N: kernel thread: it has no user address space"; a process that
-# ends meanwhile (or is a zombie) the "has exited" or "no such process" message; a
+# ends meanwhile the "has exited" or "no such process" message, a zombie "a zombie
+# (no address space)"; a
 # process we may not read (another user's, or one holding capabilities we lack) the
 # permission message.  Whatever the error, nothing on stdout.  One TAP line per
 # process: the count varies.
@@ -61,6 +62,15 @@ for d in /proc/[0-9]*; do
 	if [ $kthread = 1 ]; then
 		test $rc -eq 1 && [ "$err" = "vmlayout: PID $pid: kernel thread: it has no user address space" ]
 		ok $? "PID $pid: kernel thread: exit 1, the kernel-thread message"
+	elif [ $rc -eq 1 ] && [ "$err" = "vmlayout: PID $pid: a zombie (no address space)" ]; then
+		state=$(proc_state "$pid") || state=gone
+		case $state in
+		gone | Z | X) ok 0 "PID $pid: a zombie ($state): exit 1, \"$err\"" ;;
+		*)
+			ok 1 "PID $pid: says it is a zombie but is in state $state"
+			diag "$err"
+			;;
+		esac
 	elif [ $rc -eq 1 ] && { [ "$err" = "vmlayout: PID $pid: the process has exited" ] ||
 		[ "$err" = "vmlayout: PID $pid: no such process" ]; }; then
 		state=$(proc_state "$pid") || state=gone

@@ -59,7 +59,7 @@ judge() {
 	elif [ "$rc" -eq 1 ]; then
 		if [ -s "$out" ]; then
 			echo "exit 1 with $(wc -c <"$out") bytes on stdout"
-		elif ! grep -qxE "vmlayout: PID $pid: (the process has exited|no such process)" "$err" ||
+		elif ! grep -qxE "vmlayout: PID $pid: (the process has exited|no such process|a zombie \(no address space\))" "$err" ||
 			[ "$(wc -l <"$err")" -ne 1 ]; then
 			echo "exit 1: $(head -c 300 "$err")"
 		fi

@@ -169,6 +169,9 @@ if [ -n "$pid_max" ]; then
 	run "$above"
 	process_error "PID $above, above pid_max: no such process" \
 		"vmlayout: PID $above: no such process"
+	run --save "$tmp/save-none" "$above"
+	process_error "--save of a PID above pid_max: the same message" \
+		"vmlayout: PID $above: no such process"
 else
 	skip "a PID above pid_max: no such process" "no /proc/sys/kernel/pid_max"
 fi
@@ -187,6 +190,9 @@ flags=$(stat_field 2 9) && [ $((flags & 0x200000)) -ne 0 ] && kthread=2 # PF_KTH
 if [ -n "$kthread" ]; then
 	run "$kthread"
 	process_error "PID 2 (kthreadd) is a kernel thread" \
+		"vmlayout: PID 2: kernel thread: it has no user address space"
+	run --save "$tmp/save-kthread" "$kthread"
+	process_error "--save of a kernel thread: the same message" \
 		"vmlayout: PID 2: kernel thread: it has no user address space"
 else
 	skip "PID 2 is a kernel thread" "PID 2 is not a kernel thread here"
@@ -215,9 +221,14 @@ if wait_for 200 have_line; then
 fi
 if [ -n "$zombie" ]; then
 	run "$zombie"
-	process_error "a zombie has exited" "vmlayout: PID $zombie: the process has exited"
+	process_error "a zombie: no address space" "vmlayout: PID $zombie: a zombie (no address space)"
+	run --save "$tmp/save-zombie" "$zombie"
+	process_error "--save of a zombie: the same message, once" \
+		"vmlayout: PID $zombie: a zombie (no address space)"
+	test ! -e "$tmp/save-zombie"
+	check "--save of a zombie: no directory left"
 else
-	skip "a zombie has exited" "could not make a zombie"
+	skip "a zombie: no address space" "could not make a zombie"
 fi
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -159,6 +159,12 @@ printf 'not smaps\n' >"$tmp/junk"
 "$VMLAYOUT" "$tmp/junk" >"$tmp/out" 2>"$tmp/err"
 test $? -eq 1 && test ! -s "$tmp/out" && grep -q "junk" "$tmp/err"
 ok $? "a file that is neither ELF nor smaps: exit 1, named on stderr"
+mkdir "$tmp/notsnap" && echo x >"$tmp/notsnap/x"
+"$VMLAYOUT" "$tmp/notsnap/" >"$tmp/out" 2>"$tmp/err"
+test $? -eq 1 && test ! -s "$tmp/out" &&
+	[ "$(cat "$tmp/err")" = "vmlayout: $tmp/notsnap/: not a vmlayout snapshot (no file 'snapshot')" ]
+ok $? "a directory that is not a snapshot: exit 1, that message alone"
+[ $? -eq 0 ] || diag "$(cat "$tmp/err")"
 "$VMLAYOUT" --save "$tmp/x" "$tmp/maps" >/dev/null 2>&1
 test $? -eq 64
 ok $? "--save takes a process, not a path: usage error"

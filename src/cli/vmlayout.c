@@ -72,6 +72,9 @@ static void report_status(const char *who, enum layout_status st, const char *ms
 	case LAYOUT_EXITED:
 		vml_errx(who, "the process has exited");
 		break;
+	case LAYOUT_ZOMBIE:
+		vml_errx(who, "a zombie (no address space)");
+		break;
 	case LAYOUT_KERNEL_THREAD:
 		vml_errx(who, "kernel thread: it has no user address space");
 		break;

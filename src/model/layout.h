@@ -310,7 +310,8 @@ struct layout_offline *layout_offline_get(struct layout *L);
 enum layout_status {
 	LAYOUT_OK,
 	LAYOUT_NO_PROCESS,	/* no /proc/PID */
-	LAYOUT_EXITED,		/* a zombie, or gone while being read */
+	LAYOUT_EXITED,		/* gone while being read (or dead, state X) */
+	LAYOUT_ZOMBIE,		/* state Z: exited, not yet waited for; no mm */
 	LAYOUT_KERNEL_THREAD,	/* PF_KTHREAD: no mm */
 	LAYOUT_PERMISSION,	/* smaps not readable: no ptrace read access */
 	LAYOUT_ERROR,		/* anything else: errno and the message say */

@@ -72,7 +72,9 @@ static enum layout_status pid_read(void *priv, struct layout *L, struct elf_cach
 	}
 	if (L->stat.flags & PROC_PF_KTHREAD)
 		return LAYOUT_KERNEL_THREAD;
-	if (L->stat.state == 'Z' || L->stat.state == 'X')
+	if (L->stat.state == 'Z')
+		return LAYOUT_ZOMBIE;
+	if (L->stat.state == 'X')
 		return LAYOUT_EXITED;
 	if (procdir_read_smaps(L, pf, msg, msglen) < 0) {
 		if (errno == EACCES || errno == EPERM)

@@ -387,20 +387,36 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 
 	msg[0] = '\0';
 	if (procfs_open(&pf, pid) < 0)
-		return fail(msg, msglen, "%s", strerror(errno));
+		return fail(msg, msglen, "%s", errno == ESRCH || errno == ENOENT ? "no such process"
+										 : strerror(errno));
 	vma_list_init(&l);
 	if (read_smaps_consistent(&pf, &smaps, &smaps_len, &l, &reads, &consistent) < 0) {
+		/* the words of a failed read of a live process (cli/vmlayout.c) */
 		if (errno == EACCES || errno == EPERM)
-			fail(msg, msglen, "smaps: %s (run as the process's owner or root: smaps "
-			     "needs ptrace read access)", strerror(errno));
+			fail(msg, msglen, "permission denied: reading smaps needs ptrace read "
+			     "access (run as the process's owner or root)");
 		else
-			fail(msg, msglen, "smaps: %s",
-			     errno == ESRCH ? "the process has exited" : strerror(errno));
+			fail(msg, msglen, "%s", errno == ESRCH ? "the process has exited"
+							       : strerror(errno));
 		goto out;
 	}
 	if (smaps_len == 0) {
+		/* no mm: what stat says the process is */
+		struct proc_stat ps;
+		char *buf;
+		size_t len;
+		int r = -1;
+		if (procfs_read_file(&pf, "stat", &buf, &len) == 0) {
+			r = proc_stat_parse(buf, len, &ps);
+			free(buf);
+		}
+		if (r == 0 && (ps.flags & PROC_PF_KTHREAD))
+			fail(msg, msglen, "kernel thread: it has no user address space");
+		else if (r == 0 && ps.state == 'Z')
+			fail(msg, msglen, "a zombie (no address space)");
+		else
+			fail(msg, msglen, "the process has exited");
 		errno = ESRCH;
-		fail(msg, msglen, "no memory map (a kernel thread, or it has exited)");
 		goto out;
 	}
 	if (mkdir(dir, 0700) < 0) {
@@ -685,8 +701,10 @@ static int read_snapshot_info(struct layout *L, const struct procfs *pf, char **
 	size_t len;
 
 	if (procfs_read_file(pf, "snapshot", &buf, &len) < 0) {
-		snprintf(msg, msglen, "not a vmlayout snapshot (no file 'snapshot'): %s",
-			 strerror(errno));
+		if (errno == ENOENT)
+			snprintf(msg, msglen, "not a vmlayout snapshot (no file 'snapshot')");
+		else
+			snprintf(msg, msglen, "snapshot: %s", strerror(errno));
 		return -1;
 	}
 	int version = 0;
