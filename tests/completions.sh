@@ -85,6 +85,14 @@ expect bash "vmlayout \$\$ " "$tmp/bash" "$PPID" "$comm"
 bash_offers "vmlayout $$"
 expect bash "vmlayout \$\$" "$tmp/bash" "$$"
 expect_not bash "vmlayout \$\$" "$tmp/bash" "$comm"
+# with extglob on, as bash-completion sets it: a process name from its first letters
+bash --norc --noprofile -O extglob -c '
+	. "$1" || exit 1
+	COMP_WORDS=(vmlayout "${2:0:3}"); COMP_CWORD=1
+	COMP_LINE="vmlayout ${2:0:3}"; COMP_POINT=${#COMP_LINE}
+	_vmlayout vmlayout "${2:0:3}" vmlayout
+	printf "%s\n" "${COMPREPLY[@]}"' sh "$comp/vmlayout" "$comm" > "$tmp/bash" 2>&1
+expect "bash -O extglob" "vmlayout ${comm:0:3}" "$tmp/bash" "$comm"
 
 # ------------------------------------------------------------------ zsh
 if command -v zsh > /dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2> /dev/null; then

@@ -187,6 +187,9 @@ diff <(want '.object != null and (.object | test("/libc[.]so|target-pie"))') \
 check "--object twice: either pattern"
 [ -z "$(rows --role vsyscall --region heap)" ]
 check "filters that nothing passes: no rows"
+heap=$(want '.path == "[heap]"')
+[ -n "$heap" ] && [ "$(rows --object '[heap]')" = "$heap" ]
+check "--object '[heap]': the heap, the name taken as it is"
 
 # the filters in JSON
 run --json --role anon,heap "$pid"

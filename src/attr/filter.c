@@ -122,8 +122,10 @@ bool vma_filter_match(const struct vma_filter *f, const struct layout *L, size_t
 		const char *s = layout_vma_label(L, v, &sl);
 		if (!sl)
 			return false;
+		/* the name itself first: "[heap]" is the heap, not a bracket
+		 * expression that matches a one-letter name */
 		for (size_t g = 0; g < f->n_globs; g++)
-			if (fnmatch(f->globs[g], s, 0) == 0 ||
+			if (strcmp(f->globs[g], s) == 0 || fnmatch(f->globs[g], s, 0) == 0 ||
 			    fnmatch(f->globs[g], path_base(s), 0) == 0)
 				return true;
 		return false;
