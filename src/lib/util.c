@@ -226,6 +226,29 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return r > 0 ? (size_t)r : 0;
 }
 
+char *text_fit_end(char *buf, size_t cap, const char *s, size_t width, bool ascii)
+{
+	size_t n = strlen(s), cols = 0;
+
+	for (size_t i = 0; i < n; i++)
+		cols += ((unsigned char)s[i] & 0xc0) != 0x80;	/* not a continuation byte */
+	if (cols <= width) {
+		snprintf(buf, cap, "%s", s);
+		return buf;
+	}
+	const char *ell = ascii ? "..." : "\xe2\x80\xa6";
+	size_t ell_w = ascii ? 3 : 1, keep = width > ell_w ? width - ell_w : 0, i = 0, c = 0;
+	for (; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (c == keep)
+				break;
+			c++;
+		}
+	}
+	snprintf(buf, cap, "%.*s%s", (int)i, s, ell);
+	return buf;
+}
+
 char *name_printable(char *buf, size_t cap, const char *s, size_t len, size_t width,
 		     bool ascii)
 {

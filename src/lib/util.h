@@ -25,6 +25,11 @@ size_t fmt_hex_n(char *buf, uint64_t v);
  * Returns buf. */
 char *size_words(char *buf, size_t len, uint64_t bytes);
 
+/* The printable text s (UTF-8, one display column a character) into buf (cap
+ * bytes), cut at the end to at most width columns, the last of them "…" (or "...",
+ * ascii) when it was cut.  Returns buf. */
+char *text_fit_end(char *buf, size_t cap, const char *s, size_t width, bool ascii);
+
 /* Copy the name s (len bytes) into buf (cap bytes) fit to print on a terminal:
  * control characters and invalid UTF-8 escaped as \n, \t, \xHH; at most width
  * display columns (one column per character assumed), cut with "…" or "..."

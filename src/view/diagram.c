@@ -88,7 +88,7 @@ static void band_line(const struct ctx *c, uint64_t addr, const char *glyph, con
 		      const struct figures *f)
 {
 	char a[24], s1[32], s2[32];
-	int lw = WIDTH - c->aw - 4 - 20;
+	int lw = WIDTH - c->aw - 5 - 20;	/* the address, glyph, label and figures: WIDTH */
 
 	if (addr == UINT64_MAX)
 		snprintf(a, sizeof(a), "%*s", c->aw, "");
@@ -122,12 +122,23 @@ static void note_line(const struct ctx *c, const char *text)
 	fprintf(c->out, "%*s %s   %s%s%s\n", c->aw, "", c->v, c->c_dim, text, c->c_off);
 }
 
+/* A size in words ("10 GiB"), or with --bytes the exact count ("10737418240 bytes"),
+ * into w (48 bytes or more). */
+static char *gap_size(const struct ctx *c, char *w, size_t len, uint64_t bytes)
+{
+	if (c->o->bytes) {
+		snprintf(w, len, "%" PRIu64 " bytes", bytes);
+		return w;
+	}
+	return size_words(w, len, bytes);
+}
+
 static void gap_line(const struct ctx *c, uint64_t bytes, const char *what)
 {
 	char w[48];
 
 	fprintf(c->out, "%*s %s  %s%s %s%s\n", c->aw, "", c->gap, c->c_dim,
-		size_words(w, sizeof(w), bytes), what, c->c_off);
+		gap_size(c, w, sizeof(w), bytes), what, c->c_off);
 }
 
 /* Whether v maps the file of an ELF object (a mapping that no instance of the
@@ -497,7 +508,7 @@ int text_diagram(struct ctx *c)
 				gap_line(c, prev_low - L->task_size.v, " (kernel space)");
 			}
 			snprintf(label, sizeof(label), "task_size (%s of user space)",
-				 size_words(w, sizeof(w), L->task_size.v));
+				 gap_size(c, w, sizeof(w), L->task_size.v));
 			band_line(c, L->task_size.v, first ? c->top : c->mid, label, NULL);
 			prev_low = L->task_size.v;
 			first = false;

@@ -30,7 +30,7 @@ const char *text_figure(const struct ctx *c, char *buf, size_t len, uint64_t v)
 static void header(const struct ctx *c)
 {
 	const struct layout *L = c->L;
-	char cmd[128], s[7][32];
+	char cmdline[512], cmd[160], s[7][32];
 	const char *comm = L->has_id ? L->id.comm : L->stat.comm;
 	const char *type = "";
 
@@ -38,20 +38,23 @@ static void header(const struct ctx *c)
 		type = L->exe_has_interp ? "non-PIE" : "static";
 	else if (L->exe_type == 3 /* ET_DYN */)
 		type = L->exe_has_interp ? "PIE" : L->exe_pie_flag ? "static-pie" : "shared object";
+	/* the command line; cut below to what the header leaves of the width */
 	if (L->has_id && L->id.cmdline_n) {
 		size_t n = 0;
-		cmd[0] = '\0';
-		for (size_t i = 0; i < L->id.cmdline_n && n < 60; i++) {
-			char part[80];
+		cmdline[0] = '\0';
+		for (size_t i = 0; i < L->id.cmdline_n && n < 80; i++) {
+			char part[160];
 			name_printable(part, sizeof(part), L->id.cmdline[i], strlen(L->id.cmdline[i]),
 				       40, c->o->ascii);
-			n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, "%s%s", i ? " " : "", part);
-			if (n >= sizeof(cmd))
-				n = sizeof(cmd) - 1;
+			n += (size_t)snprintf(cmdline + n, sizeof(cmdline) - n, "%s%s", i ? " " : "",
+					      part);
+			if (n >= sizeof(cmdline))
+				n = sizeof(cmdline) - 1;
 		}
 	} else {
-		name_printable(cmd, sizeof(cmd), comm, strlen(comm), 40, c->o->ascii);
+		name_printable(cmdline, sizeof(cmdline), comm, strlen(comm), 40, c->o->ascii);
 	}
+
 	char page[32];
 	size_words(page, sizeof(page), L->page_size);
 	int threads = L->has_id ? L->id.threads : (int)L->n_threads;
@@ -68,13 +71,19 @@ static void header(const struct ctx *c)
 		fprintf(c->out, "%s%s%s   %s  ELF%d %s  %s pages\n", c->c_bold, what, c->c_off,
 			L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page);
 	} else {
+		char rest[128];
 		snprintf(what, sizeof(what), "%spid %d",
 			 L->source == LAYOUT_SOURCE_CORE ? "core of " :
 			 L->source == LAYOUT_SOURCE_SNAPSHOT ? "snapshot of " : "", (int)L->pid);
-		fprintf(c->out, "%s%s%s  %.36s   %s  ELF%d %s  %s pages  %d thread%s\n",
-			c->c_bold, what, c->c_off, cmd,
-			L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page,
-			threads, threads == 1 ? "" : "s");
+		snprintf(rest, sizeof(rest), "%s  ELF%d %s  %s pages  %d thread%s",
+			 L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page,
+			 threads, threads == 1 ? "" : "s");
+		/* the command line gets what the rest leaves of the width (16 at
+		 * least), cut with an ellipsis */
+		size_t used = strlen(what) + 2 + 3 + strlen(rest);
+		text_fit_end(cmd, sizeof(cmd), cmdline, used + 16 < WIDTH ? WIDTH - used : 16,
+			     c->o->ascii);
+		fprintf(c->out, "%s%s%s  %s   %s\n", c->c_bold, what, c->c_off, cmd, rest);
 	}
 	const struct figures *t = &c->s->sum.totals;
 	if (L->source == LAYOUT_SOURCE_CORE && off) {
@@ -216,10 +225,28 @@ static int table_objects(const struct ctx *c)
 	qsort(order, n, sizeof(*order), cmp_obj_rss);
 	scols_table_set_termwidth(tb, WIDTH);
 	scols_table_set_termforce(tb, SCOLS_TERMFORCE_ALWAYS);
+	/* what the figures leave of the width to the names, which are cut there with
+	 * an ellipsis (libsmartcols would cut them without one) */
+	size_t used = 0;
+	for (size_t k = 1; k < sizeof(cols) / sizeof(cols[0]); k++) {
+		size_t w = strlen(cols[k]);
+		for (size_t i = 0; i < n; i++) {
+			char b[32];
+			uint64_t v = k <= PART_COUNT ? order[i].part[k - 1].size
+				   : k == 6	     ? order[i].total->size
+						     : order[i].total->rss;
+			size_t l = strlen(k == 7 ? text_figure(c, b, sizeof(b), v)
+						 : text_size(c, b, sizeof(b), v));
+			if (l > w)
+				w = l;
+		}
+		used += w + 1;
+	}
+	size_t name_w = used + 12 < WIDTH ? WIDTH - used : 12;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct object *o = order[i].o;
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		char name[256];
+		char name[256], fit[256];
 		const char *p = path_base(layout_object_path(L, o));
 		if (!ln) {
 			rc = -1;
@@ -228,7 +255,8 @@ static int table_objects(const struct ctx *c)
 		name_printable(name, sizeof(name), p, strlen(p), 200, c->o->ascii);
 		if (!o->attributed && strlen(name) + 2 < sizeof(name))
 			strcat(name, " ?");
-		rc = scols_line_set_data(ln, 0, name);
+		rc = scols_line_set_data(ln, 0, text_fit_end(fit, sizeof(fit), name, name_w,
+							     c->o->ascii));
 		for (int k = 0; k < PART_COUNT && rc == 0; k++)
 			rc = set_num(ln, 1 + (size_t)k, c, order[i].part[k].size);
 		if (rc == 0)

@@ -1,0 +1,69 @@
+#!/bin/bash
+# picture.sh - the text view keeps to its 80 columns and says where it cut: a long
+# command line in the header ends in an ellipsis ("..." with --ascii), a long object
+# name in the objects table too (every line at most 80 columns), and with --bytes
+# the gaps of the diagram are byte counts as well.
+# The process is tests/runtimes ("plain") run under a file name of 70 characters.
+# TAP.
+. "$top_srcdir/tests/tap.sh"
+
+[ -x "$VMLAYOUT" ] || bail_out "vmlayout not built: $VMLAYOUT"
+prog=$top_builddir/tests/runtimes
+[ -x "$prog" ] || bail_out "not built: $prog"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-picture.XXXXXX") || bail_out "mktemp failed"
+feeder=
+cleanup() {
+	[ -n "$feeder" ] && kill "$feeder" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+long=a-program-whose-name-is-longer-than-any-column-of-the-text-view-0123
+cp "$prog" "$tmp/$long" || bail_out "cp failed"
+# its standard input stays open until the end (it exits at end of file)
+sleep 120 | "$tmp/$long" plain an-argument-too >"$tmp/out" 2>&1 &
+feeder=$(jobs -p | tail -n 1)
+for _ in $(seq 100); do
+	grep -q '^ready' "$tmp/out" 2>/dev/null && break
+	sleep 0.1
+done
+pid=$(pgrep -f "^$tmp/$long" | head -n 1)
+[ -n "$pid" ] || bail_out "the program did not start: $(head -c 200 "$tmp/out")"
+
+export LC_ALL=C.UTF-8
+"$VMLAYOUT" --color=never "$pid" >"$tmp/text" 2>/dev/null
+ok $? "the text view exits 0"
+head -n 1 "$tmp/text" >"$tmp/header"
+cmd=$(sed -E 's/^pid [0-9]+  (.*)   x86-64.*$/\1/; s/^pid [0-9]+  (.*)   [^ ]+  ELF.*$/\1/' "$tmp/header")
+[ "${cmd: -1}" = "…" ] && [ "$(wc -L <"$tmp/header")" -le 80 ]
+ok $? "header: at most 80 columns, the command line cut with an ellipsis"
+[ $? -eq 0 ] || diag "$(cat "$tmp/header")"
+"$VMLAYOUT" --ascii --color=never "$pid" 2>/dev/null | head -n 1 | grep -q '\.\.\.   '
+ok $? "header, --ascii: the ellipsis is \"...\""
+
+line=$(grep "^${long:0:12}" "$tmp/text")
+[ -n "$line" ] && [ "${line%%…*}" != "$line" ]
+ok $? "objects table: the executable's long name ends in an ellipsis"
+[ $? -eq 0 ] || diag "$line"
+w=$(wc -L <"$tmp/text")
+[ "$w" -le 80 ]
+ok $? "every line of the text view at most 80 columns (widest: $w)"
+"$VMLAYOUT" --bytes --color=never "$pid" >"$tmp/bytes" 2>/dev/null
+grep -q "${long:0:12}.*…" "$tmp/bytes"
+ok $? "--bytes: the long name still ends in an ellipsis"
+
+# --bytes: the gaps and task_size in bytes too
+grep '┆' "$tmp/bytes" >"$tmp/gaps"
+[ -s "$tmp/gaps" ] && ! grep -v -E '┆  [0-9]+ bytes ' "$tmp/gaps" >/dev/null
+ok $? "--bytes: every gap of the diagram is a byte count"
+[ $? -eq 0 ] || diag "$(head -3 "$tmp/gaps")"
+grep -q -E 'task_size \([0-9]+ bytes of user space\)' "$tmp/bytes"
+ok $? "--bytes: task_size in bytes"
+grep -q -E '┆  [0-9.]+ [KMGTPE]iB ' "$tmp/text"
+ok $? "without --bytes: the gaps in words"
+
+kill "$feeder" 2>/dev/null
+feeder=
+done_testing
