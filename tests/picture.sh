@@ -2,7 +2,8 @@
 # picture.sh - the text view keeps to its 80 columns and says where it cut: a long
 # command line in the header ends in an ellipsis ("..." with --ascii), a long object
 # name in the objects table too (every line at most 80 columns), and with --bytes
-# the gaps of the diagram are byte counts as well.
+# the gaps of the diagram are byte counts as well; the executable's read-only
+# segments are drawn as rodata bands.
 # The process is tests/runtimes ("plain") run under a file name of 70 characters.
 # TAP.
 . "$top_srcdir/tests/tap.sh"
@@ -63,6 +64,15 @@ grep -q -E 'task_size \([0-9]+ bytes of user space\)' "$tmp/bytes"
 ok $? "--bytes: task_size in bytes"
 grep -q -E '┆  [0-9.]+ [KMGTPE]iB ' "$tmp/text"
 ok $? "without --bytes: the gaps in words"
+
+# the executable's bands: its read-only, non-executable segments are "rodata" (the
+# first PT_LOAD, with the ELF headers, below the code), and no "data" band lies
+# below the code
+grep -E '[├┬┴]─ (code|rodata|data|bss) ' "$tmp/text" | sed -E 's/.*─ ([a-z]+) .*/\1/' >"$tmp/bands"
+[ "$(tail -n 1 "$tmp/bands")" = rodata ] &&
+	! sed -n '/^code$/,$p' "$tmp/bands" | grep -qx data
+ok $? "the executable's bands: rodata at the bottom, no data band below the code"
+[ $? -eq 0 ] || diag "$(tr '\n' ' ' <"$tmp/bands")"
 
 kill "$feeder" 2>/dev/null
 feeder=

@@ -19,7 +19,8 @@
 
 #define MAX_ITEMS 18	/* lines inside one mmap band before folding */
 
-enum band_kind { BAND_CODE, BAND_DATA, BAND_BSS, BAND_HEAP, BAND_MMAP, BAND_STACK, BAND_GATE };
+enum band_kind { BAND_CODE, BAND_RODATA, BAND_DATA, BAND_BSS, BAND_HEAP, BAND_MMAP, BAND_STACK,
+		 BAND_GATE };
 
 struct band {
 	enum band_kind kind;
@@ -48,6 +49,10 @@ static enum band_kind band_of(const struct layout *L, const struct vma *v)
 		switch (v->role) {
 		case ROLE_TEXT:
 			return BAND_CODE;
+		case ROLE_RODATA:
+			/* read-only, not executable: the first PT_LOAD (ELF headers,
+			 * dynamic symbols, relocations) and .rodata */
+			return BAND_RODATA;
 		case ROLE_BSS:
 			return BAND_BSS;
 		default:
@@ -385,6 +390,9 @@ static const char *band_title(const struct ctx *c, const struct band *b, char *b
 	switch (b->kind) {
 	case BAND_CODE:
 		snprintf(buf, len, "code  %s", name);
+		break;
+	case BAND_RODATA:
+		snprintf(buf, len, "rodata %s", name);
 		break;
 	case BAND_DATA:
 		snprintf(buf, len, "data  %s", name);
