@@ -270,6 +270,8 @@ struct layout {
 	bool exe_pie_flag;		/* its DT_FLAGS_1 has DF_1_PIE (ELF dynamic section) */
 	uint64_t page_size;
 	struct opt_addr task_size;
+	int paging_levels;		/* x86-64: 4 or 5 (the la57 flag of /proc/cpuinfo, for
+					 * a live process), 0 unknown */
 	struct mm_bounds mm;
 	struct auxv_info auxv;
 

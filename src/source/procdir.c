@@ -234,10 +234,42 @@ static void set_mm(struct layout *L)
 		m->brk = m->start_brk;
 }
 
+/* x86-64: 5 when the kernel runs with 5-level page tables, else 4, from the flags of
+ * the first processor in /proc/cpuinfo: the kernel clears "la57" when it does not
+ * use 5-level paging (arch/x86/kernel/cpu/common.c).  0 when it cannot be read.
+ * Only the first record is read (cpuinfo is long on a large machine). */
+static int paging_levels(void)
+{
+	char buf[8192];
+	int fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	size_t len = 0;
+
+	if (fd < 0)
+		return 0;
+	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (strstr(buf, "\n\n"))
+			break;
+	}
+	close(fd);
+	buf[len] = '\0';
+	char *flags = strstr(buf, "\nflags");
+	if (!flags)
+		return 0;
+	char *end = strchr(flags + 1, '\n');
+	if (end)
+		*end = '\0';
+	return strstr(flags, " la57") ? 5 : 4;
+}
+
 static void set_task_size(struct layout *L, const struct procfs *pf)
 {
 	if (L->machine != EM_X86_64 && L->machine != EM_386)
 		return;
+	if (L->machine == EM_X86_64 && pf->live)
+		L->paging_levels = paging_levels();
 	if (L->elf_class == 64) {
 		uint64_t ts = UINT64_C(0x7ffffffff000);
 		for (size_t i = 0; i < L->vmas.n; i++)

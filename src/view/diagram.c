@@ -9,12 +9,14 @@
  */
 #include "config.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/util.h"
+#include "model/kspace.h"
 #include "view/text.h"
 
 #define MAX_ITEMS 18	/* lines inside one mmap band before folding */
@@ -467,6 +469,53 @@ static void markers_in(const struct ctx *c, struct marker *m, size_t nm, uint64_
 		note_line(c, line);
 }
 
+/* The top of a 64-bit x86-64 process's picture: the kernel's half as the kernel
+ * documents it (model/kspace.h; never measured: /proc shows user space only, and
+ * KASLR moves the bases), with the [vsyscall] VMA (gate) in it when mapped, then the
+ * non-canonical hole and the end of the lower half down to task_size.  Sets
+ * *prev_low to task_size. */
+static void kernel_half(const struct ctx *c, const struct band *gate, uint64_t *prev_low)
+{
+	const struct layout *L = c->L;
+	const struct kspace_layout *k = kspace_x86_64(L->paging_levels == 5 ? 5 : 4);
+	char label[160], line[160], w[48], a[24];
+
+	snprintf(label, sizeof(label), "kernel space: the documented layout");
+	/* the top: the last byte of the address space (its end, 2^64, has no
+	 * 64-bit address) */
+	fprintf(c->out, "%*s %s %s%s%s\n", c->aw, "0xffffffffffffffff", c->top, c->c_bold, label,
+		c->c_off);
+	snprintf(line, sizeof(line), "%s%s", L->paging_levels ? "" : "paging unknown, shown: ",
+		 k->paging);
+	note_line(c, line);
+	note_line(c, "KASLR moves the bases marked * at each boot");
+	for (size_t i = 0; i < k->n; i++) {
+		const struct kspace_region *r = &k->regions[i];
+		if (!r->main)
+			continue;
+		snprintf(a, sizeof(a), "0x%" PRIx64, r->start);
+		if (gate && r->start == c->L->vmas.v[gate->first].start) {
+			snprintf(line, sizeof(line), "%s %s", a, r->name);
+			item_line(c, line, &gate->fig);
+			continue;
+		}
+		snprintf(line, sizeof(line), "%s %-16s %9s%s", a, r->name,
+			 gap_size(c, w, sizeof(w), r->last - r->start + 1), r->randomized ? " *" : "");
+		note_line(c, line);
+	}
+	snprintf(label, sizeof(label), "the kernel's half starts (%s)",
+		 gap_size(c, w, sizeof(w), -k->kernel_start));
+	band_line(c, k->kernel_start, c->mid, label, NULL);
+	gap_line(c, k->kernel_start - k->user_end, " non-canonical addresses (neither half)");
+	band_line(c, k->user_end, c->mid, "end of the lower canonical half", NULL);
+	if (k->user_end > L->task_size.v)
+		gap_line(c, k->user_end - L->task_size.v, " unmapped");
+	snprintf(label, sizeof(label), "task_size (%s of user space)",
+		 gap_size(c, w, sizeof(w), L->task_size.v));
+	band_line(c, L->task_size.v, c->mid, label, NULL);
+	*prev_low = L->task_size.v;
+}
+
 /* Returns 0, or -1 with errno ENOMEM. */
 int text_diagram(struct ctx *c)
 {
@@ -506,6 +555,18 @@ int text_diagram(struct ctx *c)
 	bool first = true;
 	uint64_t prev_low = 0;	/* low address of the band printed just above */
 	bool ts_done = !L->task_size.known;
+	/* x86-64, 64-bit: the kernel's half on top, with [vsyscall] in it */
+	bool khalf = L->machine == EM_X86_64 && L->elf_class == 64 && L->task_size.known &&
+		     L->task_size.v < UINT64_C(0x0100000000000000);
+	if (khalf) {
+		const struct band *gate = nb && bands[nb - 1].kind == BAND_GATE ? &bands[nb - 1]
+										 : NULL;
+		kernel_half(c, gate, &prev_low);
+		if (gate)
+			nb--;
+		first = false;
+		ts_done = true;
+	}
 	for (size_t bi = nb; bi-- > 0;) {
 		const struct band *b = &bands[bi];
 		uint64_t hi = l->v[b->last].end, lo = l->v[b->first].start;

@@ -2,6 +2,8 @@
  * and the objects table */
 #include "config.h"
 
+#include <elf.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
@@ -277,6 +279,8 @@ int render_text_view(FILE *out, const struct layout *L, const struct render_opts
 	for (size_t i = 0; i < L->vmas.n; i++)
 		if (L->vmas.v[i].end > maxa)
 			maxa = L->vmas.v[i].end;
+	if (L->machine == EM_X86_64 && L->elf_class == 64 && L->task_size.known)
+		maxa = UINT64_MAX;	/* the diagram draws the kernel's half (diagram.c) */
 	c.aw = 2;
 	do {
 		c.aw++;

@@ -1,0 +1,67 @@
+#!/bin/bash
+# kspace.sh - the top of the diagram of a 64-bit x86-64 process: the kernel's half
+# as Documentation/arch/x86/x86_64/mm.rst documents it (the values below are that
+# document's "Start addr" column, for 4-level and 5-level page tables), the
+# non-canonical hole between the halves, the end of the lower half and task_size;
+# the paging mode from the la57 flag of /proc/cpuinfo for a live process, "paging
+# unknown" for a snapshot.  TAP.
+. "$top_srcdir/tests/tap.sh"
+
+[ -x "$VMLAYOUT" ] || bail_out "vmlayout not built: $VMLAYOUT"
+[ "$(uname -m)" = x86_64 ] || skip_all "not an x86-64 machine"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-kspace.XXXXXX") || bail_out "mktemp failed"
+trap 'rm -rf "$tmp"' EXIT
+
+# mm.rst, "Complete virtual memory map with 4-level page tables" / "5-level"
+declare -A doc4=(
+	[kernel text]=0xffffffff80000000 [modules]=0xffffffffa0000000
+	[cpu_entry_area]=0xfffffe0000000000 [vmemmap]=0xffffea0000000000
+	[vmalloc/ioremap]=0xffffc90000000000 [direct map]=0xffff888000000000
+	[start]=0xffff800000000000 [user_end]=0x800000000000
+)
+declare -A doc5=(
+	[kernel text]=0xffffffff80000000 [modules]=0xffffffffa0000000
+	[cpu_entry_area]=0xfffffe0000000000 [vmemmap]=0xffd4000000000000
+	[vmalloc/ioremap]=0xffa0000000000000 [direct map]=0xff11000000000000
+	[start]=0xff00000000000000 [user_end]=0x100000000000000
+)
+if grep -m1 '^flags' /proc/cpuinfo | grep -qw la57; then
+	levels=5
+else
+	levels=4
+fi
+
+"$VMLAYOUT" --diagram $$ >"$tmp/d" 2>/dev/null
+ok $? "vmlayout --diagram \$\$ exits 0"
+head -n 4 "$tmp/d" | grep -q "^0xffffffffffffffff +- kernel space: the documented layout" &&
+	head -n 5 "$tmp/d" | grep -qE "^ +\|   $levels-level paging, [0-9]+-bit addresses$"
+ok $? "the top: the last byte of the address space, the documented kernel space, $levels-level paging"
+for name in "kernel text" modules cpu_entry_area vmemmap vmalloc/ioremap "direct map"; do
+	if [ $levels = 5 ]; then want=${doc5[$name]}; else want=${doc4[$name]}; fi
+	grep -qE "^ +\|   $want $name " "$tmp/d"
+	ok $? "$name at $want (mm.rst, $levels-level)"
+done
+if [ $levels = 5 ]; then start=${doc5[start]} end=${doc5[user_end]}; else start=${doc4[start]} end=${doc4[user_end]}; fi
+grep -qE "^ *$start \+- the kernel's half starts" "$tmp/d"
+ok $? "the kernel's half starts at $start"
+grep -A1 -E "^ *$start \+-" "$tmp/d" | grep -q "non-canonical addresses"
+ok $? "then the non-canonical hole"
+grep -qE "^ *$end \+- end of the lower canonical half" "$tmp/d"
+ok $? "the lower canonical half ends at $end"
+grep -qE "^ *0x7ffffffff000 \+- task_size \(128 TiB of user space\)" "$tmp/d"
+ok $? "task_size 0x7ffffffff000, under it"
+if grep -q ' \[vsyscall\]$' "/proc/$$/maps"; then
+	grep -qE "^ +\|   0xffffffffff600000 \[vsyscall\] +4K +rss" "$tmp/d"
+	ok $? "[vsyscall]: in the kernel's half, with its figures"
+else
+	skip "[vsyscall] in the kernel's half" "no [vsyscall] mapping here"
+fi
+! grep -q "(kernel space)" "$tmp/d"
+ok $? "no \"16 EiB (kernel space)\" gap any more"
+
+# a snapshot does not say which paging mode its machine used
+"$VMLAYOUT" --diagram "$top_srcdir/tests/snapshots/libs/" >"$tmp/s" 2>/dev/null
+head -n 5 "$tmp/s" | grep -q "paging unknown, shown: 4-level paging"
+ok $? "a snapshot: paging unknown, the 4-level layout shown"
+done_testing
