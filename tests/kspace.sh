@@ -35,7 +35,7 @@ fi
 "$VMLAYOUT" --diagram $$ >"$tmp/d" 2>/dev/null
 ok $? "vmlayout --diagram \$\$ exits 0"
 head -n 4 "$tmp/d" | grep -q "^0xffffffffffffffff +- kernel space: the documented layout" &&
-	head -n 5 "$tmp/d" | grep -qE "^ +\|   $levels-level paging, [0-9]+-bit addresses$"
+	head -n 5 "$tmp/d" | grep -qE "^ +\|   $levels-level paging, [0-9]+-bit addresses; \* moved by KASLR"
 ok $? "the top: the last byte of the address space, the documented kernel space, $levels-level paging"
 for name in "kernel text" modules cpu_entry_area vmemmap vmalloc/ioremap "direct map"; do
 	if [ $levels = 5 ]; then want=${doc5[$name]}; else want=${doc4[$name]}; fi
@@ -45,11 +45,9 @@ done
 if [ $levels = 5 ]; then start=${doc5[start]} end=${doc5[user_end]}; else start=${doc4[start]} end=${doc4[user_end]}; fi
 grep -qE "^ *$start \+- the kernel's half starts" "$tmp/d"
 ok $? "the kernel's half starts at $start"
-grep -A1 -E "^ *$start \+-" "$tmp/d" | grep -q "non-canonical addresses"
-ok $? "then the non-canonical hole"
-grep -qE "^ *$end \+- end of the lower canonical half" "$tmp/d"
-ok $? "the lower canonical half ends at $end"
-grep -qE "^ *0x7ffffffff000 \+- task_size \(128 TiB of user space\)" "$tmp/d"
+grep -A1 -E "^ *$start \+-" "$tmp/d" | grep -q "non-canonical, from $end up"
+ok $? "then the non-canonical hole, from the end of the lower half ($end)"
+grep -A2 -E "^ *$start \+-" "$tmp/d" | grep -qE "^ *0x7ffffffff000 \+- task_size \(128 TiB of user space\)"
 ok $? "task_size 0x7ffffffff000, under it"
 if grep -q ' \[vsyscall\]$' "/proc/$$/maps"; then
 	grep -qE "^ +\|   0xffffffffff600000 \[vsyscall\] +4K +rss" "$tmp/d"
@@ -62,6 +60,6 @@ ok $? "no \"16 EiB (kernel space)\" gap any more"
 
 # a snapshot does not say which paging mode its machine used
 "$VMLAYOUT" --diagram "$top_srcdir/tests/snapshots/libs/" >"$tmp/s" 2>/dev/null
-head -n 5 "$tmp/s" | grep -q "paging unknown, shown: 4-level paging"
+head -n 5 "$tmp/s" | grep -q "paging unknown: the 4-level layout"
 ok $? "a snapshot: paging unknown, the 4-level layout shown"
 done_testing

@@ -6,6 +6,9 @@
  *	                  argument "plain" (or print "skip memfd REASON" and go on as
  *	                  "plain" when that cannot be done)
  *	runtimes plain    print "text ADDR 1" and "ready" only
+ *	runtimes threads N
+ *	                  start N threads named "worker-K" and "io-K" by turns, each
+ *	                  blocked in pause(); then as "plain"
  *	runtimes plugins DIR
  *	                  dlopen() the libraries DIR/libplug.so and DIR/libplug-2m.so
  *	                  (tests/libplug.c) and a copy of the first that it then
@@ -282,6 +285,28 @@ static void run_plugins(const char *dir)
 	printf("over %p 0 %s\n", (void *)b, copy);
 }
 
+/* A thread of run_threads(): named, then blocked until the process exits. */
+static void *idle_thread(void *arg)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%s-%d", (int)(intptr_t)arg % 2 ? "worker" : "io",
+		 (int)(intptr_t)arg);
+	pthread_setname_np(pthread_self(), name);
+	pause();
+	return NULL;
+}
+
+/* N threads, named "worker-K" and "io-K" by turns, each blocked in pause(). */
+static void run_threads(int n)
+{
+	for (int i = 1; i <= n; i++) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, idle_thread, (void *)(intptr_t)i) != 0)
+			die("pthread_create");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -295,6 +320,12 @@ int main(int argc, char **argv)
 		run_plugins(argv[2]);
 		wait_stdin();
 		_exit(0);	/* no destructors: the overwritten library's pages changed */
+	}
+	if (argc > 2 && strcmp(argv[1], "threads") == 0) {
+		run_threads(atoi(argv[2]));
+		line("text", (const void *)(uintptr_t)main, 1);
+		wait_stdin();
+		_exit(0);
 	}
 	if (argc > 1 && (strcmp(argv[1], "plain") == 0 || strcmp(argv[1], "memfd") == 0)) {
 		line("text", (const void *)(uintptr_t)main, 1);

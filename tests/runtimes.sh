@@ -117,7 +117,7 @@ ok $? "the text view names the thread stack with its thread's name"
 "$VMLAYOUT" --vmas --raw -n -o TID,THREAD --role thread_stack "$pid" > "$tmp/vmas" 2> /dev/null
 grep -Eq "^[0-9]+ runtimes$" "$tmp/vmas"
 ok $? "--vmas -o TID,THREAD names the thread of a thread stack"
-grep -Eq "$(basename "$exe") \(alias\)" "$tmp/text"
+grep -Eq "$(basename "$exe") \(alias(, [0-9]+ mappings)?\)" "$tmp/text"
 ok $? "the text view calls the other mappings of the program's file aliases"
 stop_target
 ok $? "the target exits 0"

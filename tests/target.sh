@@ -3,7 +3,8 @@
 #
 # target_setup NAME      $tmp: a new temporary directory; on exit the target is
 #                        stopped and $tmp removed
-# start_target PROGRAM   start PROGRAM (TMPDIR=$tmp) as a coprocess and read its lines
+# start_target PROGRAM [ARG...]
+#                        start PROGRAM (TMPDIR=$tmp) as a coprocess and read its lines
 #                        until "ready" (60 s at most): "NAME ADDR LEN EXTRA" lines
 #                        fill addr[NAME], len[NAME] and extra[NAME];
 #                        "thread_stack ADDR TID" gives len 1 and extra
@@ -35,7 +36,7 @@ target_cleanup() {
 start_target() {
 	local line name a more l x
 	addr=() len=() extra=()
-	coproc TGT { TMPDIR=$tmp exec "$1"; }
+	coproc TGT { TMPDIR=$tmp exec "$@"; }
 	target_pid=$TGT_PID
 	target_in=${TGT[1]}
 	# a bounded wait for the lines, not a synchronisation by time

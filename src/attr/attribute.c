@@ -612,8 +612,11 @@ static void attribute_arenas(struct layout *L)
 		bool reserve = false;
 		while (j + 1 < l->n && l->v[j].end < v->start + hms &&
 		       l->v[j + 1].start == l->v[j].end && arena_memory(&l->v[j + 1])) {
-			bool none = !(l->v[j + 1].perms & (VMA_PERM_READ | VMA_PERM_WRITE));
-			if (reserve && !none)
+			uint32_t rw = l->v[j + 1].perms & (VMA_PERM_READ | VMA_PERM_WRITE);
+			bool none = rw == 0;
+			/* glibc makes the head read-write and the reserve PROT_NONE,
+			 * nothing else: a read-only piece is not an arena's */
+			if ((reserve && !none) || (!none && rw != (VMA_PERM_READ | VMA_PERM_WRITE)))
 				break;
 			reserve = none;
 			j++;

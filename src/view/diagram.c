@@ -19,7 +19,7 @@
 #include "model/kspace.h"
 #include "view/text.h"
 
-#define MAX_ITEMS 18	/* lines inside one mmap band before folding */
+#define MAX_ITEMS 6	/* runs inside one mmap band above which they fold by kind */
 
 enum band_kind { BAND_CODE, BAND_RODATA, BAND_DATA, BAND_BSS, BAND_HEAP, BAND_MMAP, BAND_STACK,
 		 BAND_GATE };
@@ -27,13 +27,15 @@ enum band_kind { BAND_CODE, BAND_RODATA, BAND_DATA, BAND_BSS, BAND_HEAP, BAND_MM
 struct band {
 	enum band_kind kind;
 	size_t first, last;	/* VMA indexes, first <= last (ascending addresses) */
+	size_t islands;		/* mmap bands folded into this one (0: none) */
 	struct figures fig;
 };
 
 struct item {
 	size_t first, last;	/* VMA indexes, ascending */
 	struct figures fig;
-	int kind;		/* enum role of the first VMA, or -1 for an object, -2 folded */
+	int kind;		/* enum role of the first VMA (item_key_kind()), or -1 for an
+				 * object */
 	int32_t object;
 	int32_t tid;		/* for a thread stack */
 };
@@ -167,11 +169,6 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 	char name[256];
 	size_t nw = (size_t)(WIDTH - c->aw - 6 - 20);
 
-	if (it->kind == -2) {
-		snprintf(buf, len, "%s %zu more mapping%s", c->o->ascii ? "..." : "\xe2\x80\xa6",
-			 (size_t)it->fig.vmas, it->fig.vmas == 1 ? "" : "s");
-		return;
-	}
 	if (it->kind == -1) {
 		const struct object *o = &L->objects[it->object];
 		const char *p = path_base(layout_object_path(L, o));
@@ -231,12 +228,15 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 	default: {
 		const char *p = vma_name(&L->vmas, v);
 		char tag[48] = "";
+		bool alias = v->role == ROLE_FILE && is_object_file(L, v);
 		if (it->fig.vmas > 1)
-			snprintf(tag, sizeof(tag), " (%" PRIu64 " mappings)", it->fig.vmas);
-		else if (v->role == ROLE_FILE && is_object_file(L, v))
+			snprintf(tag, sizeof(tag), " (%s%" PRIu64 " mappings)", alias ? "alias, " : "",
+				 it->fig.vmas);
+		else if (alias)
 			snprintf(tag, sizeof(tag), " (alias)");
-		name_printable(name, sizeof(name), p, v->name_len, nw - strlen(tag) - 10,
-			       c->o->ascii);
+		size_t del = v->deleted ? strlen(" (deleted)") : 0;
+		name_printable(name, sizeof(name), p, v->name_len,
+			       nw > strlen(tag) + del + 8 ? nw - strlen(tag) - del : 8, c->o->ascii);
 		snprintf(buf, len, "%s%s%s", name, v->deleted ? " (deleted)" : "", tag);
 		return;
 	}
@@ -274,13 +274,76 @@ static bool same_item(const struct layout *L, const struct item *it, const struc
 	}
 }
 
-static int cmp_rss_desc(const void *a, const void *b)
+/* The label of the runs of one kind k folded together: n runs, their figures f,
+ * for thread stacks their TIDs from lo to hi. */
+static void fold_label(int k, size_t n, const struct figures *f, int32_t lo, int32_t hi,
+		       char *buf, size_t len)
 {
-	const struct item *x = *(const struct item *const *)a, *y = *(const struct item *const *)b;
-	uint64_t kx = x->fig.rss ? x->fig.rss : x->fig.size / 1024;
-	uint64_t ky = y->fig.rss ? y->fig.rss : y->fig.size / 1024;
+	switch (k) {
+	case ROLE_THREAD_STACK:
+		if (lo && hi > lo)
+			snprintf(buf, len, "%zu thread stacks (tid %d-%d)", n, (int)lo, (int)hi);
+		else
+			snprintf(buf, len, "%zu thread stacks", n);
+		return;
+	case ROLE_RESERVED:
+		snprintf(buf, len, "reserved (---p), %" PRIu64 " mappings", f->vmas);
+		return;
+	case ROLE_ARENA:
+		snprintf(buf, len, "malloc arena heaps, %" PRIu64 " mappings", f->vmas);
+		return;
+	case ROLE_JIT:
+		snprintf(buf, len, "JIT code, %" PRIu64 " mappings", f->vmas);
+		return;
+	case ROLE_SHM:
+		snprintf(buf, len, "shared memory, %" PRIu64 " mappings", f->vmas);
+		return;
+	case ROLE_FILE:
+		snprintf(buf, len, "mapped files, %" PRIu64 " mappings", f->vmas);
+		return;
+	case ROLE_ANON:
+		snprintf(buf, len, "anonymous (%" PRIu64 " mappings)", f->vmas);
+		return;
+	default:
+		snprintf(buf, len, "%s, %" PRIu64 " mappings", role_name(k), f->vmas);
+		return;
+	}
+}
 
-	return (kx < ky) - (kx > ky);
+/* A note under folded thread stacks: the names of their threads (task/TID/comm),
+ * each once, as many as fit on the line. */
+static void thread_names(const struct ctx *c, const struct item *items, size_t n, char *buf,
+			 size_t len)
+{
+	size_t w = (size_t)(WIDTH - c->aw - 6), used = 0, more = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].kind != ROLE_THREAD_STACK || !items[i].tid)
+			continue;
+		const char *comm = layout_thread_comm(c->L, items[i].tid);
+		char name[64];
+		if (!comm[0])
+			continue;
+		name_printable(name, sizeof(name), comm, strlen(comm), 16, c->o->ascii);
+		/* each name once */
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = items[j].kind == ROLE_THREAD_STACK && items[j].tid &&
+			       strcmp(layout_thread_comm(c->L, items[j].tid), comm) == 0;
+		if (seen)
+			continue;
+		if (used + strlen(name) + 2 + 6 > w || used + strlen(name) + 3 > len) {
+			more++;
+			continue;
+		}
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 used ? ", " : "threads: ", name);
+	}
+	if (more && used + 6 < len)
+		snprintf(buf + used, len - used, ", %s", c->o->ascii ? "..." : "\xe2\x80\xa6");
+	if (used)
+		note_line(c, buf);
 }
 
 /* Returns 0, or -1 with errno ENOMEM. */
@@ -338,44 +401,64 @@ static int draw_mmap_items(const struct ctx *c, const struct band *b)
 		}
 	}
 
-	/* too many: keep the biggest, fold runs of the others */
-	bool *keep = calloc(n ? n : 1, sizeof(*keep));
-	struct item **order = n > MAX_ITEMS ? malloc(n * sizeof(*order)) : NULL;
-	if (!keep || (n > MAX_ITEMS && !order)) {
-		free(keep);
+	/* too many: every ELF object keeps its line, and the other runs fold by kind
+	 * (thread stacks, anonymous memory, reservations, arenas, JIT code, shared
+	 * memory, mapped files, ...): one line a kind, where its highest run is */
+	size_t cnt[ROLE_COUNT] = { 0 }, at[ROLE_COUNT];
+	bool one_name[ROLE_COUNT];	/* files, shm: every folded run maps the same name */
+	struct item group[ROLE_COUNT];
+	int32_t tid_lo[ROLE_COUNT], tid_hi[ROLE_COUNT];
+	bool *folded = calloc(n ? n : 1, sizeof(*folded));
+	if (!folded) {
 		free(items);
 		return -1;
 	}
-	if (order) {
+	if (n > MAX_ITEMS)
 		for (size_t i = 0; i < n; i++)
-			order[i] = &items[i];
-		qsort(order, n, sizeof(*order), cmp_rss_desc);
-		for (size_t i = 0; i < MAX_ITEMS / 2; i++)
-			keep[order[i] - items] = true;
-		free(order);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			keep[i] = true;
+			if (items[i].kind >= 0 && items[i].kind < ROLE_COUNT)
+				cnt[items[i].kind]++;
+	for (size_t k = 0; k < ROLE_COUNT; k++)
+		at[k] = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		int k = items[i].kind;
+		if (k < 0 || k >= ROLE_COUNT || cnt[k] < 2)
+			continue;
+		if (at[k] == SIZE_MAX) {
+			/* the kind's highest run: its line goes here */
+			at[k] = i;
+			group[k] = (struct item){ .kind = k, .first = items[i].first,
+						  .last = items[i].last };
+			tid_lo[k] = tid_hi[k] = items[i].tid;
+			one_name[k] = true;
+		} else if (L->vmas.v[items[i].first].name != L->vmas.v[group[k].first].name) {
+			one_name[k] = false;
+		}
+		figures_add(&group[k].fig, &items[i].fig);
+		if (items[i].tid && (!tid_lo[k] || items[i].tid < tid_lo[k]))
+			tid_lo[k] = items[i].tid;
+		if (items[i].tid > tid_hi[k])
+			tid_hi[k] = items[i].tid;
+		folded[i] = true;
 	}
-	for (size_t i = 0; i < n;) {
+	for (size_t i = 0; i < n; i++) {
 		char label[512];
-		if (keep[i]) {
+		int k = items[i].kind;
+		if (!folded[i]) {
 			item_label(c, &items[i], label, sizeof(label));
 			item_line(c, label, &items[i].fig);
-			i++;
-			continue;
+		} else if (at[k] == i && (k == ROLE_FILE || k == ROLE_SHM) && one_name[k]) {
+			/* one file in several places: its name, with the count */
+			item_label(c, &group[k], label, sizeof(label));
+			item_line(c, label, &group[k].fig);
+		} else if (at[k] == i) {
+			fold_label(k, cnt[k], &group[k].fig, tid_lo[k], tid_hi[k], label,
+				   sizeof(label));
+			item_line(c, label, &group[k].fig);
+			if (k == ROLE_THREAD_STACK)
+				thread_names(c, items, n, label, sizeof(label));
 		}
-		if (i + 1 >= n || keep[i + 1]) {
-			keep[i] = true;	/* a run of one: print it as it is */
-			continue;
-		}
-		struct item f = { .kind = -2 };
-		while (i < n && !keep[i])
-			figures_add(&f.fig, &items[i++].fig);
-		item_label(c, &f, label, sizeof(label));
-		item_line(c, label, &f.fig);
 	}
-	free(keep);
+	free(folded);
 	free(items);
 	return 0;
 }
@@ -412,7 +495,14 @@ static const char *band_title(const struct ctx *c, const struct band *b, char *b
 		snprintf(buf, len, "[vsyscall]");
 		break;
 	default:
-		snprintf(buf, len, "mmap area");
+		if (b->islands) {
+			char w[48];
+			snprintf(buf, len, "mmap area, %zu islands over %s", b->islands,
+				 size_words(w, sizeof(w),
+					    L->vmas.v[b->last].end - L->vmas.v[b->first].start));
+		} else {
+			snprintf(buf, len, "mmap area");
+		}
 		break;
 	}
 	return buf;
@@ -485,10 +575,11 @@ static void kernel_half(const struct ctx *c, const struct band *gate, uint64_t *
 	 * 64-bit address) */
 	fprintf(c->out, "%*s %s %s%s%s\n", c->aw, "0xffffffffffffffff", c->top, c->c_bold, label,
 		c->c_off);
-	snprintf(line, sizeof(line), "%s%s", L->paging_levels ? "" : "paging unknown, shown: ",
-		 k->paging);
+	if (L->paging_levels)
+		snprintf(line, sizeof(line), "%s; * moved by KASLR", k->paging);
+	else
+		snprintf(line, sizeof(line), "paging unknown: the 4-level layout; * moved by KASLR");
 	note_line(c, line);
-	note_line(c, "KASLR moves the bases marked * at each boot");
 	for (size_t i = 0; i < k->n; i++) {
 		const struct kspace_region *r = &k->regions[i];
 		if (!r->main)
@@ -506,14 +597,23 @@ static void kernel_half(const struct ctx *c, const struct band *gate, uint64_t *
 	snprintf(label, sizeof(label), "the kernel's half starts (%s)",
 		 gap_size(c, w, sizeof(w), -k->kernel_start));
 	band_line(c, k->kernel_start, c->mid, label, NULL);
-	gap_line(c, k->kernel_start - k->user_end, " non-canonical addresses (neither half)");
-	band_line(c, k->user_end, c->mid, "end of the lower canonical half", NULL);
-	if (k->user_end > L->task_size.v)
-		gap_line(c, k->user_end - L->task_size.v, " unmapped");
+	/* the hole, and the page between task_size and the end of the lower half
+	 * (kept unmapped), in one gap */
+	snprintf(line, sizeof(line), " non-canonical, from 0x%" PRIx64 " up", k->user_end);
+	gap_line(c, k->kernel_start - L->task_size.v, line);
 	snprintf(label, sizeof(label), "task_size (%s of user space)",
 		 gap_size(c, w, sizeof(w), L->task_size.v));
 	band_line(c, L->task_size.v, c->mid, label, NULL);
 	*prev_low = L->task_size.v;
+}
+
+/* Whether a band holds a VMA of an ELF object. */
+static bool band_has_object(const struct layout *L, const struct band *b)
+{
+	for (size_t i = b->first; i <= b->last; i++)
+		if (L->vmas.v[i].object >= 0 || L->vmas.v[i].bss_pages)
+			return true;
+	return false;
 }
 
 /* Returns 0, or -1 with errno ENOMEM. */
@@ -542,6 +642,23 @@ int text_diagram(struct ctx *c)
 		figures_add_vma(&bands[nb].fig, v);
 		nb++;
 	}
+
+	/* scattered islands (V8's heap pages, spread over terabytes): runs of mmap
+	 * bands that hold no ELF object fold into one band, their count kept */
+	size_t nb2 = 0;
+	for (size_t bi = 0; bi < nb; bi++) {
+		bool plain = bands[bi].kind == BAND_MMAP && !band_has_object(L, &bands[bi]);
+		if (plain && nb2 && bands[nb2 - 1].kind == BAND_MMAP &&
+		    !band_has_object(L, &bands[nb2 - 1])) {
+			struct band *u = &bands[nb2 - 1];
+			u->last = bands[bi].last;
+			figures_add(&u->fig, &bands[bi].fig);
+			u->islands = (u->islands ? u->islands : 1) + 1;
+			continue;
+		}
+		bands[nb2++] = bands[bi];
+	}
+	nb = nb2;
 
 	struct marker m[] = {
 		{ "start_code", L->mm.start_code, false }, { "end_code", L->mm.end_code, false },
