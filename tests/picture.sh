@@ -65,6 +65,22 @@ ok $? "--bytes: task_size in bytes"
 grep -q -E '┆  [0-9.]+ [KMGTPE]iB ' "$tmp/text"
 ok $? "without --bytes: the gaps in words"
 
+# the mm's other counters from status: in JSON, and on the "kernel:" line of the
+# summary (the process is idle: they do not move)
+if [ -n "${JQ:-}" ]; then
+	"$VMLAYOUT" --json "$pid" >"$tmp/json" 2>/dev/null
+	for f in VmPeak:vm_peak VmHWM:vm_hwm VmLck:vm_lck VmPin:vm_pin VmPTE:vm_pte; do
+		want=$(awk -v k="${f%%:*}:" '$1 == k { print $2 * 1024 }' "/proc/$pid/status")
+		got=$("$JQ" ".kernel.${f#*:}" "$tmp/json")
+		[ -n "$want" ] && [ "$got" = "$want" ]
+		ok $? "JSON kernel.${f#*:} is ${f%%:*} of status ($want)"
+	done
+else
+	skip "the mm counters in JSON" "jq not found"
+fi
+"$VMLAYOUT" --summary "$pid" 2>/dev/null | grep -qE "^kernel: VmPeak [0-9.]+[KMG]?  VmHWM [0-9.]+[KMG]?  VmLck 0  VmPin 0  VmPTE [0-9.]+[KMG]?$"
+ok $? "the summary's kernel: line"
+
 # the executable's bands: its read-only, non-executable segments are "rodata" (the
 # first PT_LOAD, with the ELF headers, below the code), and no "data" band lies
 # below the code

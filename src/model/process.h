@@ -75,6 +75,11 @@ struct proc_counters {
 	uint64_t rss_anon;	/* RssAnon: resident anonymous memory */
 	uint64_t rss_file;	/* RssFile: resident file mappings */
 	uint64_t rss_shmem;	/* RssShmem: resident shared memory (shmem, tmpfs, SysV) */
+	uint64_t vm_peak;	/* VmPeak: hiwater_vm, the largest VmSize so far */
+	uint64_t vm_hwm;	/* VmHWM: hiwater_rss, the largest RSS so far */
+	uint64_t vm_lck;	/* VmLck: locked_vm, mlock()ed */
+	uint64_t vm_pin;	/* VmPin: pinned_vm, pinned for I/O (RDMA, io_uring) */
+	uint64_t vm_pte;	/* VmPTE: the page tables (mm->pgtables_bytes) */
 };
 
 /* Free the strings of *id and empty it; an emptied or zeroed *id is fine. */

@@ -375,6 +375,11 @@ int proc_status_parse(const char *buf, struct proc_counters *c, uid_t *euid, pid
 		{ "RssAnon", offsetof(struct proc_counters, rss_anon) },
 		{ "RssFile", offsetof(struct proc_counters, rss_file) },
 		{ "RssShmem", offsetof(struct proc_counters, rss_shmem) },
+		{ "VmPeak", offsetof(struct proc_counters, vm_peak) },
+		{ "VmHWM", offsetof(struct proc_counters, vm_hwm) },
+		{ "VmLck", offsetof(struct proc_counters, vm_lck) },
+		{ "VmPin", offsetof(struct proc_counters, vm_pin) },
+		{ "VmPTE", offsetof(struct proc_counters, vm_pte) },
 	};
 	uint64_t unknown = PROC_COUNTER_UNKNOWN;
 

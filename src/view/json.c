@@ -257,6 +257,11 @@ static void kernel(struct jsonwrt *w, const struct layout *L)
 		{ "rss_anon", offsetof(struct proc_counters, rss_anon) },
 		{ "rss_file", offsetof(struct proc_counters, rss_file) },
 		{ "rss_shmem", offsetof(struct proc_counters, rss_shmem) },
+		{ "vm_peak", offsetof(struct proc_counters, vm_peak) },
+		{ "vm_hwm", offsetof(struct proc_counters, vm_hwm) },
+		{ "vm_lck", offsetof(struct proc_counters, vm_lck) },
+		{ "vm_pin", offsetof(struct proc_counters, vm_pin) },
+		{ "vm_pte", offsetof(struct proc_counters, vm_pte) },
 	};
 
 	jsonwrt_object_open(w, "kernel");

@@ -270,6 +270,27 @@ static int table_objects(const struct ctx *c)
 	return print_table(tb, rc);
 }
 
+/* Under the region table: the kernel's other counters of the mm (/proc/PID/status):
+ * the peaks of the size and of the RSS (hiwater_vm, hiwater_rss), locked and
+ * pinned memory and the page tables; nothing when the source has no status. */
+static void mm_counters(const struct ctx *c)
+{
+	const struct proc_counters *k = &c->L->kc;
+	const uint64_t v[] = { k->vm_peak, k->vm_hwm, k->vm_lck, k->vm_pin, k->vm_pte };
+	static const char *const name[] = { "VmPeak", "VmHWM", "VmLck", "VmPin", "VmPTE" };
+	char line[160], b[32];
+	size_t n = 0;
+
+	if (!c->L->has_kc)
+		return;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (v[i] != PROC_COUNTER_UNKNOWN && n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s %s", n ? "  " : "",
+					      name[i], text_size(c, b, sizeof(b), v[i]));
+	if (n)
+		fprintf(c->out, "%skernel: %s%s\n", c->c_dim, line, c->c_off);
+}
+
 int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
 		     const struct vma_selection *s, unsigned parts)
 {
@@ -322,6 +343,7 @@ int render_text_view(FILE *out, const struct layout *L, const struct render_opts
 	if (parts & TEXT_SUMMARY) {
 		if (table_regions(&c) < 0)
 			return -1;
+		mm_counters(&c);
 		if (parts & TEXT_OBJECTS)
 			fputc('\n', out);
 	}
