@@ -1,0 +1,453 @@
+#!/bin/bash
+# cover-sources.sh - the sources that read the outside world, at their edges:
+# damaged copies of the committed snapshots (a description of another version, stat,
+# status, syscall and auxv that are garbage or directories, ELF pieces that are cut
+# or lie about their sizes, an executable recorded as a link or as bytes with a NUL,
+# many threads), snapshot_pack() over an elf/ directory that holds other things than
+# ELF headers, smaps/maps text that names files of another inode or whose lines
+# overlap, standard input that is a directory, and name -> PID look-ups (a name
+# longer than the kernel's 15 bytes of comm, a name that only argv[0] gives, two
+# processes of the same name, no such name).  Each is a clear error that names what
+# is wrong (exit 1), or a report with the warning that says what was left out, or a
+# report that reads what is there (exit 0); never a crash.  TAP.
+. "$top_srcdir/tests/tap.sh"
+
+[ -x "$VMLAYOUT" ] || bail_out "vmlayout not built: $VMLAYOUT"
+[ -n "$JQ" ] || skip_all "jq not found"
+T=$top_builddir/tests/test-offline
+[ -x "$T" ] || bail_out "not built: $T"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-cover.XXXXXX") || bail_out "mktemp failed"
+started=()
+cleanup() {
+	for p in "${started[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# run ARGS...: vmlayout ARGS; stdout in $tmp/out, stderr in $tmp/err, status in rc
+run() {
+	"$VMLAYOUT" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# fails PATTERN: the last run exited 1, printed nothing, and said PATTERN on stderr
+fails() {
+	[ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q -- "$1" "$tmp/err" && return 0
+	diag "exit $rc: $(head -c 600 "$tmp/err")"
+	return 1
+}
+
+# reads [PATTERN]: the last run exited 0 with a report (a JSON document), and, with
+# PATTERN, a warning on stderr that matches it
+reads() {
+	if [ "$rc" -eq 0 ] && "$JQ" -e . "$tmp/out" >/dev/null 2>&1 &&
+		{ [ -z "$1" ] || grep -q -- "warning: .*$1" "$tmp/err"; }; then
+		return 0
+	fi
+	diag "exit $rc: $(head -c 600 "$tmp/err")"
+	return 1
+}
+
+# jqt FILTER: FILTER is true of the last report
+jqt() { "$JQ" -e "$1" "$tmp/out" >/dev/null; }
+
+# fresh NAME: a writable copy of the committed snapshot NAME in $tmp/s
+fresh() {
+	rm -rf "$tmp/s"
+	cp -r "$top_srcdir/tests/snapshots/$1" "$tmp/s" && chmod -R u+w "$tmp/s"
+}
+
+# wait_for N CMD...: CMD true, tried N times 0.05 s apart (bounded, not timed)
+wait_for() {
+	local n=$1
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	return 1
+}
+has_comm() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
+
+fx=$top_srcdir/tests/snapshots
+[ -f "$fx/libs/snapshot" ] && [ -f "$fx/threads/snapshot" ] ||
+	skip_all "no snapshots in tests/snapshots"
+
+# ------------------------------------------------------------ the description
+fresh libs
+rm "$tmp/s/snapshot"
+run --json "$tmp/s"
+fails "not a vmlayout snapshot (no file 'snapshot')"
+ok $? "snapshot without its description: not a snapshot, said so"
+
+fresh libs
+sed -i 's/^vmlayout-snapshot 1$/vmlayout-snapshot 2/' "$tmp/s/snapshot"
+run --json "$tmp/s"
+fails "not a vmlayout snapshot of version 1"
+ok $? "a description of version 2: refused"
+
+fresh libs
+sed -i '/^vmlayout-snapshot/d' "$tmp/s/snapshot"
+run --json "$tmp/s"
+fails "not a vmlayout snapshot of version 1"
+ok $? "a description without its version line: refused"
+
+# lines without a value, a user given twice (the last counts), an exe id that is
+# not MAJ:MIN:INO (no executable then: its ELF header is not looked for)
+fresh libs
+sed -i 's/^exe .*/exe not-an-id/' "$tmp/s/snapshot"
+printf 'novalue\nuser someone-else\n' >>"$tmp/s/snapshot"
+run --json "$tmp/s"
+reads && jqt '.process.user == "someone-else"'
+ok $? "description with a line without a value, a second user line: the last user counts"
+
+# ------------------------------------------------------------ stat
+i=0
+for bad in 'no parentheses here 1 2 3' '1 (cut)' '1 (word) S 1 2 three 4' \
+	'1 (few) S 1 2 3 4 5 6 7 8 9 10' '1 cmd) S 1 (2 3'; do
+	i=$((i + 1))
+	fresh libs
+	printf '%s\n' "$bad" >"$tmp/s/stat"
+	run --json "$tmp/s"
+	fails "stat missing or not understood"
+	ok $? "stat #$i not understood ('$bad'): an error that says so"
+done
+
+# a command name longer than the kernel's (cut), stat without the fields after
+# the 44th (kernels before 3.3): read, without the mm fields of stat
+fresh libs
+read -r -a f <"$fx/libs/stat"
+f[1]="($(printf 'x%.0s' $(seq 1 80)))"
+printf '%s\n' "${f[*]:0:44}" >"$tmp/s/stat"
+run --json "$tmp/s"
+reads && jqt '(.process.comm | length) > 0 and .mm.start_data == null and .mm.start_code != null'
+ok $? "stat with a long name and 44 fields: read, without start_data"
+
+# ------------------------------------------------------------ smaps
+fresh libs
+: >"$tmp/s/smaps"
+run --json "$tmp/s"
+fails "smaps holds no VMA"
+ok $? "an empty smaps: no VMA, said so"
+
+# ------------------------------------------------------------ the executable
+fresh libs
+printf '/bin/a\0b' >"$tmp/s/exe"
+run --json "$tmp/s"
+reads && jqt '.process.exe == null'
+ok $? "exe with a NUL in it: no executable path"
+
+fresh libs
+: >"$tmp/s/exe"
+run --json "$tmp/s"
+reads && jqt '.process.exe == null'
+ok $? "an empty exe: no executable path"
+
+# a symbolic link (as "cp -r" of a snapshot by an older vmlayout would keep it), to
+# a path longer than the first buffer the link is read into
+long=/$(printf 'd%.0s' $(seq 1 300))/prog
+fresh libs
+rm "$tmp/s/exe"
+ln -s "$long" "$tmp/s/exe"
+run --json "$tmp/s"
+reads && jqt ".process.exe == \"$long\""
+ok $? "exe as a symbolic link to a path of 305 bytes: its target"
+
+# the executable's recorded ELF header: missing (nothing said), a directory, cut
+exe_id=$(sed -n 's/^exe //p' "$fx/libs/snapshot")
+fresh libs
+rm "$tmp/s/elf/$exe_id"
+run --json "$tmp/s"
+reads && ! grep -q "executable's ELF header" "$tmp/err"
+ok $? "the executable's ELF header not recorded: read, no word about it"
+
+fresh libs
+rm "$tmp/s/elf/$exe_id"
+mkdir "$tmp/s/elf/$exe_id"
+run --json "$tmp/s"
+reads "the executable's ELF header not read: Invalid argument"
+ok $? "the executable's ELF header is a directory: a warning"
+
+# packed pieces that lie: each is refused as not understood (ENOEXEC)
+pk=$fx/libs/elf/$exe_id
+magic='VMLAYOUT-ELF-PIECES 1'
+i=0
+while IFS= read -r what; do
+	i=$((i + 1))
+	fresh libs
+	e=$tmp/s/elf/$exe_id
+	case $i in
+	1) printf '%s\n' "$magic" >"$e" ;;
+	2) printf '%s\nsize x\n' "$magic" >"$e" ;;
+	3) printf '%s\nsize 99999999999999999999999\nend\n' "$magic" >"$e" ;;
+	4) printf '%s\nsize 9223372036854775808\nend\n' "$magic" >"$e" ;;
+	5) printf '%s\nsize 100' "$magic" >"$e" ;;
+	6) printf '%s\nsize 100\nchunk 0 1\nx\nend\n' "$magic" >"$e" ;;
+	7) printf '%s\nsize 100\npiece 200 1\nx\nend\n' "$magic" >"$e" ;;
+	8) printf '%s\nsize 100\npiece 90 20\n%s\nend\n' "$magic" "$(printf 'y%.0s' $(seq 1 20))" >"$e" ;;
+	9) printf '%s\nsize 100\npiece 0 5\nxy\nend\n' "$magic" >"$e" ;;
+	10) printf '%s\nsize 100\npiece 0 2\nxyz\nend\n' "$magic" >"$e" ;;
+	11) printf '%s\nsize 100\npiece 0 x\n' "$magic" >"$e" ;;
+	12) head -c 200 "$pk" >"$e" ;;
+	13) cp "$pk" "$e" && truncate -s 300M "$e" ;;
+	esac
+	run --json "$tmp/s"
+	reads "the executable's ELF header not read: Exec format error"
+	ok $? "packed ELF header #$i ($what): not understood, a warning"
+done <<'EOF'
+the magic line alone
+a size that is not a number
+a size of 23 digits
+a size beyond INT64_MAX
+a size without its newline
+a line that is not a piece
+a piece beyond the size
+a piece that goes past the size
+a piece longer than the file
+a piece without its newline after it
+a piece whose length is not a number
+cut after 200 bytes
+more than 256 MiB
+EOF
+
+# a plain (not packed) file shorter than the magic: read as the file's bytes
+fresh libs
+printf 'short' >"$tmp/s/elf/$exe_id"
+run --json "$tmp/s"
+reads && jqt '.process.exe != null'
+ok $? "the executable's recorded header is 5 bytes of text: read"
+
+# a library's packed pieces cut: the library is attributed by heuristics
+lib=$(grep -l 'libc\.so' "$fx"/libs/elf/* 2>/dev/null | head -1)
+fresh libs
+if [ -n "$lib" ]; then
+	head -c 100 "$lib" >"$tmp/s/elf/${lib##*/}"
+	run --json "$tmp/s"
+	reads
+	ok $? "a library's recorded headers cut: read"
+else
+	skip "a library's recorded headers cut" "no libc in the fixture"
+fi
+
+# ------------------------------------------------------------ the other files
+# A file that cannot be read (here a directory: EISDIR) is a warning that names it;
+# one that is not there is left out without a word.
+for f in auxv smaps_rollup status cmdline comm; do
+	fresh threads
+	rm "$tmp/s/$f"
+	mkdir "$tmp/s/$f"
+	run --json "$tmp/s"
+	reads "$f not read: Is a directory"
+	ok $? "$f is a directory: read, with a warning that names $f"
+done
+
+fresh threads
+tid=$(ls "$tmp/s/task" | head -1)
+rm "$tmp/s/task/$tid/stat"
+mkdir "$tmp/s/task/$tid/stat"
+run --json "$tmp/s"
+reads "task/$tid/stat not read: Is a directory"
+ok $? "a thread's stat is a directory: a warning that names it"
+
+# status without VmSize (a zombie's): no kernel counters; Uid without its second
+# field: no effective uid from it
+fresh threads
+grep -v -e '^Vm' -e '^Uid' "$fx/threads/status" >"$tmp/s/status"
+echo 'Uid:	x' >>"$tmp/s/status"
+run --json "$tmp/s"
+reads && jqt '.kernel.vm_size == null and .vm_counters.total_vm.kernel == null'
+ok $? "status without its Vm lines: read, no kernel counters"
+
+# comm without its newline, cmdline whose last argument has no NUL (a process that
+# wrote over its arguments)
+fresh threads
+printf 'nonl' >"$tmp/s/comm"
+printf 'prog\0last' >"$tmp/s/cmdline"
+run --json "$tmp/s"
+reads && jqt '.process.comm == "nonl" and .process.cmdline == ["prog", "last"]'
+ok $? "comm without a newline, a last argument without a NUL: both kept"
+
+# the threads' system call lines: running, too few fields, an SP that is not hex
+fresh threads
+set -- $(ls "$tmp/s/task")
+echo running >"$tmp/s/task/$1/syscall"
+echo '0 0x1' >"$tmp/s/task/$2/syscall"
+echo '0 0x1 0x2 0x3 0x4 0x5 0x6 0xzz 0x8' >"$tmp/s/task/$3/syscall"
+run --json "$tmp/s"
+reads && jqt '(.threads | length) == 4 and ([.threads[] | select(.stack_pointer == null)] | length) == 3'
+ok $? "three threads' syscall not understood: four threads, one stack pointer"
+
+# many threads (more than the first array holds), and entries of task/ that are
+# not TIDs
+fresh threads
+t0=$(ls "$tmp/s/task" | head -1)
+for n in $(seq 100001 100020); do
+	cp -r "$tmp/s/task/$t0" "$tmp/s/task/$n"
+done
+mkdir "$tmp/s/task/notatid" "$tmp/s/task/0" "$tmp/s/task/99999999999"
+run --json "$tmp/s"
+reads && jqt '(.threads | length) == 24'
+ok $? "24 threads in task/ and 3 entries that are not TIDs: 24 threads read"
+
+# ------------------------------------------------------------ snapshot_pack()
+# Over an elf/ directory of sparse files, a cut ELF file, a text file, a
+# directory, a dot file and a symbolic link: the files are packed, the others
+# left alone; the snapshot still reads.
+fresh libs
+for f in "$tmp"/s/elf/*; do
+	"$T" expand "$fx/libs" "${f##*/}" >"$f.x" && mv "$f.x" "$f"
+done
+cp "$top_builddir/tests/target-pie" "$tmp/s/elf/99:99:1"
+head -c 64 "$top_builddir/tests/target-pie" >"$tmp/s/elf/99:99:2"
+printf 'text, not ELF\n' >"$tmp/s/elf/99:99:3"
+mkdir "$tmp/s/elf/99:99:4"
+printf 'dot\n' >"$tmp/s/elf/.dot"
+ln -s /etc/passwd "$tmp/s/elf/99:99:5"
+"$T" pack "$tmp/s" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && head -c 21 "$tmp/s/elf/99:99:1" | grep -qx "$magic" &&
+	head -c 21 "$tmp/s/elf/99:99:3" | grep -qx "$magic" &&
+	[ "$(cat "$tmp/s/elf/.dot")" = dot ] && [ -L "$tmp/s/elf/99:99:5" ]
+ok $? "pack: ELF, cut ELF and text packed; a directory, a dot file, a link left alone"
+"$T" expand "$tmp/s" 99:99:3 | cmp -s - <(printf 'text, not ELF\n')
+ok $? "pack: a text file (14 bytes) keeps its bytes"
+"$T" expand "$tmp/s" 99:99:2 | cmp -s - <(head -c 64 "$top_builddir/tests/target-pie")
+ok $? "pack: an ELF file cut after its header expands to the same 64 bytes"
+run --json "$tmp/s"
+reads
+ok $? "pack: the snapshot reads after"
+"$T" pack "$tmp/nonexistent" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'nonexistent/elf: No such file' "$tmp/err"
+ok $? "pack: a snapshot without elf/: an error naming it"
+
+# ------------------------------------------------------------ 32-bit
+if [ -x "$top_builddir/tests/target-m32" ]; then
+	# it runs until its standard input ends: a FIFO this shell holds open
+	mkfifo "$tmp/m32.in"
+	exec 3<>"$tmp/m32.in"
+	"$top_builddir/tests/target-m32" <&3 >"$tmp/m32.out" 2>/dev/null &
+	m32=$!
+	started+=("$m32")
+	wait_for 400 grep -qx ready "$tmp/m32.out"
+	run --save "$tmp/m32" --json "$m32"
+	if reads && jqt '.process.elf_class == 32 and .process.task_size == "0xffffe000"'; then
+		ok 0 "a 32-bit process saved: its task size is 4 GiB less a page"
+		echo 08000000 >"$tmp/m32/personality"
+		run --json "$tmp/m32"
+		reads && jqt '.process.task_size == "0xc0000000"'
+		ok $? "a 32-bit snapshot with ADDR_LIMIT_3GB in its personality: task size 3 GiB"
+	else
+		ok 1 "a 32-bit process saved"
+	fi
+	kill "$m32" 2>/dev/null
+	exec 3>&-
+else
+	skip "32-bit snapshots" "no tests/target-m32 (no 32-bit compiler)"
+fi
+
+# ------------------------------------------------------------ maps and smaps text
+exe=$(readlink -f "$top_builddir/tests/target-pie")
+ino=$(stat -c %i "$exe")
+sz=$(stat -c %s "$exe")
+off_big=$(printf '%08x' $(((sz + 4096) / 4096 * 4096)))
+printf '555555554000-555555555000 r--p 00000000 00:00 %s %s\n' "$((ino + 1))" "$exe" >"$tmp/inode.maps"
+run --json --maps "$tmp/inode.maps"
+reads "0 mapped files not found under / and 1 with another inode"
+ok $? "maps naming a file of another inode: a warning that counts it"
+
+printf '555555554000-555555555000 r--p %s 00:00 %s %s\n' "$off_big" "$ino" "$exe" >"$tmp/off.maps"
+run --json --maps "$tmp/off.maps"
+reads "and 1 with another inode"
+ok $? "maps with an offset beyond the file's size: counted as another file"
+
+run --json --sysroot "$tmp/nonexistent" --maps "$tmp/off.maps"
+reads "1 mapped files not found under $tmp/nonexistent"
+ok $? "--sysroot that does not exist: the file is not found there"
+
+printf '555555554000-555555555000 r--p 00000000 00:00 %s %s\n' "$ino" "$exe" >"$tmp/good.maps"
+run --json --sysroot / --maps "$tmp/good.maps"
+reads && ! grep -q 'not found' "$tmp/err"
+ok $? "--sysroot /: the files are looked up as without it"
+
+# overlapping and out-of-order lines: left out, with a warning
+printf '%s\n' '10000-30000 rw-p 00000000 00:00 0' '20000-40000 rw-p 00000000 00:00 0' \
+	'50000-60000 rw-p 00000000 00:00 0' '8000-9000 rw-p 00000000 00:00 0' >"$tmp/overlap.maps"
+run --json --maps "$tmp/overlap.maps"
+reads "overlap or are out of order .*: 2 left out" && jqt '(.vmas | length) == 2'
+ok $? "maps with overlapping and out-of-order lines: 2 left out, a warning"
+
+# anonymous memory first, then a file (the executable: the first file mapped);
+# all below 4 GiB: a 32-bit address space
+m32=$top_builddir/tests/target-m32
+if [ -x "$m32" ]; then
+	m32=$(readlink -f "$m32")
+	printf '%s\n' '00010000-00011000 rw-p 00000000 00:00 0' \
+		"00400000-00401000 r--p 00000000 00:00 $(stat -c %i "$m32") $m32" >"$tmp/low.maps"
+	run --json --maps "$tmp/low.maps"
+	reads "the executable is taken to be $m32" &&
+		jqt '.process.elf_class == 32 and .process.machine != "x86-64" and .process.task_size == null'
+	ok $? "maps below 4 GiB, anonymous memory first: 32-bit, the file is the executable"
+else
+	skip "maps of a 32-bit program" "no tests/target-m32 (no 32-bit compiler)"
+fi
+printf '%s\n' '00010000-00011000 rw-p 00000000 00:00 0' >"$tmp/anon.maps"
+run --json --maps "$tmp/anon.maps"
+reads && jqt '.process.elf_class == 32 and .process.exe == null'
+ok $? "maps of one anonymous VMA below 4 GiB: 32-bit, no executable"
+
+# a mapped file whose name has no directory (not a path the tool can open)
+printf '%s\n' '7f0000000000-7f0000001000 r--p 00000000 08:01 12 ld-linux.so.2' >"$tmp/rel.maps"
+run --json --maps "$tmp/rel.maps"
+reads
+ok $? "maps naming a file without a directory: read"
+
+# standard input or a file that is a directory: the read error
+run - <"$tmp"
+fails "Is a directory"
+ok $? "standard input that is a directory: Is a directory"
+run --smaps "$tmp"
+fails "$tmp"
+ok $? "--smaps DIRECTORY: an error naming it"
+
+# ------------------------------------------------------------ names
+sleep_bin=$(command -v sleep)
+long_name=vmlcov-long-name-of-26-b
+cp "$sleep_bin" "$tmp/$long_name" 2>/dev/null || ln -s "$sleep_bin" "$tmp/$long_name"
+"$tmp/$long_name" 600 </dev/null >/dev/null 2>&1 &
+p_long=$!
+started+=("$p_long")
+wait_for 200 has_comm "$p_long" "${long_name:0:15}"
+run --json "$long_name"
+reads && jqt ".process.pid == $p_long"
+ok $? "a name longer than 15 bytes: found by its comm's first 15"
+
+argv0=vmlcov-argv0
+(exec -a "$argv0" "$sleep_bin" 600) </dev/null >/dev/null 2>&1 &
+p_argv=$!
+started+=("$p_argv")
+wait_for 200 grep -q "^$argv0" "/proc/$p_argv/cmdline"
+run --json "$argv0"
+reads && jqt ".process.pid == $p_argv"
+ok $? "a name only argv[0] gives (comm is sleep): found"
+
+two=vmlcov-two
+ln -s "$sleep_bin" "$tmp/$two"
+"$tmp/$two" 600 </dev/null >/dev/null 2>&1 &
+p2a=$!
+"$tmp/$two" 600 </dev/null >/dev/null 2>&1 &
+p2b=$!
+started+=("$p2a" "$p2b")
+wait_for 200 has_comm "$p2a" "$two" && wait_for 200 has_comm "$p2b" "$two"
+run "$two"
+fails "several processes are named '$two': " && grep -qw "$p2a" "$tmp/err" && grep -qw "$p2b" "$tmp/err"
+ok $? "two processes of one name: an error that lists both PIDs"
+
+run vmlcov-no-such-name
+fails "no process named 'vmlcov-no-such-name'"
+ok $? "no process of that name: said so, exit 1"
+
+done_testing
