@@ -446,6 +446,39 @@ run "$two"
 fails "several processes are named '$two': " && grep -qw "$p2a" "$tmp/err" && grep -qw "$p2b" "$tmp/err"
 ok $? "two processes of one name: an error that lists both PIDs"
 
+# The look-up with each call of a group failing in turn (tests/failinj.so; not
+# under AddressSanitizer, whose runtime must be the first library): never an
+# answer that misses one of the two (a report of the other, or "no process
+# named"), but the same error as without the failure, or the failure's own.
+shim=$top_builddir/tests/failinj.so
+declare -A errtext=([ENOMEM]="Cannot allocate memory" [EMFILE]="Too many open files"
+	[EIO]="Input/output error")
+if [ ! -f "$shim" ] || grep -q __asan_init "$VMLAYOUT" 2>/dev/null; then
+	skip "failures during the look-up by name" "no tests/failinj.so, or an ASan build"
+else
+	for g in alloc:ENOMEM open:EMFILE read:EIO; do
+		func=${g%:*} errno=${g#*:}
+		rm -f "$tmp/count"
+		LD_PRELOAD=$shim FAILINJ_FUNC=$func FAILINJ_COUNT=$tmp/count \
+			"$VMLAYOUT" "$two" >/dev/null 2>&1
+		count=$(cat "$tmp/count" 2>/dev/null)
+		bad=
+		for n in $(seq 1 "${count:-0}"); do
+			LD_PRELOAD=$shim FAILINJ_FUNC=$func FAILINJ_NTH=$n FAILINJ_ERRNO=$errno \
+				"$VMLAYOUT" "$two" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			if [ $rc -ne 1 ] || [ -s "$tmp/out" ] ||
+				! grep -q -e "several .*processes are named '$two'" \
+					-e "${errtext[$errno]}" "$tmp/err"; then
+				bad="call $n: exit $rc: $(tail -n 1 "$tmp/err")"
+				break
+			fi
+		done
+		[ -n "$count" ] && [ "$count" -gt 0 ] && [ -z "$bad" ]
+		ok $? "look-up of two processes, $func call N of ${count:-?} failing ($errno): the error, or both found${bad:+ ($bad)}"
+	done
+fi
+
 run vmlcov-no-such-name
 fails "no process named 'vmlcov-no-such-name'"
 ok $? "no process of that name: said so, exit 1"
