@@ -320,6 +320,12 @@ ok $? "pack: an ELF file cut after its header expands to the same 64 bytes"
 run --json "$tmp/s"
 reads
 ok $? "pack: the snapshot reads after"
+cp -r "$tmp/s/elf" "$tmp/elf.before"
+"$T" pack "$tmp/s" 2>"$tmp/err" && diff -r "$tmp/elf.before" "$tmp/s/elf" >/dev/null
+ok $? "pack again: the packed files are left as they are"
+"$T" expand "$tmp/s" "$(printf 'x%.0s' $(seq 1 300))" >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'File name too long' "$tmp/err"
+ok $? "expand: a name of 300 bytes: File name too long"
 "$T" pack "$tmp/nonexistent" >/dev/null 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q 'nonexistent/elf: No such file' "$tmp/err"
 ok $? "pack: a snapshot without elf/: an error naming it"
@@ -347,6 +353,68 @@ if [ -x "$top_builddir/tests/target-m32" ]; then
 	exec 3>&-
 else
 	skip "32-bit snapshots" "no tests/target-m32 (no 32-bit compiler)"
+fi
+
+# ------------------------------------------------------------ live processes
+# --save of a kernel thread: no memory map, no directory left
+kt=
+for d in /proc/[0-9]*; do
+	st=$(cat "$d/stat" 2>/dev/null) || continue
+	read -r -a f <<<"${st##*) }"
+	# f[6] is field 9, flags: PF_KTHREAD 0x00200000
+	if [ -n "${f[6]}" ] && [ $((f[6] & 0x200000)) -ne 0 ]; then
+		kt=${d#/proc/}
+		break
+	fi
+done
+if [ -n "$kt" ]; then
+	run --save "$tmp/kt" "$kt"
+	fails "no memory map (a kernel thread, or it has exited)" && [ ! -e "$tmp/kt" ]
+	ok $? "--save of a kernel thread (PID $kt): no memory map, nothing left"
+else
+	skip "--save of a kernel thread" "no kernel thread in this PID namespace"
+fi
+
+# tests/runtimes has a bss that its pages are counted in (pagemap); each open and
+# read of a live read failing in turn: a report, or an error that names the cause
+shim=$top_builddir/tests/failinj.so
+declare -A errtext=([ENOMEM]="Cannot allocate memory" [EMFILE]="Too many open files"
+	[EIO]="Input/output error" [EACCES]="Permission denied")
+if [ ! -f "$shim" ] || grep -q __asan_init "$VMLAYOUT" 2>/dev/null; then
+	skip "failures during a live read" "no tests/failinj.so, or an ASan build"
+else
+	mkfifo "$tmp/rt.in"
+	exec 4<>"$tmp/rt.in"
+	"$top_builddir/tests/runtimes" <&4 >"$tmp/rt.out" 2>/dev/null &
+	rt=$!
+	started+=("$rt")
+	wait_for 400 grep -qx ready "$tmp/rt.out"
+	for g in open:EMFILE open:EACCES read:EIO; do
+		func=${g%:*} errno=${g#*:}
+		rm -f "$tmp/count"
+		LD_PRELOAD=$shim FAILINJ_FUNC=$func FAILINJ_COUNT=$tmp/count \
+			"$VMLAYOUT" --json "$rt" >/dev/null 2>&1
+		count=$(cat "$tmp/count" 2>/dev/null)
+		bad=
+		for n in $(seq 1 "${count:-0}"); do
+			LD_PRELOAD=$shim FAILINJ_FUNC=$func FAILINJ_NTH=$n FAILINJ_ERRNO=$errno \
+				"$VMLAYOUT" --json "$rt" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			if [ $rc -eq 0 ] && "$JQ" -e ".process.pid == $rt" "$tmp/out" >/dev/null 2>&1; then
+				continue
+			fi
+			if [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] &&
+				grep -qi -e "${errtext[$errno]}" -e "permission denied" "$tmp/err"; then
+				continue
+			fi
+			bad="call $n: exit $rc: $(tail -n 1 "$tmp/err")"
+			break
+		done
+		[ -n "$count" ] && [ "$count" -gt 0 ] && [ -z "$bad" ]
+		ok $? "live read, $func call N of ${count:-?} failing ($errno): a report or the cause${bad:+ ($bad)}"
+	done
+	kill "$rt" 2>/dev/null
+	exec 4>&-
 fi
 
 # ------------------------------------------------------------ maps and smaps text
@@ -450,9 +518,6 @@ ok $? "two processes of one name: an error that lists both PIDs"
 # under AddressSanitizer, whose runtime must be the first library): never an
 # answer that misses one of the two (a report of the other, or "no process
 # named"), but the same error as without the failure, or the failure's own.
-shim=$top_builddir/tests/failinj.so
-declare -A errtext=([ENOMEM]="Cannot allocate memory" [EMFILE]="Too many open files"
-	[EIO]="Input/output error")
 if [ ! -f "$shim" ] || grep -q __asan_init "$VMLAYOUT" 2>/dev/null; then
 	skip "failures during the look-up by name" "no tests/failinj.so, or an ASan build"
 else
