@@ -100,18 +100,23 @@ ok $? "a description without its version line: refused"
 # not MAJ:MIN:INO (no executable then: its ELF header is not looked for)
 fresh libs
 sed -i 's/^exe .*/exe not-an-id/' "$tmp/s/snapshot"
-printf 'novalue\nuser someone-else\n' >>"$tmp/s/snapshot"
+printf 'novalue\nuser someone-else\nfuture-key its value\n' >>"$tmp/s/snapshot"
 run --json "$tmp/s"
 reads && jqt '.process.user == "someone-else"'
-ok $? "description with a line without a value, a second user line: the last user counts"
+ok $? "description with a line without a value, a second user line, an unknown key: the last user counts"
 
 # ------------------------------------------------------------ stat
 i=0
 for bad in 'no parentheses here 1 2 3' '1 (cut)' '1 (word) S 1 2 three 4' \
-	'1 (few) S 1 2 3 4 5 6 7 8 9 10' '1 cmd) S 1 (2 3'; do
+	'1 (few) S 1 2 3 4 5 6 7 8 9 10' '1 cmd) S 1 (2 3' '1 (open S 1 2 3' \
+	'1 (nothing after)' '1 (spaces after)   ' '1 (few, no newline) S 1 2 3   '; do
 	i=$((i + 1))
 	fresh libs
-	printf '%s\n' "$bad" >"$tmp/s/stat"
+	# the last three without a newline: the text ends right after them
+	case $bad in
+	*after*|*newline*) printf '%s' "$bad" >"$tmp/s/stat" ;;
+	*) printf '%s\n' "$bad" >"$tmp/s/stat" ;;
+	esac
 	run --json "$tmp/s"
 	fails "stat missing or not understood"
 	ok $? "stat #$i not understood ('$bad'): an error that says so"
@@ -126,6 +131,20 @@ printf '%s\n' "${f[*]:0:44}" >"$tmp/s/stat"
 run --json "$tmp/s"
 reads && jqt '(.process.comm | length) > 0 and .mm.start_data == null and .mm.start_code != null'
 ok $? "stat with a long name and 44 fields: read, without start_data"
+
+# start_code and end_code both 1 (what a process without mm shows), and all of
+# start_code, end_code and arg_start 0: no mm fields from stat then
+for v in 1:1:x 0:0:0; do
+	fresh libs
+	read -r -a f <"$fx/libs/stat"
+	IFS=: read -r sc ec as <<<"$v"
+	f[25]=$sc f[26]=$ec
+	[ "$as" = x ] || f[47]=$as
+	printf '%s\n' "${f[*]}" >"$tmp/s/stat"
+	run --json "$tmp/s"
+	reads && jqt '.mm.start_data == null'
+	ok $? "stat with start_code $sc, end_code $ec${as/x/}: read, without the mm fields"
+done
 
 # ------------------------------------------------------------ smaps
 fresh libs
@@ -189,6 +208,8 @@ while IFS= read -r what; do
 	6) printf '%s\nsize 100\nchunk 0 1\nx\nend\n' "$magic" >"$e" ;;
 	7) printf '%s\nsize 100\npiece 200 1\nx\nend\n' "$magic" >"$e" ;;
 	8) printf '%s\nsize 100\npiece 90 20\n%s\nend\n' "$magic" "$(printf 'y%.0s' $(seq 1 20))" >"$e" ;;
+	14) printf '%s\nsize 100\nen' "$magic" >"$e" ;;
+	15) printf '%s\nsize :\nend\n' "$magic" >"$e" ;;
 	9) printf '%s\nsize 100\npiece 0 5\nxy\nend\n' "$magic" >"$e" ;;
 	10) printf '%s\nsize 100\npiece 0 2\nxyz\nend\n' "$magic" >"$e" ;;
 	11) printf '%s\nsize 100\npiece 0 x\n' "$magic" >"$e" ;;
@@ -212,6 +233,8 @@ a piece without its newline after it
 a piece whose length is not a number
 cut after 200 bytes
 more than 256 MiB
+cut 2 bytes into its end line
+a size that begins with a colon
 EOF
 
 # a plain (not packed) file shorter than the magic: read as the file's bytes
@@ -256,11 +279,37 @@ ok $? "a thread's stat is a directory: a warning that names it"
 # status without VmSize (a zombie's): no kernel counters; Uid without its second
 # field: no effective uid from it
 fresh threads
-grep -v -e '^Vm' -e '^Uid' "$fx/threads/status" >"$tmp/s/status"
-echo 'Uid:	x' >>"$tmp/s/status"
+grep -v -e '^Vm' -e '^Uid' -e '^Tgid' "$fx/threads/status" >"$tmp/s/status"
+printf 'Uid:\tx\nnot a key value line\nVmRSS:\tsome kB\nThreads:\t4' >>"$tmp/s/status"
 run --json "$tmp/s"
 reads && jqt '.kernel.vm_size == null and .vm_counters.total_vm.kernel == null'
-ok $? "status without its Vm lines: read, no kernel counters"
+ok $? "status without its Vm lines, with lines not understood and no final newline: read, no kernel counters"
+
+# smaps_rollup that is not one VMA's figures (here a whole smaps), or not smaps:
+# no rollup
+for r in smaps garbage; do
+	fresh threads
+	if [ $r = smaps ]; then cp "$fx/threads/smaps" "$tmp/s/smaps_rollup"; else echo 'not smaps' >"$tmp/s/smaps_rollup"; fi
+	run --json "$tmp/s"
+	reads && jqt '.rollup == null'
+	ok $? "smaps_rollup that is $r: read, no rollup"
+done
+
+# a thread's stat not understood: the thread keeps no command name; an empty comm
+fresh threads
+set -- $(ls "$tmp/s/task")
+echo garbage >"$tmp/s/task/$1/stat"
+: >"$tmp/s/comm"
+run --json "$tmp/s"
+reads && jqt "(.threads | length) == 4 and .process.comm == \"\""
+ok $? "a thread's stat not understood, an empty comm: four threads, comm empty"
+
+# no [heap] VMA: brk is start_brk (stat's)
+fresh threads
+awk '/^[0-9a-f]+-[0-9a-f]+ / { skip = / \[heap\]$/ } !skip' "$fx/threads/smaps" >"$tmp/s/smaps"
+run --json "$tmp/s"
+reads && jqt '.mm.brk == .mm.start_brk'
+ok $? "smaps without [heap]: brk is stat's start_brk"
 
 # comm without its newline, cmdline whose last argument has no NUL (a process that
 # wrote over its arguments)
@@ -277,9 +326,16 @@ set -- $(ls "$tmp/s/task")
 echo running >"$tmp/s/task/$1/syscall"
 echo '0 0x1' >"$tmp/s/task/$2/syscall"
 echo '0 0x1 0x2 0x3 0x4 0x5 0x6 0xzz 0x8' >"$tmp/s/task/$3/syscall"
+echo '0 0x1 0x2 0x3 0x4 0x5 0x6 0x7 0x8 0x9 0xa 0xb' >"$tmp/s/task/$4/syscall"
 run --json "$tmp/s"
-reads && jqt '(.threads | length) == 4 and ([.threads[] | select(.stack_pointer == null)] | length) == 3'
-ok $? "three threads' syscall not understood: four threads, one stack pointer"
+reads && jqt '(.threads | length) == 4 and ([.threads[] | select(.stack_pointer == null)] | length) == 4'
+ok $? "four threads' syscall not understood: four threads, no stack pointer"
+fresh threads
+set -- $(ls "$tmp/s/task")
+echo '-1 0x1fffffffffffffffff 0x2' >"$tmp/s/task/$1/syscall"
+run --json "$tmp/s"
+reads && jqt "[.threads[] | select(.tid == $1 and .stack_pointer == null)] | length == 1"
+ok $? "a stack pointer of 69 bits: not understood"
 
 # many threads (more than the first array holds), and entries of task/ that are
 # not TIDs
@@ -305,14 +361,24 @@ cp "$top_builddir/tests/target-pie" "$tmp/s/elf/99:99:1"
 head -c 64 "$top_builddir/tests/target-pie" >"$tmp/s/elf/99:99:2"
 printf 'text, not ELF\n' >"$tmp/s/elf/99:99:3"
 mkdir "$tmp/s/elf/99:99:4"
+# no section headers (e_shoff, at byte 40 of an ELF64 header, zeroed)
+cp "$top_builddir/tests/target-pie" "$tmp/s/elf/99:99:6"
+printf '\0\0\0\0\0\0\0\0' | dd of="$tmp/s/elf/99:99:6" bs=1 seek=40 conv=notrunc status=none
+long201=$(printf 'n%.0s' $(seq 1 201))
+printf 'long\n' >"$tmp/s/elf/$long201"
 printf 'dot\n' >"$tmp/s/elf/.dot"
 ln -s /etc/passwd "$tmp/s/elf/99:99:5"
 "$T" pack "$tmp/s" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 0 ] && head -c 21 "$tmp/s/elf/99:99:1" | grep -qx "$magic" &&
 	head -c 21 "$tmp/s/elf/99:99:3" | grep -qx "$magic" &&
-	[ "$(cat "$tmp/s/elf/.dot")" = dot ] && [ -L "$tmp/s/elf/99:99:5" ]
-ok $? "pack: ELF, cut ELF and text packed; a directory, a dot file, a link left alone"
+	head -c 21 "$tmp/s/elf/99:99:6" | grep -qx "$magic" &&
+	[ "$(cat "$tmp/s/elf/.dot")" = dot ] && [ -L "$tmp/s/elf/99:99:5" ] &&
+	[ "$(cat "$tmp/s/elf/$long201")" = long ]
+ok $? "pack: ELF, cut ELF and text packed; a directory, a dot file, a link, a long name left alone"
+"$T" expand "$tmp/s" 99:99:6 | head -c 64 | cmp -s - <(head -c 40 "$top_builddir/tests/target-pie"
+	printf '\0\0\0\0\0\0\0\0'; tail -c +49 "$top_builddir/tests/target-pie" | head -c 16)
+ok $? "pack: an ELF file without section headers keeps its ELF header"
 "$T" expand "$tmp/s" 99:99:3 | cmp -s - <(printf 'text, not ELF\n')
 ok $? "pack: a text file (14 bytes) keeps its bytes"
 "$T" expand "$tmp/s" 99:99:2 | cmp -s - <(head -c 64 "$top_builddir/tests/target-pie")
@@ -346,6 +412,10 @@ if [ -x "$top_builddir/tests/target-m32" ]; then
 		run --json "$tmp/m32"
 		reads && jqt '.process.task_size == "0xc0000000"'
 		ok $? "a 32-bit snapshot with ADDR_LIMIT_3GB in its personality: task size 3 GiB"
+		rm "$tmp/m32/personality"
+		run --json "$tmp/m32"
+		reads && jqt '.process.task_size == null'
+		ok $? "a 32-bit snapshot without its personality: task size unknown"
 	else
 		ok 1 "a 32-bit process saved"
 	fi
@@ -440,6 +510,24 @@ printf '555555554000-555555555000 r--p 00000000 00:00 %s %s\n' "$ino" "$exe" >"$
 run --json --sysroot / --maps "$tmp/good.maps"
 reads && ! grep -q 'not found' "$tmp/err"
 ok $? "--sysroot /: the files are looked up as without it"
+
+# a path that is a directory, a file that is not ELF (with its inode): heuristics
+printf 'text\n' >"$tmp/text"
+printf '%s\n' "555555554000-555555555000 r--p 00000000 00:00 $(stat -c %i /) /" \
+	"555555555000-555555556000 r--p 00000000 00:00 $(stat -c %i "$tmp/text") $tmp/text" >"$tmp/odd.maps"
+run --json --maps "$tmp/odd.maps"
+reads "1 mapped files not found under / and 0 with another inode"
+ok $? "maps naming a directory and a text file: the directory not found, read"
+
+# smaps text without KernelPageSize lines: the page size is the machine's
+grep -v '^KernelPageSize:' "$fx/threads/smaps" >"$tmp/nokps.smaps"
+run --json - <"$tmp/nokps.smaps"
+reads && jqt ".process.page_size == $(getconf PAGESIZE)"
+ok $? "smaps text without KernelPageSize: the machine's page size"
+
+run --json --sysroot "" --maps "$tmp/good.maps"
+reads && ! grep -q 'not found' "$tmp/err"
+ok $? "--sysroot '': as without it"
 
 # overlapping and out-of-order lines: left out, with a warning
 printf '%s\n' '10000-30000 rw-p 00000000 00:00 0' '20000-40000 rw-p 00000000 00:00 0' \
