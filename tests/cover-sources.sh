@@ -487,6 +487,46 @@ else
 	exec 4>&-
 fi
 
+# --save of a sleep(1) with each open, read, write and mkdir failing in turn: exit
+# 0 and a snapshot that reads, or exit 1 with the cause and no directory left (or,
+# when the failure came after the snapshot was complete, one that reads)
+errtext[ENOSPC]="No space left on device"
+if [ ! -f "$shim" ] || grep -q __asan_init "$VMLAYOUT" 2>/dev/null; then
+	skip "failures during --save" "no tests/failinj.so, or an ASan build"
+else
+	sleep 600 </dev/null >/dev/null 2>&1 &
+	sl=$!
+	started+=("$sl")
+	wait_for 200 has_comm "$sl" sleep
+	for g in open:EMFILE read:EIO write:ENOSPC mkdir:ENOSPC; do
+		func=${g%:*} errno=${g#*:}
+		rm -rf "$tmp/sv" "$tmp/count"
+		LD_PRELOAD=$shim FAILINJ_FUNC=$func FAILINJ_COUNT=$tmp/count \
+			"$VMLAYOUT" --save "$tmp/sv" --summary "$sl" >/dev/null 2>&1
+		count=$(cat "$tmp/count" 2>/dev/null)
+		bad=
+		for n in $(seq 1 "${count:-0}"); do
+			rm -rf "$tmp/sv"
+			LD_PRELOAD=$shim FAILINJ_FUNC=$func FAILINJ_NTH=$n FAILINJ_ERRNO=$errno \
+				"$VMLAYOUT" --save "$tmp/sv" --summary "$sl" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			if [ $rc -eq 0 ] && [ -s "$tmp/out" ] && [ -f "$tmp/sv/snapshot" ]; then
+				continue
+			fi
+			if [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] &&
+				grep -qi -e "${errtext[$errno]}" -e "permission denied" "$tmp/err" &&
+				{ [ ! -e "$tmp/sv" ] || "$VMLAYOUT" --summary "$tmp/sv" >/dev/null 2>&1; }; then
+				continue
+			fi
+			bad="call $n: exit $rc: $(tail -n 1 "$tmp/err")"
+			break
+		done
+		[ -n "$count" ] && [ "$count" -gt 0 ] && [ -z "$bad" ]
+		ok $? "--save, $func call N of ${count:-?} failing ($errno): a snapshot, or the cause and none${bad:+ ($bad)}"
+	done
+	kill "$sl" 2>/dev/null
+fi
+
 # ------------------------------------------------------------ maps and smaps text
 exe=$(readlink -f "$top_builddir/tests/target-pie")
 ino=$(stat -c %i "$exe")
