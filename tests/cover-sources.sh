@@ -7,9 +7,12 @@
 # ELF headers, smaps/maps text that names files of another inode or whose lines
 # overlap, standard input that is a directory, and name -> PID look-ups (a name
 # longer than the kernel's 15 bytes of comm, a name that only argv[0] gives, two
-# processes of the same name, no such name).  Each is a clear error that names what
-# is wrong (exit 1), or a report with the warning that says what was left out, or a
-# report that reads what is there (exit 0); never a crash.  TAP.
+# processes of the same name, no such name), a 32-bit process saved, --save of a
+# kernel thread; and, with tests/failinj.so (not under ASan), each open, read, write
+# or allocation of a look-up by name, a live read and a --save failing in turn.
+# Each is a clear error that names what is wrong (exit 1), or a report with the
+# warning that says what was left out, or a report that reads what is there (exit
+# 0); never a crash.  Runs as root and as another user.  TAP.
 . "$top_srcdir/tests/tap.sh"
 
 [ -x "$VMLAYOUT" ] || bail_out "vmlayout not built: $VMLAYOUT"
