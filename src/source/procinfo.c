@@ -77,14 +77,27 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Whether the process whose directory is dirfd goes by name (see procinfo.h). */
-static bool name_matches(int dirfd, const char *name, size_t nlen)
+/* A failed read of a process's file that only means the process is gone or not
+ * ours to read: the process is skipped.  Any other (no memory, too many open
+ * files) fails the look-up, which could otherwise miss the process. */
+static bool skippable(int err)
+{
+	return err == ENOENT || err == ESRCH || err == EACCES || err == EPERM;
+}
+
+/* Whether the process whose directory is dirfd goes by name (see procinfo.h): 1 or
+ * 0, or -1 with errno when a file could not be read for another reason than
+ * skippable(). */
+static int name_matches(int dirfd, const char *name, size_t nlen)
 {
 	char *s = NULL;
 	size_t len = 0;
 	bool match = false;
 
-	if (read_comm(dirfd, &s, &len) == 0) {
+	if (read_comm(dirfd, &s, &len) < 0) {
+		if (!skippable(errno))
+			return -1;
+	} else {
 		if (len == nlen && memcmp(s, name, len) == 0)
 			match = true;
 		else if (nlen > PROC_COMM_LEN && len == PROC_COMM_LEN &&
@@ -93,14 +106,16 @@ static bool name_matches(int dirfd, const char *name, size_t nlen)
 		free(s);
 		s = NULL;
 	}
-	if (!match && slurp_at(dirfd, "cmdline", &s, &len) == 0) {
-		/* argv[0] ends at the first NUL (the buffer has one after len). */
-		const char *base = strrchr(s, '/');
-		base = base ? base + 1 : s;
-		if (len && strcmp(base, name) == 0)
-			match = true;
-		free(s);
-	}
+	if (match)
+		return 1;
+	if (slurp_at(dirfd, "cmdline", &s, &len) < 0)
+		return skippable(errno) ? 0 : -1;
+	/* argv[0] ends at the first NUL (the buffer has one after len). */
+	const char *base = strrchr(s, '/');
+	base = base ? base + 1 : s;
+	if (len && strcmp(base, name) == 0)
+		match = true;
+	free(s);
 	return match;
 }
 
@@ -131,16 +146,18 @@ int procinfo_find_by_name(const char *name, pid_t **pids, size_t *n)
 			continue;
 		snprintf(path, sizeof path, "/proc/%d", (int)pid);
 		int dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dirfd < 0)
+		if (dirfd < 0 && skippable(errno))
 			continue;	/* gone already */
-		bool match = name_matches(dirfd, name, nlen);
-		close(dirfd);
-		if (!match)
+		int match = dirfd < 0 ? -1 : name_matches(dirfd, name, nlen);
+		int e = errno;
+		if (dirfd >= 0)
+			close(dirfd);
+		if (match == 0)
 			continue;
-		if (ARRAY_GROW(found, cap, count, 8) < 0) {
+		if (match < 0 || ARRAY_GROW(found, cap, count, 8) < 0) {
 			free(found);
 			procps_pids_unref(&info);
-			errno = ENOMEM;
+			errno = match < 0 ? e : ENOMEM;
 			return -1;
 		}
 		found[count++] = pid;

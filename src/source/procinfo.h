@@ -17,11 +17,13 @@
  * comm equal to name, or, when name is longer than PROC_COMM_LEN bytes, comm equal to
  * name's first PROC_COMM_LEN bytes (the kernel truncates comm); or else the last
  * '/'-separated part of argv[0] (first argument of /proc/PID/cmdline) equal to name.
- * Compares raw bytes.  The calling process is left out.  Processes that vanish or
- * cannot be read during the scan are skipped.
+ * Compares raw bytes.  The calling process is left out.  Processes that vanish
+ * during the scan (ENOENT, ESRCH) or whose files may not be read (EACCES, EPERM) are
+ * skipped; any other failure to read one (ENOMEM, EMFILE...) fails the look-up, which
+ * would otherwise say that there is no such process when there is one.
  * On success *pids is a malloc'd array of *n PIDs in ascending order (NULL when *n is
- * 0) and the return is 0; else -1 with errno (ENOMEM, or libproc2's error reading
- * /proc).  The list enumerates /proc through libproc2. */
+ * 0) and the return is 0; else -1 with errno (ENOMEM, EMFILE, or libproc2's error
+ * reading /proc).  The list enumerates /proc through libproc2. */
 int procinfo_find_by_name(const char *name, pid_t **pids, size_t *n);
 
 #endif
