@@ -429,7 +429,7 @@ else
 fi
 
 # ------------------------------------------------------------ live processes
-# --save of a kernel thread: no memory map, no directory left
+# --save of a kernel thread: the kernel-thread message, no directory left
 kt=
 for d in /proc/[0-9]*; do
 	st=$(cat "$d/stat" 2>/dev/null) || continue
@@ -442,8 +442,8 @@ for d in /proc/[0-9]*; do
 done
 if [ -n "$kt" ]; then
 	run --save "$tmp/kt" "$kt"
-	fails "no memory map (a kernel thread, or it has exited)" && [ ! -e "$tmp/kt" ]
-	ok $? "--save of a kernel thread (PID $kt): no memory map, nothing left"
+	fails "kernel thread: it has no user address space" && [ ! -e "$tmp/kt" ]
+	ok $? "--save of a kernel thread (PID $kt): the kernel-thread message, nothing left"
 else
 	skip "--save of a kernel thread" "no kernel thread in this PID namespace"
 fi
