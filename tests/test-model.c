@@ -4,7 +4,8 @@
  * fixtures and the live tests do not reach: each malformed header field and field
  * line the parser refuses, with its line; the values it clamps; a read(2)
  * interrupted by a signal; the name table growing past its first hash; the names of
- * out-of-range enum values; the two parts of a VMA.
+ * out-of-range enum values; the two parts of a VMA; the cells of the VMA table
+ * (src/view/columns.c) in buffers too small for them.
  *
  * The smaps texts here are built by hand, line by line, to break one rule of the
  * kernel's format each (fs/proc/task_mmu.c); the well-formed lines are as
@@ -30,6 +31,7 @@
 #include "lib/util.h"
 #include "model/layout.h"
 #include "source/smaps.h"
+#include "view/columns.h"
 #include "tap.h"
 
 #define HDR "00400000-00401000 r-xp 00000000 fe:00 1234                       /bin/x\n"
@@ -462,6 +464,93 @@ static void test_lib(void)
 	free(a);
 }
 
+/* ------------------------------------------------------------ the columns */
+
+static int col(const char *name)
+{
+	return column_lookup(name, strlen(name));
+}
+
+/* Column cells of a VMA read from smaps text with a protection key, in buffers of
+ * every size from 0 up: always NUL-terminated inside the buffer, never longer. */
+static void test_columns(void)
+{
+	static const char text[] =
+		"7f0000000000-7f0000001000 rw-p 00000000 103:1000 99                     "
+		"/a/long/path/of/a/library/libsomething.so.1.2.3\n"
+		"Size:                  4 kB\n"
+		"Rss:                   4 kB\n"
+		"ProtectionKey:         3\n"
+		"THPeligible:           1\n"
+		"VmFlags: rd wr mr mw me ac sd \n";
+	struct layout L;
+	struct smaps_error err = { 0, "" };
+	char buf[256];
+	uint64_t num;
+
+	layout_init(&L);
+	int rc = smaps_parse_buf(text, sizeof(text) - 1, &L.vmas, &err);
+	tap_ok(rc == 0 && L.vmas.n == 1, "a VMA with a protection key (%s)", err.msg);
+	if (rc != 0 || L.vmas.n != 1) {
+		layout_free(&L);
+		return;
+	}
+	L.vmas.v[0].role = ROLE_FILE;
+	bool known = column_value(col("PROTECTION_KEY"), &L, 0, true, buf, sizeof(buf), &num);
+	tap_ok(known && num == 3 && strcmp(buf, "3") == 0, "PROTECTION_KEY: 3 (%s)", buf);
+	known = column_value(-1, &L, 0, true, buf, sizeof(buf), &num);
+	tap_ok(!known && buf[0] == '\0', "a column id below 0: unknown, empty");
+	known = column_value((int)columns_count(), &L, 0, true, buf, sizeof(buf), &num);
+	tap_ok(!known && buf[0] == '\0' && column_get(columns_count()) == NULL,
+	       "a column id past the last: unknown, empty");
+	known = column_value(col("DEV"), &L, 0, true, buf, sizeof(buf), &num);
+	tap_ok(known && strcmp(buf, "103:1000") == 0, "DEV of a major and minor above ff: %s", buf);
+
+	/* every column in every buffer size up to 40 bytes */
+	bool ok = true;
+	const char *bad = "";
+	for (size_t id = 0; id < columns_count() && ok; id++) {
+		char full[256];
+		uint64_t n0;
+		column_value((int)id, &L, 0, true, full, sizeof(full), &n0);
+		for (size_t len = 0; len <= 40 && ok; len++) {
+			char small[48];
+			memset(small, 'Z', sizeof(small));
+			column_value((int)id, &L, 0, true, small, len, &num);
+			/* VMFLAGS stops at the last code with room for four more
+			 * bytes: a prefix of the whole list */
+			bool flags = strcmp(column_get(id)->name, "VMFLAGS") == 0;
+			ok = num == n0 && small[len] == 'Z' && small[len + 1] == 'Z' &&
+			     (len == 0 ||
+			      (strlen(small) < len &&
+			       (strlen(full) >= len || strcmp(small, full) == 0 ||
+				(flags && strncmp(small, full, strlen(small)) == 0))));
+			if (!ok)
+				bad = column_get(id)->name;
+		}
+	}
+	tap_ok(ok, "every column in buffers of 0 to 40 bytes: cut, NUL-terminated, same value "
+	       "(%s)", bad);
+
+	/* cell_width() of a name and of a size: the width of the formatted text */
+	struct cell c;
+	char scratch[64];
+	column_cell(col("PATH"), &L, 0, scratch, sizeof(scratch), &c);
+	size_t w = cell_width(&c, false, scratch, sizeof(scratch));
+	tap_ok(c.kind == CELL_NAME && w == strlen(vma_name(&L.vmas, &L.vmas.v[0])),
+	       "cell_width() of a name that fits: its length (%zu)", w);
+	w = cell_width(&c, false, scratch, 16);
+	tap_ok(w > 0 && w <= 8, "cell_width() of a name cut to a small buffer: %zu columns", w);
+	column_cell(col("SIZE"), &L, 0, scratch, sizeof(scratch), &c);
+	tap_ok(c.kind == CELL_SIZE && cell_width(&c, false, scratch, sizeof(scratch)) == 2 &&
+	       cell_width(&c, true, scratch, sizeof(scratch)) == 4,
+	       "cell_width() of a size: 4K, 4096");
+	c.kind = CELL_UNKNOWN;
+	tap_ok(cell_width(&c, false, scratch, sizeof(scratch)) == 0 &&
+	       cell_format(&c, false, scratch, 0) == 0, "an unknown cell: width 0; no buffer: 0");
+	layout_free(&L);
+}
+
 int main(void)
 {
 	test_bad_headers();
@@ -473,5 +562,6 @@ int main(void)
 	test_layout();
 	test_parts();
 	test_lib();
+	test_columns();
 	return tap_done();
 }
