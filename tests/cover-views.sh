@@ -24,6 +24,13 @@ unset VMLAYOUT_COLUMNS NO_COLOR
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vmlayout-cover.XXXXXX") || bail_out "mktemp failed"
 trap 'rm -rf "$tmp"' EXIT
 
+# jqe [JQ OPTIONS] FILTER FILE: jq -e on FILE, false when FILE is empty (jq 1.6 -e
+# is true on no input)
+jqe() {
+	local file=${!#}
+	[ -s "$file" ] && "$JQ" -e "$@" >/dev/null
+}
+
 # usage ARGS...: exit 64, nothing on stdout, "Try 'vmlayout --help'" on stderr
 usage() {
 	"$V" "$@" >"$tmp/out" 2>"$tmp/err"
@@ -112,7 +119,7 @@ ok $? "--vmas on a full disk: exit 1, write error"
 
 # ------------------------------------------------------------ --list-columns
 "$V" --list-columns --json >"$tmp/out" 2>"$tmp/err"
-[ $? -eq 0 ] && "$JQ" -e '.columns | length > 40 and all(.name and .description and
+[ $? -eq 0 ] && jqe '.columns | length > 40 and all(.name and .description and
 	(.type | IN("address", "size", "number", "boolean", "string")))' "$tmp/out" >/dev/null &&
 	[ "$("$JQ" -r '[.columns[].type] | unique | join(",")' "$tmp/out")" = address,boolean,number,size,string ]
 ok $? "--list-columns --json: every column with a name, a description and each type"
@@ -127,16 +134,19 @@ ok $? "--list-columns -P: pairs"
 ok $? "--list-columns on a full disk: exit 1, write error"
 
 # ------------------------------------------------------------ JSON
-"$V" --json --region code,heap --perms rwxsp "$S" >"$tmp/out" 2>/dev/null
-"$JQ" -e '.filter == {roles: [], regions: ["code", "heap"], perms: "rwxsp", objects: []}
+"$V" --json --region code,heap --perms rwxp "$S" >"$tmp/out" 2>/dev/null
+jqe '.filter == {roles: [], regions: ["code", "heap"], perms: "rwxp", objects: []}
 	and (.vmas | length) == 0' "$tmp/out" >/dev/null
-ok $? "--json --region code,heap --perms rwxsp: the filter object, no VMA"
+ok $? "--json --region code,heap --perms rwxp: the filter object, no VMA"
+"$V" --json --perms s "$S" >"$tmp/out" 2>/dev/null
+jqe '.filter.perms == "s" and all(.vmas[]; .perms[3:4] == "s")' "$tmp/out"
+ok $? "--json --perms s: the filter, shared VMAs only"
 "$V" --json --role text --object 'libc*' "$S" >"$tmp/out" 2>/dev/null
-"$JQ" -e '.filter.roles == ["text"] and .filter.objects == ["libc*"] and (.vmas | length) > 0
+jqe '.filter.roles == ["text"] and .filter.objects == ["libc*"] and (.vmas | length) > 0
 	and all(.vmas[]; .role == "text")' "$tmp/out" >/dev/null
 ok $? "--json --role text --object 'libc*': the filter, text VMAs only"
 "$V" --json-lines --vmas -o START,SIZE,DELETED,INODE,PATH,TID "$S" "$S" >"$tmp/out" 2>/dev/null
-[ "$(wc -l <"$tmp/out")" -eq 2 ] && "$JQ" -e '(.vmas | length) > 10 and
+[ "$(wc -l <"$tmp/out")" -eq 2 ] && jqe '(.vmas | length) > 10 and
 	all(.vmas[]; (.start | type) == "string" and (.size | type) == "number" and
 	    (.deleted | type) == "boolean" and (.tid == null or (.tid | type) == "number"))' \
 	"$tmp/out" >/dev/null
@@ -177,7 +187,7 @@ guard=$(printf '%x' $((0x$stack - 131072)))
 "$V" --json --vmas -o START,ROLE,DEV,PATH --smaps "$tmp/rare.smaps" >"$tmp/rare.json" 2>"$tmp/err"
 ok $? "smaps text with rare names read"
 role_at() {	# START ROLE
-	"$JQ" -e --arg a "0x$1" --arg r "$2" '[.vmas[] | select(.start == $a)] |
+	jqe --arg a "0x$1" --arg r "$2" '[.vmas[] | select(.start == $a)] |
 		length == 1 and .[0].role == $r' "$tmp/rare.json" >/dev/null
 	ok $? "0x$1 ($3): role $2"
 }
@@ -190,15 +200,15 @@ role_at 10010000 anon '[anon:NAME]'
 role_at 10012000 file 'a file not found'
 role_at 14000000 arena '[anon: glibc: malloc arena]'
 role_at "$guard" guard '128 KiB ---p right below the stack'
-"$JQ" -e '[.vmas[] | select(.start == "0x10006000")] | .[0].dev == "103:1000"' \
+jqe '[.vmas[] | select(.start == "0x10006000")] | .[0].dev == "103:1000"' \
 	"$tmp/rare.json" >/dev/null
 ok $? "a major above ff: DEV 103:1000"
 
 "$V" --json --smaps "$tmp/rare.smaps" >"$tmp/doc.json" 2>/dev/null
-"$JQ" -e '[.vmas[] | select(.start == "0x10006000")] | .[0] |
+jqe '[.vmas[] | select(.start == "0x10006000")] | .[0] |
 	.smaps.Vmlayout_Future == 3072 and .dev == "103:1000"' "$tmp/doc.json" >/dev/null
 ok $? "--json: an unknown smaps field of one VMA kept by name, in bytes; its device"
-"$JQ" -e '[.vmas[] | select(.smaps.Vmlayout_Future)] | length == 1' "$tmp/doc.json" >/dev/null
+jqe '[.vmas[] | select(.smaps.Vmlayout_Future)] | length == 1' "$tmp/doc.json" >/dev/null
 ok $? "--json: the unknown field in that VMA only"
 
 # the names, as the table shows them (libsmartcols's safe encoding)
