@@ -177,6 +177,8 @@ guard=$(printf '%x' $((0x$stack - 131072)))
 	vma 1000e000 1000f000 r--p fe:01 79 $'/tmp/tab\there'
 	vma 10010000 10011000 rw-p 00:00 0 '[anon:myname]'
 	vma 10012000 10013000 r--p fe:01 80 '/tmp/x'
+	vma 10014000 10015000 r-xp fe:01 81 '/tmp/y'
+	vma 10015000 10016000 ---p fe:01 81 '/tmp/y'
 	vma 14000000 14100000 rw-p 00:00 0 '[anon: glibc: malloc arena]'
 	head -n $((nstack - 1)) "$S/smaps"
 	printf '%s-%s ---p 00000000 00:00 0 \nSize:                128 kB\nVmFlags: mr mw me \n' \
@@ -198,6 +200,8 @@ role_at 10006000 file 'anon_inode:[perf_event], an inode, not a path'
 role_at 10008000 shm 'shared, unnamed'
 role_at 10010000 anon '[anon:NAME]'
 role_at 10012000 file 'a file not found'
+role_at 10014000 text 'code of a file not found: roles from permissions'
+role_at 10015000 reserved '---p of that file'
 role_at 14000000 arena '[anon: glibc: malloc arena]'
 role_at "$guard" guard '128 KiB ---p right below the stack'
 jqe '[.vmas[] | select(.start == "0x10006000")] | .[0].dev == "103:1000"' \
@@ -224,6 +228,40 @@ ok $? "raw table (UTF-8): the same escape"
 ok $? "the text view of the rare names"
 grep -q '\[anon:myname\]' "$tmp/text" && grep -q 'guard' "$tmp/text"
 ok $? "the diagram names a lone [anon:NAME] VMA, and the guard"
+
+# ------------------------------------------------------------ copies of the snapshot, edited
+# Its smaps, as if the files had changed since they were mapped or the process had
+# remapped parts of them; the ELF headers are the snapshot's.  Each edit is checked
+# to have taken place.
+# edit DIR SED-SCRIPT: a copy of the snapshot in DIR with its smaps edited
+edit() {
+	rm -rf "$1" && cp -r "$S" "$1" && sed -i "$2" "$1/smaps" && ! cmp -s "$S/smaps" "$1/smaps"
+}
+# role_of DIR START ROLE: the VMA at 0xSTART of the snapshot copy DIR has role ROLE
+role_of() {
+	"$V" -r -n -o START,ROLE "$1" 2>/dev/null | grep -qx "0x$2 $3"
+}
+libc_rodata=7f3ade39a000 libm_text=7f3ade9dc000 libm_first=7f3ade9cc000
+crypto_bss=7f3addc85000 libc_bss=7f3ade3f3000
+edit "$tmp/s1" "s/^\($libc_rodata-[0-9a-f]*\) r--p /\1 ---p /; s/^\($libm_text-[0-9a-f]*\) r-xp /\1 rwxp /"
+ok $? "snapshot copy 1: libc's rodata made ---p, libm's text rwxp"
+"$V" "$tmp/s1" >/dev/null 2>"$tmp/err"
+role_of "$tmp/s1" $libc_rodata reserved
+ok $? "a ---p VMA where the ELF headers place a segment: reserved"
+grep -q 'libm.so.6: the permissions of its mappings do not match the ELF segment flags' "$tmp/err" &&
+	role_of "$tmp/s1" $libm_text text
+ok $? "an rwxp VMA where the headers place text: a warning, the object's roles from permissions"
+edit "$tmp/s2" "s|^\($crypto_bss-[0-9a-f]*\) rw-p 00000000 00:00 0 \$|\1 rw-p 00000000 fe:00 4242                       /tmp/a-file|
+s/^\($libc_bss-[0-9a-f]*\) rw-p /\1 rw-s /; s/^\($libm_first-[0-9a-f]*\) r--p 00000000 /\1 r--p 00001000 /"
+ok $? "snapshot copy 2: a file where libcrypto's bss is, libc's bss shared, libm's first VMA at another offset"
+"$V" "$tmp/s2" >/dev/null 2>"$tmp/err"
+role_of "$tmp/s2" $crypto_bss file
+ok $? "a file-backed VMA in the range of a bss: a file, and no bss there"
+role_of "$tmp/s2" $libc_bss shm
+ok $? "a shared VMA in the range of a bss: shared memory, not bss"
+grep -q 'libm.so.6: the mappings do not match the ELF program headers' "$tmp/err" &&
+	role_of "$tmp/s2" $libm_text text
+ok $? "no mapping of libm where its first segment would be: a warning, roles from permissions"
 
 # ------------------------------------------------------------ on a terminal
 if script -qc true /dev/null >/dev/null 2>&1; then

@@ -101,6 +101,8 @@ static void test_bad_headers(void)
 	BAD("no inode", "00400000-00401000 r-xp 00000000 fe:00 x /x\n", 1, "bad inode");
 	BAD("an inode above 64 bits",
 	    "00400000-00401000 r-xp 00000000 fe:00 99999999999999999999 /x\n", 1, "bad inode");
+	BAD("an inode of 2^64 (the last digit overflows)",
+	    "00400000-00401000 r-xp 00000000 fe:00 18446744073709551616 /x\n", 1, "bad inode");
 	BAD("a letter after the inode", "00400000-00401000 r-xp 00000000 fe:00 12x /x\n", 1,
 	    "bad inode");
 	BAD("a NUL byte in the name", "00400000-00401000 r-xp 00000000 fe:00 1 /a\0b\n", 1,
@@ -121,6 +123,7 @@ static void test_bad_fields(void)
 	BAD("kB that overflow bytes", HDR "Rss: 18014398509481984 kB\n", 2,
 	    "value out of range");
 	BAD("no number", HDR "Rss:    \n", 2, "bad number for Rss");
+	BAD("a negative number", HDR "Rss: -4 kB\n", 2, "bad number for Rss");
 	BAD("a letter after the number", HDR "Rss: 4x\n", 2, "bad number for Rss");
 	BAD("a unit of another case", HDR "Rss: 4 kb\n", 2, "bad unit for Rss");
 	BAD("a unit cut", HDR "Rss: 4 k\n", 2, "bad unit for Rss");
@@ -144,9 +147,9 @@ static void test_bad_fields(void)
 	/* the kernel's layout of a known field, with a byte that is no digit inside the
 	 * eight columns of the number: not that line, read as "Key: value", refused */
 	BAD("'/' inside the number of a kernel field line",
-	    HDR "Size:                 1/2 kB\n", 2, "bad number for Size");
+	    HDR "Size:                1/2 kB\n", 2, "bad number for Size");
 	BAD("':' inside the number of a kernel field line",
-	    HDR "Size:                 1:2 kB\n", 2, "bad number for Size");
+	    HDR "Size:                1:2 kB\n", 2, "bad number for Size");
 }
 
 static void test_clamped(void)
@@ -169,7 +172,11 @@ static void test_clamped(void)
 	int rc;
 
 	vma_list_init(&l);
-	/* no struct smaps_error: the parser still parses (and could still fail) */
+	errno = 0;
+	rc = smaps_parse_buf(HDR "Rss: x\n", sizeof(HDR "Rss: x\n") - 1, &l, NULL);
+	tap_ok(rc == -1 && errno == ENOEXEC, "no struct smaps_error: a bad line still refused");
+	vma_list_clear(&l);
+	/* no struct smaps_error: the parser still parses */
 	rc = smaps_parse_buf(text, sizeof(text) - 1, &l, NULL);
 	tap_ok(rc == 0 && l.n == 2, "parsed without a struct smaps_error (rc %d, %zu VMAs)", rc,
 	       l.n);
@@ -223,7 +230,8 @@ static int in_read(pid_t pid)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	return atol(buf) == SYS_read;
+	/* "running" while it runs; the number of the system call it is blocked in */
+	return buf[0] >= '0' && buf[0] <= '9' && atol(buf) == SYS_read;
 }
 
 /* A read(2) of smaps_parse_fd() interrupted by a signal (a handler without
