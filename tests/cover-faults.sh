@@ -74,5 +74,6 @@ walk "-r --sort SIZE" 60 -r --sort SIZE -o START,PATH --role vdso,vsyscall "$S"
 walk "-P" 40 -P -o START "$S"
 walk "--list-columns" 0 --list-columns
 walk "--json --vmas" 16 --json --vmas --sort PATH "$S"
+walk "--json --vmas of two targets" 16 --json --vmas "$S" "$S"
 walk "--diagram" 24 --diagram "$S"
 done_testing

@@ -70,6 +70,9 @@ usage --save "$tmp/s" --smaps "$S/smaps"; ok $? "--save of smaps text: usage err
 VMLAYOUT_COLUMNS=NOPE usage --vmas "$S"; ok $? "VMLAYOUT_COLUMNS with an unknown column: usage error"
 grep -q "VMLAYOUT_COLUMNS" "$tmp/err"; ok $? "... naming VMLAYOUT_COLUMNS"
 usage; ok $? "no target: usage error"
+"$V" --no-such-option "$S" >"$tmp/out" 2>/dev/full
+[ $? -eq 64 ] && [ ! -s "$tmp/out" ]
+ok $? "a usage error with stderr on a full disk: still exit 64"
 
 # ------------------------------------------------------------ the VMA table
 VMLAYOUT_COLUMNS=START,ROLE "$V" --vmas "$S" >"$tmp/out" 2>/dev/null
@@ -80,6 +83,9 @@ VMLAYOUT_COLUMNS=START,ROLE "$V" -o +SIZE "$S" >"$tmp/out" 2>/dev/null
 [ "$(head -1 "$tmp/out" | tr -s ' ' | sed 's/^ //')" = "START ROLE SIZE" ]
 ok $? "VMLAYOUT_COLUMNS and -o +SIZE: added to them"
 
+VMLAYOUT_COLUMNS= "$V" -r "$S" >"$tmp/out" 2>/dev/null
+[ "$(head -1 "$tmp/out")" = "START END SIZE RSS PSS SHARE PRIVATE SWAP PERMS ROLE OBJECT" ]
+ok $? "VMLAYOUT_COLUMNS empty: the default columns"
 "$V" --output-all -r "$S" >"$tmp/out" 2>/dev/null
 [ "$(head -1 "$tmp/out" | wc -w)" -eq "$("$V" --list-columns -r -n | wc -l)" ]
 ok $? "--output-all -r: every column listed by --list-columns"
@@ -110,6 +116,10 @@ ok $? "--vmas of two targets: two tables, a blank line between"
 "$V" -r "$S" "$S" >"$tmp/out" 2>/dev/null
 [ "$(grep -c '^START' "$tmp/out")" -eq 2 ] && ! grep -qx '' "$tmp/out"
 ok $? "-r of two targets: no blank line"
+"$V" -P -o START "$S" "$S" >"$tmp/out" 2>/dev/null
+[ "$(grep -c '^START="0x' "$tmp/out")" -eq "$(($("$V" -r -n "$S" 2>/dev/null | wc -l) * 2))" ] &&
+	! grep -qx '' "$tmp/out"
+ok $? "-P of two targets: every row of both, no blank line"
 "$V" -r "$S" >/dev/full 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "write error" "$tmp/err"
 ok $? "-r on a full disk: exit 1, write error"
@@ -294,6 +304,15 @@ ok $? "--smaps of an empty file: no VMA"
 "$V" --maps "$tmp/no-such-file" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "No such file" "$tmp/err"
 ok $? "--maps of a missing file: its error"
+cp "$S/smaps" "$tmp/unreadable"
+chmod 000 "$tmp/unreadable"
+if cat "$tmp/unreadable" >/dev/null 2>&1; then
+	skip "a file that cannot be opened" "the permissions do not stop this user (root)"
+else
+	"$V" "$tmp/unreadable" >"$tmp/out" 2>"$tmp/err"
+	[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "Permission denied" "$tmp/err"
+	ok $? "a file that cannot be opened: exit 1, permission denied"
+fi
 # an ELF file whose header says big-endian (EI_DATA 2): a copy of the layout target
 prog=$top_builddir/tests/target-pie
 if [ -f "$prog" ]; then
