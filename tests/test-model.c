@@ -152,6 +152,21 @@ static void test_bad_fields(void)
 	    HDR "Size:                1:2 kB\n", 2, "bad number for Size");
 }
 
+/* Upper-case hex digits (the kernel prints lower case): read as well. */
+static void test_upper_hex(void)
+{
+	static const char text[] = "0040A000-0040B000 r--p 0000C000 FE:0A 1 /x\n";
+	struct vma_list l;
+	struct smaps_error err = { 0, "" };
+
+	vma_list_init(&l);
+	int rc = smaps_parse_buf(text, sizeof(text) - 1, &l, &err);
+	tap_ok(rc == 0 && l.n == 1 && l.v[0].start == 0x40a000 && l.v[0].end == 0x40b000 &&
+	       l.v[0].offset == 0xc000 && l.v[0].dev_major == 0xfe && l.v[0].dev_minor == 0xa,
+	       "upper-case hex digits in a header: read (%s)", err.msg);
+	vma_list_free(&l);
+}
+
 static void test_clamped(void)
 {
 	static const char text[] =
@@ -563,6 +578,7 @@ int main(void)
 {
 	test_bad_headers();
 	test_bad_fields();
+	test_upper_hex();
 	test_clamped();
 	test_eintr();
 	test_vma_list();
