@@ -81,6 +81,18 @@ fi
 "$VMLAYOUT" --summary "$pid" 2>/dev/null | grep -qE "^kernel: VmPeak [0-9.]+[KMG]?  VmHWM [0-9.]+[KMG]?  VmLck 0  VmPin 0  VmPTE [0-9.]+[KMG]?$"
 ok $? "the summary's kernel: line"
 
+# the mmap area bands against the region table: the line under it splits their
+# size by region, exactly (--bytes), and its mmap part is the table's mmap SIZE
+"$VMLAYOUT" --bytes --color=never "$pid" >"$tmp/b2" 2>/dev/null
+note=$(grep '^mmap area bands: ' "$tmp/b2")
+total=$(sed -E 's/^mmap area bands: ([0-9]+) =.*/\1/' <<<"$note")
+sum=$(sed -E 's/^[^=]*= //' <<<"$note" | tr '+' '\n' | awk '{ t += $2 } END { print t + 0 }')
+mm=$(sed -E 's/.* mmap ([0-9]+).*/\1/' <<<"$note")
+table=$(awk '$1 == "mmap" && $2 ~ /^[0-9]+$/ { print $2 }' "$tmp/b2")
+[ -n "$note" ] && [ "$total" = "$sum" ] && [ "$mm" = "$table" ]
+ok $? "the mmap area bands' size split by region under the table ($total = $sum; mmap $mm = $table)"
+[ $? -eq 0 ] || diag "$note"
+
 # the executable's bands: its read-only, non-executable segments are "rodata" (the
 # first PT_LOAD, with the ELF headers, below the code), and no "data" band lies
 # below the code

@@ -66,6 +66,11 @@ static enum band_kind band_of(const struct layout *L, const struct vma *v)
 	return BAND_MMAP;
 }
 
+bool diagram_in_mmap_band(const struct layout *L, const struct vma *v)
+{
+	return band_of(L, v) == BAND_MMAP;
+}
+
 static void fmt_addr(const struct ctx *c, char *buf, size_t len, uint64_t a)
 {
 	char h[24];

@@ -291,6 +291,36 @@ static void mm_counters(const struct ctx *c)
 		fprintf(c->out, "%skernel: %s%s\n", c->c_dim, line, c->c_off);
 }
 
+/* Why the diagram's mmap area bands and the region table's mmap differ: the bands
+ * are places, and hold the libraries' code, data and bss, thread stacks and the
+ * kernel's [vdso] and [vvar], which the table counts in their own regions.  One
+ * line, the bands' size split by region; nothing when they hold mmap alone. */
+static void mmap_bands_note(const struct ctx *c)
+{
+	const struct layout *L = c->L;
+	struct figures r[REGION_COUNT] = { { 0 } }, all = { 0 };
+	char line[256], b[32];
+	size_t n = 0;
+
+	for (size_t i = 0; i < L->vmas.n; i++) {
+		const struct vma *v = &L->vmas.v[i];
+		if (!vma_selected(c->s, i) || !diagram_in_mmap_band(L, v))
+			continue;
+		figures_add_vma(&r[v->region], v);
+		figures_add_vma(&all, v);
+	}
+	if (all.size == r[REGION_MMAP].size)
+		return;
+	n = (size_t)snprintf(line, sizeof(line), "mmap area bands: %s =",
+			     text_size(c, b, sizeof(b), all.size));
+	for (int k = 0; k < REGION_COUNT && n < sizeof(line); k++)
+		if (r[k].size)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s %s",
+					      n > 20 && line[n - 1] != '=' ? " +" : "",
+					      region_name(k), text_size(c, b, sizeof(b), r[k].size));
+	fprintf(c->out, "%s%s%s\n", c->c_dim, line, c->c_off);
+}
+
 int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
 		     const struct vma_selection *s, unsigned parts)
 {
@@ -344,6 +374,8 @@ int render_text_view(FILE *out, const struct layout *L, const struct render_opts
 		if (table_regions(&c) < 0)
 			return -1;
 		mm_counters(&c);
+		if (parts & TEXT_DIAGRAM)
+			mmap_bands_note(&c);
 		if (parts & TEXT_OBJECTS)
 			fputc('\n', out);
 	}

@@ -29,6 +29,10 @@ const char *text_size(const struct ctx *c, char *buf, size_t len, uint64_t v);
  * an ELF file, a core). */
 const char *text_figure(const struct ctx *c, char *buf, size_t len, uint64_t v);
 
+/* Whether the diagram draws VMA v in an mmap area band (every VMA that is not the
+ * executable's, the heap, the stack or [vsyscall]). */
+bool diagram_in_mmap_band(const struct layout *L, const struct vma *v);
+
 /* The diagram, high addresses on top, onto c->out.  Returns 0, or -1 with errno
  * ENOMEM (nothing written then). */
 int text_diagram(struct ctx *c);
