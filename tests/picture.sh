@@ -93,6 +93,20 @@ table=$(awk '$1 == "mmap" && $2 ~ /^[0-9]+$/ { print $2 }' "$tmp/b2")
 ok $? "the mmap area bands' size split by region under the table ($total = $sum; mmap $mm = $table)"
 [ $? -eq 0 ] || diag "$note"
 
+# the objects table: PSS and PRIVATE of each object, as the JSON document's totals
+if [ -n "${JQ:-}" ]; then
+	"$VMLAYOUT" --objects --bytes --color=never "$pid" >"$tmp/objs" 2>/dev/null
+	"$VMLAYOUT" --json "$pid" >"$tmp/json2" 2>/dev/null
+	grep -qE '^OBJECT +TEXT +RODATA +RELRO +DATA +BSS +SIZE +RSS +PSS +PRIVATE$' "$tmp/objs"
+	ok $? "objects table: the columns, PSS and PRIVATE last"
+	libc=$(awk '$1 ~ /^libc[.]so/ { print $9, $10 }' "$tmp/objs")
+	want=$("$JQ" -r '.objects[] | select(.path | test("/libc[.]so")) | "\(.totals.pss) \(.totals.private)"' "$tmp/json2")
+	[ -n "$libc" ] && [ "$libc" = "$want" ]
+	ok $? "objects table: libc's PSS and PRIVATE are the document's ($libc)"
+else
+	skip "the objects table's PSS and PRIVATE" "jq not found"
+fi
+
 # the executable's bands: its read-only, non-executable segments are "rodata" (the
 # first PT_LOAD, with the ELF headers, below the code), and no "data" band lies
 # below the code

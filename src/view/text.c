@@ -205,7 +205,7 @@ static int cmp_obj_rss(const void *a, const void *b)
 static int table_objects(const struct ctx *c)
 {
 	static const char *const cols[] = { "OBJECT", "TEXT", "RODATA", "RELRO", "DATA", "BSS",
-					    "SIZE", "RSS" };
+					    "SIZE", "RSS", "PSS", "PRIVATE" };
 	const struct layout *L = c->L;
 	int rc = 0;
 
@@ -234,10 +234,13 @@ static int table_objects(const struct ctx *c)
 		size_t w = strlen(cols[k]);
 		for (size_t i = 0; i < n; i++) {
 			char b[32];
+			const struct figures *t = order[i].total;
 			uint64_t v = k <= PART_COUNT ? order[i].part[k - 1].size
-				   : k == 6	     ? order[i].total->size
-						     : order[i].total->rss;
-			size_t l = strlen(k == 7 ? text_figure(c, b, sizeof(b), v)
+				   : k == 6	     ? t->size
+				   : k == 7	     ? t->rss
+				   : k == 8	     ? t->pss
+						     : t->priv;
+			size_t l = strlen(k >= 7 ? text_figure(c, b, sizeof(b), v)
 						 : text_size(c, b, sizeof(b), v));
 			if (l > w)
 				w = l;
@@ -265,6 +268,10 @@ static int table_objects(const struct ctx *c)
 			rc = set_num(ln, 6, c, order[i].total->size);
 		if (rc == 0)
 			rc = set_fig(ln, 7, c, order[i].total->rss);
+		if (rc == 0)
+			rc = set_fig(ln, 8, c, order[i].total->pss);
+		if (rc == 0)
+			rc = set_fig(ln, 9, c, order[i].total->priv);
 	}
 	free(order);
 	return print_table(tb, rc);
