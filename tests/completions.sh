@@ -69,6 +69,8 @@ bash_offers "vmlayout --sort "
 "$VMLAYOUT" --list-columns --raw --noheadings | cut -d' ' -f1 > "$tmp/columns"
 diff <(sort "$tmp/columns") <(sort "$tmp/bash") > /dev/null
 ok $? "bash: '--sort <Tab>' offers every column of --list-columns"
+bash_offers "vmlayout --sort -PS"
+expect bash "vmlayout --sort -PS" "$tmp/bash" -PSS -PSS_ANON
 bash_offers "vmlayout --role thr"
 expect bash "vmlayout --role thr" "$tmp/bash" thread_stack
 bash_offers "vmlayout --role text,b"

@@ -140,6 +140,12 @@ done
 run -r -n -b -o RSS,START --sort RSS "$pid"
 sort -n -c -k1,1 "$tmp/out" 2> /dev/null
 check "--sort RSS: ascending RSS"
+run -r -n -b -o RSS,START --sort=-RSS "$pid"
+sort -s -n -r -c -k1,1 "$tmp/out" 2> /dev/null && [ -s "$tmp/out" ]
+check "--sort=-RSS: descending RSS"
+run -r -n -b -o RSS,START --sort -rss "$pid"
+sort -s -n -r -c -k1,1 "$tmp/out" 2> /dev/null && [ -s "$tmp/out" ]
+check "--sort -rss (a separate word, any case): descending RSS"
 run -r -n -o START --sort start "$pid"
 diff "$tmp/maps-starts" "$tmp/out" > /dev/null
 check "--sort START: address order"

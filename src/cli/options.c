@@ -46,8 +46,8 @@ static const struct argp_option options[] = {
 	  "them to the default ones (implies --vmas)", 3 },
 	{ "output-all", OPT_OUTPUT_ALL, NULL, 0, "every column (implies --vmas)", 3 },
 	{ "list-columns", 'H', NULL, 0, "list the columns and what they hold, and exit", 3 },
-	{ "sort", OPT_SORT, "COL", 0, "sort the rows by the column COL, ascending "
-	  "(implies --vmas)", 3 },
+	{ "sort", OPT_SORT, "[-]COL", 0, "sort the rows by the column COL, ascending, or "
+	  "descending with '-' before it (implies --vmas)", 3 },
 	{ "raw", 'r', NULL, 0, "raw table: values separated by one space, unusual bytes "
 	  "escaped as \\xHH (implies --vmas)", 3 },
 	{ "pairs", 'P', NULL, 0, "print the rows as NAME=\"value\" pairs (implies --vmas)", 3 },
@@ -146,10 +146,15 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 	}
 	ctl->sort_col = -1;
 	if (ctl->sort) {
-		ctl->sort_col = column_lookup(ctl->sort, strlen(ctl->sort));
+		const char *name = ctl->sort;
+		if (*name == '-') {
+			ctl->sort_desc = true;
+			name++;
+		}
+		ctl->sort_col = column_lookup(name, strlen(name));
 		if (ctl->sort_col < 0)
 			argp_error(state, "--sort: unknown column '%s' (see --list-columns)",
-				   ctl->sort);
+				   name);
 	}
 	if (!ctl->n_targets && !ctl->list_columns)
 		argp_error(state, "missing PID or process name");

@@ -60,10 +60,11 @@ struct ctl {
 	bool raw, pairs, noheadings;
 	const char *output;		/* -o LIST */
 	bool output_all;
-	const char *sort;		/* --sort COL */
+	const char *sort;		/* --sort [-]COL */
 	int cols[MAX_COLS];
 	size_t ncols;
 	int sort_col;
+	bool sort_desc;			/* --sort -COL: descending */
 	struct vma_filter filter;	/* globs: argc entries */
 	struct addr_query *addrs;	/* --addr: argc entries */
 	size_t n_addrs;

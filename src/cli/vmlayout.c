@@ -128,6 +128,7 @@ static int report(const struct ctl *ctl, struct out *o, const struct layout *L,
 	bool json_array = ctl->json && !ctl->json_lines && ctl->n_targets > 1;
 	struct table_opts t = {
 		.cols = ctl->cols, .ncols = ctl->ncols, .sort = ctl->sort_col,
+		.sort_desc = ctl->sort_desc,
 		.bytes = ctl->bytes, .raw = ctl->raw, .pairs = ctl->pairs,
 		.noheadings = ctl->noheadings,
 	};

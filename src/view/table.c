@@ -19,6 +19,7 @@ struct sort_ctx {
 	const struct layout *L;
 	int col;
 	bool numeric;
+	bool desc;
 	char x[CELL], y[CELL];
 };
 
@@ -38,6 +39,8 @@ static int cmp_rows(const void *a, const void *b, void *arg)
 		r = (nx > ny) - (nx < ny);
 	else
 		r = strcmp(x, y);
+	if (sc->desc)
+		r = -r;
 	if (r == 0)
 		r = (i > j) - (i < j);	/* stable: address order */
 	return r;
@@ -64,6 +67,7 @@ static size_t *rows(const struct layout *L, const struct vma_selection *s,
 		}
 		sc->L = L;
 		sc->col = t->sort;
+		sc->desc = t->sort_desc;
 		sc->numeric = c->type != COLT_STRING;
 		qsort_r(r, *n, sizeof(*r), cmp_rows, sc);
 		free(sc);

@@ -74,7 +74,8 @@ void render_json_process(struct jsonwrt *w, const struct layout *L);
 struct table_opts {
 	const int *cols;	/* column ids (columns.h), in output order */
 	size_t ncols;
-	int sort;		/* column id to sort the rows by (ascending), or -1 */
+	int sort;		/* column id to sort the rows by, or -1 */
+	bool sort_desc;		/* descending (the same values stay in address order) */
 	bool bytes;		/* sizes as byte counts */
 	bool raw;		/* libsmartcols raw output */
 	bool pairs;		/* NAME="value" pairs */
