@@ -56,6 +56,7 @@ complete -c vmlayout -s b -l bytes -d 'Print sizes in bytes instead of human uni
 complete -c vmlayout -l diagram -d 'Print the diagram of the address space'
 complete -c vmlayout -l summary -d 'Print the table of the regions'
 complete -c vmlayout -l objects -d 'Print the table of the ELF objects'
+complete -c vmlayout -l roles -d 'Print the table of the roles'
 complete -c vmlayout -l color -a 'auto always never' -d 'Colour the text view'
 complete -c vmlayout -l ascii -d 'Draw the diagram with ASCII characters'
 complete -c vmlayout -s v -l vmas -d 'Print a table of the VMAs'

@@ -95,8 +95,10 @@ ok $? "the mmap area bands' size split by region under the table ($total = $sum;
 
 # the objects table: PSS and PRIVATE of each object, as the JSON document's totals
 if [ -n "${JQ:-}" ]; then
-	"$VMLAYOUT" --objects --bytes --color=never "$pid" >"$tmp/objs" 2>/dev/null
-	"$VMLAYOUT" --json "$pid" >"$tmp/json2" 2>/dev/null
+	# of a snapshot: a shared library's PSS moves with the rest of the machine
+	"$VMLAYOUT" --save "$tmp/snap" "$pid" >/dev/null 2>&1
+	"$VMLAYOUT" --objects --bytes --color=never "$tmp/snap/" >"$tmp/objs" 2>/dev/null
+	"$VMLAYOUT" --json "$tmp/snap/" >"$tmp/json2" 2>/dev/null
 	grep -qE '^OBJECT +TEXT +RODATA +RELRO +DATA +BSS +SIZE +RSS +PSS +PRIVATE$' "$tmp/objs"
 	ok $? "objects table: the columns, PSS and PRIVATE last"
 	libc=$(awk '$1 ~ /^libc[.]so/ { print $9, $10 }' "$tmp/objs")
@@ -106,6 +108,15 @@ if [ -n "${JQ:-}" ]; then
 else
 	skip "the objects table's PSS and PRIVATE" "jq not found"
 fi
+
+# --roles: the table of the roles, whose sizes add up to the total (--bytes)
+"$VMLAYOUT" --roles --bytes --color=never "$pid" >"$tmp/roles" 2>/dev/null
+grep -qE '^ROLE +REGION +SIZE +RSS +PSS +SHARE +PRIVATE +SWAP +VMAS$' "$tmp/roles" &&
+	grep -qE '^text +code ' "$tmp/roles" && ! grep -q '^REGION ' "$tmp/roles" &&
+	[ "$(awk '$1 != "ROLE" && $1 != "total" && NF == 9 { t += $3 } END { print t + 0 }' "$tmp/roles")" = \
+	  "$(awk '$1 == "total" { print $2 }' "$tmp/roles")" ]
+ok $? "--roles: the roles table alone, its sizes adding up to the total"
+[ $? -eq 0 ] || diag "$(cat "$tmp/roles")"
 
 # the executable's bands: its read-only, non-executable segments are "rodata" (the
 # first PT_LOAD, with the ELF headers, below the code), and no "data" band lies

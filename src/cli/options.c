@@ -28,11 +28,13 @@ static const struct argp_option options[] = {
 	{ "json-lines", OPT_JSON_LINES, NULL, 0, "like --json, but one document per line for "
 	  "each process, not an array", 1 },
 	{ "bytes", 'b', NULL, 0, "print sizes in bytes instead of K/M/G/T (binary units)", 1 },
-	{ NULL, 0, NULL, 0, "Text view (the default; any combination of the three parts, "
-	  "all when none is given):", 2 },
+	{ NULL, 0, NULL, 0, "Text view (the default; any combination of the parts, the "
+	  "first three when none is given):", 2 },
 	{ "diagram", OPT_DIAGRAM, NULL, 0, "print the diagram of the address space", 2 },
 	{ "summary", OPT_SUMMARY, NULL, 0, "print the table of the regions", 2 },
 	{ "objects", OPT_OBJECTS, NULL, 0, "print the table of the ELF objects", 2 },
+	{ "roles", OPT_ROLES, NULL, 0, "print the table of the roles (not part of the "
+	  "default view)", 2 },
 	{ "color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	  "colour the text view, and the warnings on stderr: auto (the default: only on a "
 	  "terminal, and not when NO_COLOR is set), always or never", 2 },
@@ -128,8 +130,8 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 		ctl->vmas = true;
 	}
 	if (ctl->parts && (ctl->json || ctl->vmas || ctl->n_addrs))
-		argp_error(state, "--diagram, --summary and --objects choose parts of the text "
-			   "view, not of --json, --vmas or --addr");
+		argp_error(state, "--diagram, --summary, --objects and --roles choose parts of "
+			   "the text view, not of --json, --vmas or --addr");
 
 	ctl->ncols = columns_default(ctl->cols, MAX_COLS);
 	if (env && *env && columns_parse_list(env, ctl->cols, &ctl->ncols, MAX_COLS, err,
@@ -211,6 +213,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_OBJECTS:
 		ctl->parts |= TEXT_OBJECTS;
+		break;
+	case OPT_ROLES:
+		ctl->parts |= TEXT_ROLES;
 		break;
 	case 'v':
 		ctl->vmas = true;

@@ -158,6 +158,26 @@ static int print_table(struct libscols_table *tb, int rc)
 	return 0;
 }
 
+/* One row of a figures table: the name (and a second text column when second is
+ * not NULL), SIZE, RSS, PSS, SHARE, PRIVATE, SWAP and VMAS.  0, or -1. */
+static int figures_row(struct libscols_table *tb, const struct ctx *c, const char *name,
+		       const char *second, const struct figures *f)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	size_t k = second ? 2 : 1;
+	char b[32];
+
+	snprintf(b, sizeof(b), "%" PRIu64, f->vmas);
+	if (!ln || scols_line_set_data(ln, 0, name) ||
+	    (second && scols_line_set_data(ln, 1, second)) ||
+	    set_num(ln, k, c, f->size) || set_fig(ln, k + 1, c, f->rss) ||
+	    set_fig(ln, k + 2, c, f->pss) || set_fig(ln, k + 3, c, f->shared) ||
+	    set_fig(ln, k + 4, c, f->priv) || set_fig(ln, k + 5, c, f->swap) ||
+	    scols_line_set_data(ln, k + 6, b))
+		return -1;
+	return 0;
+}
+
 /* Returns 0, or -1 with errno ENOMEM. */
 static int table_regions(const struct ctx *c)
 {
@@ -172,18 +192,34 @@ static int table_regions(const struct ctx *c)
 		const struct figures *f = r < REGION_COUNT ? &c->s->sum.regions[r] : &c->s->sum.totals;
 		if (r < REGION_COUNT && f->vmas == 0)
 			continue;
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		char b[32];
-		snprintf(b, sizeof(b), "%" PRIu64, f->vmas);
-		if (!ln ||
-		    scols_line_set_data(ln, 0, r < REGION_COUNT ? region_name(r) :
-					       c->s->filtered ? "filtered" : "total") ||
-		    set_num(ln, 1, c, f->size) || set_fig(ln, 2, c, f->rss) ||
-		    set_fig(ln, 3, c, f->pss) || set_fig(ln, 4, c, f->shared) ||
-		    set_fig(ln, 5, c, f->priv) || set_fig(ln, 6, c, f->swap) ||
-		    scols_line_set_data(ln, 7, b))
-			rc = -1;
+		rc = figures_row(tb, c, r < REGION_COUNT ? region_name(r) :
+				 c->s->filtered ? "filtered" : "total", NULL, f);
 	}
+	return print_table(tb, rc);
+}
+
+/* The table of the roles (--roles): each role that has VMAs, with its region and
+ * figures, in the order of the regions, then the total.  Returns 0, or -1 with
+ * errno ENOMEM. */
+static int table_roles(const struct ctx *c)
+{
+	static const char *const cols[] = { "ROLE", "REGION", "SIZE", "RSS", "PSS", "SHARE",
+					    "PRIVATE", "SWAP", "VMAS" };
+	struct libscols_table *tb = new_table(c, cols, sizeof(cols) / sizeof(cols[0]), 0, 0);
+	int rc = 0;
+
+	if (!tb)
+		return -1;
+	/* the region column is text: left-aligned */
+	scols_column_set_flags(scols_table_get_column(tb, 1), 0);
+	for (int g = 0; g < REGION_COUNT && rc == 0; g++)
+		for (int r = 0; r < ROLE_COUNT && rc == 0; r++)
+			if ((int)role_region(r) == g && c->s->sum.roles[r].vmas)
+				rc = figures_row(tb, c, role_name(r), region_name(g),
+						 &c->s->sum.roles[r]);
+	if (rc == 0)
+		rc = figures_row(tb, c, c->s->filtered ? "filtered" : "total", "",
+				 &c->s->sum.totals);
 	return print_table(tb, rc);
 }
 
@@ -388,6 +424,12 @@ int render_text_view(FILE *out, const struct layout *L, const struct render_opts
 	}
 	if ((parts & TEXT_OBJECTS) && table_objects(&c) < 0)
 		return -1;
+	if (parts & TEXT_ROLES) {
+		if (parts & (TEXT_DIAGRAM | TEXT_SUMMARY | TEXT_OBJECTS))
+			fputc('\n', out);
+		if (table_roles(&c) < 0)
+			return -1;
+	}
 	bool vmc_bad = false;
 	for (int i = 0; i < VMC_COUNT; i++)
 		vmc_bad |= L->vmc[i].kernel_known && L->vmc[i].kernel != L->vmc[i].vmas;

@@ -33,6 +33,7 @@ enum {
 	TEXT_DIAGRAM = 1 << 0,
 	TEXT_SUMMARY = 1 << 1,
 	TEXT_OBJECTS = 1 << 2,
+	TEXT_ROLES = 1 << 3,	/* only when asked for (--roles) */
 	TEXT_ALL = TEXT_DIAGRAM | TEXT_SUMMARY | TEXT_OBJECTS,
 };
 
