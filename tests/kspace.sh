@@ -58,6 +58,31 @@ fi
 ! grep -q "(kernel space)" "$tmp/d"
 ok $? "no \"16 EiB (kernel space)\" gap any more"
 
+# a 32-bit process: its 4 GiB and what lies above its task_size
+m32=$top_builddir/tests/target-m32
+. "$top_srcdir/tests/target.sh"
+tmp_k=$tmp
+target_setup kspace32
+if [ -x "$m32" ] && start_target "$m32"; then
+	"$VMLAYOUT" --diagram "$target_pid" >"$tmp/m32" 2>/dev/null
+	sed -n 4,6p "$tmp/m32" | tr '\n' '|' >"$tmp/m32.top"
+	grep -qE '^0xffffffff \+- top of the 32-bit address space\| +:  8 KiB  not for user space; the kernel \(64-bit\) is outside this view\|0xffffe000 \+- task_size \(4 GiB of user space\)\|$' "$tmp/m32.top"
+	ok $? "32-bit process: the top of its 4 GiB, 8 KiB no user's, task_size 0xffffe000"
+	[ $? -eq 0 ] || diag "$(cat "$tmp/m32.top")"
+	stop_target
+	if command -v setarch >/dev/null && start_target setarch i386 -3 "$m32"; then
+		"$VMLAYOUT" --diagram "$target_pid" >"$tmp/m32b" 2>/dev/null
+		sed -n 5,6p "$tmp/m32b" | tr '\n' '|' | grep -qE '^ +:  1 GiB  above the 3 GiB limit .*\|0xc0000000 \+- task_size \(3 GiB of user space\)\|$'
+		ok $? "32-bit process under ADDR_LIMIT_3GB (setarch -3): task_size 0xc0000000, 1 GiB above"
+		stop_target
+	else
+		skip "32-bit process under ADDR_LIMIT_3GB" "setarch -3 did not start it"
+	fi
+else
+	skip "32-bit process" "tests/target-m32 not built or did not start"
+fi
+rm -rf "$tmp_k"
+
 # a snapshot does not say which paging mode its machine used
 "$VMLAYOUT" --diagram "$top_srcdir/tests/snapshots/libs/" >"$tmp/s" 2>/dev/null
 head -n 5 "$tmp/s" | grep -q "paging unknown: the 4-level layout"

@@ -688,6 +688,22 @@ int text_diagram(struct ctx *c)
 			nb--;
 		first = false;
 		ts_done = true;
+	} else if (L->elf_class == 32 && (L->machine == EM_386 || L->machine == EM_X86_64) &&
+		   L->task_size.known && L->task_size.v < UINT64_C(0x100000000)) {
+		/* a 32-bit x86 process: its 4 GiB, and where the kernel is for it */
+		fprintf(c->out, "%*s %s %s%s%s\n", c->aw, "0xffffffff", c->top, c->c_bold,
+			"top of the 32-bit address space", c->c_off);
+		gap_line(c, UINT64_C(0x100000000) - L->task_size.v,
+			 L->task_size.v == UINT64_C(0xffffe000)
+				 ? " not for user space; the kernel (64-bit) is outside this view"
+				 : " above the 3 GiB limit (a 32-bit kernel's 1 GiB)");
+		char w[48];
+		snprintf(label, sizeof(label), "task_size (%s of user space)",
+			 gap_size(c, w, sizeof(w), L->task_size.v));
+		band_line(c, L->task_size.v, c->mid, label, NULL);
+		prev_low = L->task_size.v;
+		first = false;
+		ts_done = true;
 	}
 	for (size_t bi = nb; bi-- > 0;) {
 		const struct band *b = &bands[bi];
