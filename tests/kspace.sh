@@ -83,6 +83,28 @@ else
 fi
 rm -rf "$tmp_k"
 
+# the mmap area's direction and its inferred base
+if [ -n "${JQ:-}" ]; then
+	"$VMLAYOUT" --json $$ >"$tmp/mm.json" 2>/dev/null
+	stack=$(awk '$6 == "[stack]" { split($1, a, "-"); print a[1] }' "/proc/$$/maps")
+	want=$(awk -v s="$stack" '{ split($1, a, "-"); if (a[2] <= s && $6 != "[stack]") e = a[2] } END { print "0x" e }' "/proc/$$/maps" | sed 's/^0x0*/0x/')
+	"$JQ" -e --arg b "$want" '.mm.mmap_layout == "top-down" and .mm.mmap_base == $b' "$tmp/mm.json" >/dev/null
+	ok $? "mm: top-down, mmap_base the end of the highest mapping below the stack ($want)"
+	if command -v setarch >/dev/null && setarch -L true 2>/dev/null; then
+		setarch -L sleep 30 </dev/null >/dev/null 2>&1 &
+		lp=$!
+		for _ in $(seq 100); do
+			[ "$(cat "/proc/$lp/comm" 2>/dev/null)" = sleep ] && break
+			sleep 0.05
+		done
+		"$VMLAYOUT" --json "$lp" 2>/dev/null | "$JQ" -e '.mm.mmap_layout == "bottom-up" and .mm.mmap_base == null' >/dev/null
+		ok $? "mm: setarch -L, bottom-up, no mmap_base"
+		kill "$lp" 2>/dev/null
+	else
+		skip "mm: setarch -L" "setarch -L not usable"
+	fi
+fi
+
 # a snapshot does not say which paging mode its machine used
 "$VMLAYOUT" --diagram "$top_srcdir/tests/snapshots/libs/" >"$tmp/s" 2>/dev/null
 head -n 5 "$tmp/s" | grep -q "paging unknown: the 4-level layout"

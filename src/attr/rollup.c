@@ -73,6 +73,38 @@ void rollup_free(struct rollup *r)
 	r->obj_part = NULL;
 }
 
+/* Where the mmap area starts (mm->mmap_base, which /proc does not show), inferred:
+ * top-down, the end of the highest mapping below the stack (the first mapping goes
+ * right below mmap_base).  Unknown bottom-up (where the executable and the heap may
+ * lie above the mapped area) and when the direction is unknown. */
+static void infer_mmap_base(struct layout *L)
+{
+	const struct vma_list *l = &L->vmas;
+	uint64_t stack = 0, low = 0, best = 0;
+	bool found = false;
+
+	L->mmap_base.known = false;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct vma *v = &l->v[i];
+		if (v->role == ROLE_STACK)
+			stack = v->start;
+		if (v->role == ROLE_HEAP || (v->object >= 0 && v->object == L->exe_object))
+			low = v->end;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		const struct vma *v = &l->v[i];
+		if (v->start < low || v->role == ROLE_STACK || v->role == ROLE_VSYSCALL ||
+		    (stack && v->end > stack))
+			continue;
+		if (L->mmap_layout == LAYOUT_MMAP_TOPDOWN) {
+			best = v->end;	/* ascending: the last one is the highest */
+			found = true;
+		}
+	}
+	if (found)
+		L->mmap_base = (struct opt_addr){ best, true };
+}
+
 void layout_derive(struct layout *L)
 {
 	struct vma_list *l = &L->vmas;
@@ -105,6 +137,7 @@ void layout_derive(struct layout *L)
 	L->vmc[VMC_DATA].vmas = data;
 	L->vmc[VMC_EXEC].vmas = exec;
 	L->vmc[VMC_STACK].vmas = stack;
+	infer_mmap_base(L);
 	if (L->has_kc) {
 		struct proc_counters *k = &L->kc;
 		L->vmc[VMC_TOTAL].kernel = k->vm_size;

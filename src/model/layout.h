@@ -270,6 +270,10 @@ struct layout {
 	bool exe_pie_flag;		/* its DT_FLAGS_1 has DF_1_PIE (ELF dynamic section) */
 	uint64_t page_size;
 	struct opt_addr task_size;
+	int mmap_layout;		/* LAYOUT_MMAP_TOPDOWN or _LEGACY (the personality's
+					 * ADDR_COMPAT_LAYOUT, vm.legacy_va_layout), 0 unknown */
+	struct opt_addr mmap_base;	/* inferred (layout_derive()), top-down only: the
+					 * end of the highest mapping below the stack */
 	int paging_levels;		/* x86-64: 4 or 5 (the la57 flag of /proc/cpuinfo, for
 					 * a live process), 0 unknown */
 	struct mm_bounds mm;
@@ -307,6 +311,8 @@ struct layout {
 /* The model's part that only an offline source fills (L->offline), allocated
  * (zeroed) when missing; NULL with errno ENOMEM. */
 struct layout_offline *layout_offline_get(struct layout *L);
+
+enum { LAYOUT_MMAP_TOPDOWN = 1, LAYOUT_MMAP_LEGACY = 2 };
 
 /* What reading a source found. */
 enum layout_status {

@@ -264,8 +264,36 @@ static int paging_levels(void)
 	return strstr(flags, " la57") ? 5 : 4;
 }
 
+/* The direction of the mmap area (mm/util.c, arch/x86/mm/mmap.c mmap_is_legacy()):
+ * bottom-up when the personality (/proc/PID/personality, hexadecimal) has
+ * ADDR_COMPAT_LAYOUT or, for a live process, vm.legacy_va_layout is set; else
+ * top-down.  Unknown when the personality cannot be read. */
+static void set_mmap_layout(struct layout *L, const struct procfs *pf)
+{
+	char *buf;
+	size_t len;
+
+	if (procfs_read_file(pf, "personality", &buf, &len) < 0)
+		return;
+	unsigned long pers = strtoul(buf, NULL, 16);
+	free(buf);
+	bool legacy = pers & 0x0200000;		/* ADDR_COMPAT_LAYOUT */
+	if (!legacy && pf->live) {
+		int fd = open("/proc/sys/vm/legacy_va_layout", O_RDONLY | O_CLOEXEC);
+		char c = '0';
+		if (fd >= 0) {
+			if (read(fd, &c, 1) != 1)
+				c = '0';
+			close(fd);
+		}
+		legacy = c != '0';
+	}
+	L->mmap_layout = legacy ? LAYOUT_MMAP_LEGACY : LAYOUT_MMAP_TOPDOWN;
+}
+
 static void set_task_size(struct layout *L, const struct procfs *pf)
 {
+	set_mmap_layout(L, pf);
 	if (L->machine != EM_X86_64 && L->machine != EM_386)
 		return;
 	if (L->machine == EM_X86_64 && pf->live)

@@ -226,6 +226,12 @@ static void mm(struct jsonwrt *w, const struct layout *L)
 	opt_hex(w, "arg_end", m->arg_end);
 	opt_hex(w, "env_start", m->env_start);
 	opt_hex(w, "env_end", m->env_end);
+	if (L->mmap_layout)
+		jsonwrt_str(w, "mmap_layout", L->mmap_layout == LAYOUT_MMAP_LEGACY ? "bottom-up"
+										   : "top-down");
+	else
+		jsonwrt_null(w, "mmap_layout");
+	opt_hex(w, "mmap_base", L->mmap_base);
 	jsonwrt_object_close(w);
 
 	jsonwrt_object_open(w, "auxv");
