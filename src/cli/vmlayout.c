@@ -380,8 +380,14 @@ int main(int argc, char **argv)
 				st = snapshot_save(pid, ctl.save_dir, msg, sizeof(msg)) < 0
 					     ? LAYOUT_ERROR : LAYOUT_OK;
 				if (st == LAYOUT_OK) {
-					if (msg[0])	/* smaps never read consistently */
-						vml_warnx(who, "%s", msg);
+					/* the warnings, one a line */
+					for (char *w = msg; *w;) {
+						char *nl = strchr(w, '\n');
+						if (nl)
+							*nl = '\0';
+						vml_warnx(who, "%s", w);
+						w = nl ? nl + 1 : w + strlen(w);
+					}
 					/* each file is rewritten whole or left as it
 					 * is: the snapshot is complete either way */
 					if (snapshot_pack(ctl.save_dir, msg, sizeof(msg)) < 0)
