@@ -742,6 +742,7 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 		id->state = c->state;
 		id->euid = c->uid;
 		id->threads = (int)c->n_threads;
+		L->has_id = true;	/* layout_free() frees what is allocated below */
 		if (!(id->comm = strdup(c->fname)))
 			goto nomem;
 		/* pr_psargs: the arguments joined by spaces, cut at 80 bytes */
@@ -757,7 +758,6 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 				goto nomem;
 			id->cmdline_n++;
 		}
-		L->has_id = true;
 	}
 	L->threads = c->threads;
 	L->n_threads = c->n_threads;
