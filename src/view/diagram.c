@@ -324,6 +324,7 @@ static int draw_mmap_items(const struct ctx *c, const struct band *b)
 	bool *keep = calloc(n ? n : 1, sizeof(*keep));
 	struct item **order = n > MAX_ITEMS ? malloc(n * sizeof(*order)) : NULL;
 	if (!keep || (n > MAX_ITEMS && !order)) {
+		free(order);
 		free(keep);
 		free(items);
 		return -1;
