@@ -3,13 +3,15 @@
 #
 # For a few representative commands, the text view and --json of a live process (a
 # sleep(1) this test starts), --save of it, the committed snapshot tests/snapshots/libs
-# (text view and --json), an ELF file (the layout target) and a core of the sleep (gdb's
-# gcore; left out without gdb), and for each group of calls the library can fail
-# (alloc: malloc calloc realloc strdup, ENOMEM; open: open openat, EACCES and EMFILE in
-# turn; read: read pread, EIO; write: write pwrite, ENOSPC; stdout: the stdio calls that
-# write stdout, ENOSPC and EPIPE in turn; mkdir: mkdir mkdirat, ENOSPC), a first run
-# counts the calls the command makes, then the command runs once with call N failing,
-# for N from 1 to the count.  Where the count is above $FAULTS_MAX (60 unless set)
+# (text view and --json), an ELF file (the layout target; text view and --json) and
+# a core of the sleep (gdb's gcore; left out without gdb), and for each group of
+# calls the library can fail (alloc: malloc calloc realloc strdup, ENOMEM; open: open
+# openat, EACCES and EMFILE in turn; read: read pread, EIO; write: write pwrite,
+# ENOSPC; stdout: the stdio calls that write stdout, ENOSPC and EPIPE in turn; mkdir:
+# mkdir mkdirat, ENOSPC; elf: the libelf functions that read headers, sections and
+# data, ENOMEM with libelf's own error unset), a first run counts the calls the
+# command makes, then the command runs once with call N failing, for N from 1 to the
+# count.  Where the count is above $FAULTS_MAX (60 unless set)
 # the N are that many, evenly spaced from the first call to the last: so each group
 # takes seconds, not minutes, on a small machine.  vmlayout reads a process on one
 # thread, so the calls come in the same order each time.
@@ -157,7 +159,7 @@ walk() {
 		return
 	fi
 	local group
-	for group in alloc open read write stdout mkdir; do
+	for group in alloc open read write stdout mkdir elf; do
 		rm -rf "$save"
 		run "$group" 0 0 "${args[@]}"
 		local count
@@ -177,9 +179,9 @@ walk() {
 			k=$((k + 1))
 			local errno
 			case $group in
-			alloc) errno=ENOMEM ;;
 			open) errno=EACCES; [ $((n % 2)) -eq 0 ] && errno=EMFILE ;;
 			read) errno=EIO ;;
+			alloc | elf) errno=ENOMEM ;;
 			stdout) errno=ENOSPC; [ $((n % 2)) -eq 0 ] && errno=EPIPE ;;
 			*) errno=ENOSPC ;;
 			esac
@@ -206,6 +208,7 @@ walk "snapshot --json" 0 1 --json "$top_srcdir/tests/snapshots/libs/"
 elf=$top_builddir/tests/target-pie
 [ -x "$elf" ] || elf=/bin/ls
 walk "ELF file" 0 0 "$elf"
+walk "ELF file --json" 0 1 --json "$elf"
 if command -v gdb >/dev/null 2>&1; then
 	gdb -q -batch -nx -p "$sleep_pid" -ex "gcore $tmp/core" >"$tmp/gdb" 2>&1
 	if [ -s "$tmp/core" ]; then
