@@ -451,7 +451,8 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 			fail(msg, msglen, "%s/%s: %s", dir, files[i], strerror(errno));
 			goto out;
 		}
-		if (errno == EACCES || errno == EPERM)	/* not there: not this kernel's */
+		/* ENOENT: not this kernel's; ESRCH: exited, which the end tells */
+		if (errno == EACCES || errno == EPERM)
 			note(msg, msglen, "%s not saved: %s", files[i], strerror(errno));
 	}
 	/* the executable's path, as a file of its bytes (a symbolic link would not
@@ -799,15 +800,16 @@ static enum layout_status snapshot_read(void *priv, struct layout *L, struct elf
 	if (!L->exe && errno == EINVAL) {
 		if (procfs_read_file(pf, "exe", &buf, &len) < 0) {
 			if (errno != ENOENT)
-				layout_warn(L, "%s/exe: the executable's path not read: %s", dir,
+				layout_warn(L, "exe: the executable's path not read: %s",
 					    strerror(errno));
 		} else if (memchr(buf, '\0', len) || len == 0) {
 			free(buf);
 		} else {
 			L->exe = buf;
 		}
-	} else if (!L->exe && errno != ENOENT) {
-		layout_warn(L, "%s/exe: the executable's path not read: %s", dir, strerror(errno));
+	} else if (!L->exe && errno != ENOENT && errno != ESRCH) {
+		/* procfs_readlink() says ESRCH for a file not there, as for a process */
+		layout_warn(L, "exe: the executable's path not read: %s", strerror(errno));
 	}
 	int exe_fd = L->has_exe_id ? open_recorded(ss, L->exe_dev_major, L->exe_dev_minor,
 						   L->exe_ino)
