@@ -13,6 +13,10 @@
  *	stdout	fwrite fwrite_unlocked fputs fputc putchar printf fprintf vfprintf
  *		fflush, on stdout only		(ENOSPC; EPIPE: a closed pipe)
  *	mkdir	mkdir mkdirat			(ENOSPC)
+ *	elf	libelf's elf_begin elf_getphdrnum elf_getshdrnum elf_getshdrstrndx
+ *		elf_getscn elf_strptr elf_getdata elf_getdata_rawchunk gelf_getehdr
+ *		gelf_getphdr gelf_getshdr gelf_getsym, as the program calls them
+ *		(ENOMEM: libelf's own failures are mostly the want of memory)
  * FAILINJ_NTH=N makes the Nth call of those (counted from 1, over all of them) fail
  * once; the calls after it succeed.  FAILINJ_ERRNO is a name (ENOMEM, EIO...) or a
  * number.  Without FAILINJ_NTH nothing fails; FAILINJ_COUNT=FILE writes into FILE
@@ -30,8 +34,18 @@
  * flag as a failed write of its buffer would.  Calls of the program's libraries
  * (libelf, libsmartcols, libproc2) are counted: they go through here.
  *
+ * A libelf function of the elf group that fails returns what it returns on failure
+ * (NULL, or -1) with errno set, and libelf's own error (elf_errno()) left as it was:
+ * the library keeps it in a variable of its own that nothing outside can set.  The
+ * program must still say why, from errno.  Left out: elf_nextscn() and
+ * gelf_getnote(), whose failure is not told from the end of the list.
+ *
  * Calls made inside getpwuid_r() are neither failed nor counted: glibc 2.36's NSS
- * crashes when an allocation fails there (not vmlayout's to mend).
+ * crashes when an allocation fails there (not vmlayout's to mend).  Nor are the
+ * allocations made inside scols_print_table(): libsmartcols (2.38, print.c) drops
+ * a cell, a column's title or the padding when an allocation fails there, and
+ * still returns 0, so that its caller cannot know (not vmlayout's to mend either;
+ * what it writes to stdout is still failed and counted, in the stdout group).
  *
  * FAILINJ_TRACE set: the stack of the failing call on stderr (glibc's backtrace()),
  * to find the call site of an outcome that a test does not accept.
@@ -45,6 +59,8 @@
 #include <execinfo.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <locale.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -61,9 +77,10 @@
 #undef fputc
 #undef putchar
 
-enum group { G_ALLOC, G_OPEN, G_READ, G_WRITE, G_STDOUT, G_MKDIR, G_NONE };
+enum group { G_ALLOC, G_OPEN, G_READ, G_WRITE, G_STDOUT, G_MKDIR, G_ELF, G_NONE };
 
-static const char *const group_names[] = { "alloc", "open", "read", "write", "stdout", "mkdir" };
+static const char *const group_names[] = { "alloc", "open", "read", "write", "stdout", "mkdir",
+					   "elf" };
 
 static char func[64];			/* FAILINJ_FUNC */
 static long nth;			/* FAILINJ_NTH; 0: count only */
@@ -72,6 +89,7 @@ static const char *count_file;		/* FAILINJ_COUNT */
 static bool trace;			/* FAILINJ_TRACE: the failing call's stack */
 static bool armed;
 static int in_nss;			/* inside getpwuid_r() */
+static int in_scols;			/* inside scols_print_table() */
 static long calls;
 
 static void *(*real_malloc)(size_t);
@@ -95,6 +113,19 @@ static int (*real_mkdir)(const char *, mode_t);
 static int (*real_mkdirat)(int, const char *, mode_t);
 static char *(*real_setlocale)(int, const char *);
 static int (*real_getpwuid_r)(uid_t, struct passwd *, char *, size_t, struct passwd **);
+static int (*real_scols_print_table)(void *);
+static Elf *(*real_elf_begin)(int, Elf_Cmd, Elf *);
+static int (*real_elf_getphdrnum)(Elf *, size_t *);
+static int (*real_elf_getshdrnum)(Elf *, size_t *);
+static int (*real_elf_getshdrstrndx)(Elf *, size_t *);
+static Elf_Scn *(*real_elf_getscn)(Elf *, size_t);
+static char *(*real_elf_strptr)(Elf *, size_t, size_t);
+static Elf_Data *(*real_elf_getdata)(Elf_Scn *, Elf_Data *);
+static Elf_Data *(*real_elf_getdata_rawchunk)(Elf *, int64_t, size_t, Elf_Type);
+static GElf_Ehdr *(*real_gelf_getehdr)(Elf *, GElf_Ehdr *);
+static GElf_Phdr *(*real_gelf_getphdr)(Elf *, int, GElf_Phdr *);
+static GElf_Shdr *(*real_gelf_getshdr)(Elf_Scn *, GElf_Shdr *);
+static GElf_Sym *(*real_gelf_getsym)(Elf_Data *, int, GElf_Sym *);
 
 /* what dlsym() allocates before the real calloc is known */
 static char boot[4096] __attribute__((aligned(16)));
@@ -143,6 +174,19 @@ static void failinj_init(void)
 	RESOLVE(mkdirat);
 	RESOLVE(setlocale);
 	RESOLVE(getpwuid_r);
+	RESOLVE(scols_print_table);	/* NULL in a program without libsmartcols */
+	RESOLVE(elf_begin);		/* libelf's: NULL in a program without it */
+	RESOLVE(elf_getphdrnum);
+	RESOLVE(elf_getshdrnum);
+	RESOLVE(elf_getshdrstrndx);
+	RESOLVE(elf_getscn);
+	RESOLVE(elf_strptr);
+	RESOLVE(elf_getdata);
+	RESOLVE(elf_getdata_rawchunk);
+	RESOLVE(gelf_getehdr);
+	RESOLVE(gelf_getphdr);
+	RESOLVE(gelf_getshdr);
+	RESOLVE(gelf_getsym);
 	resolving = false;
 
 	const char *s = getenv("FAILINJ_FUNC");
@@ -185,7 +229,7 @@ static void disarm(void)
 /* Is this call of name (in group g) the one that fails?  Counts it. */
 static bool inject(const char *name, enum group g)
 {
-	if (!armed || in_nss || !func[0] || (strcmp(func, name) != 0 && strcmp(func, group_names[g]) != 0))
+	if (!armed || in_nss || (in_scols && g == G_ALLOC) || !func[0] || (strcmp(func, name) != 0 && strcmp(func, group_names[g]) != 0))
 		return false;
 	long n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	if (n != nth)
@@ -221,6 +265,20 @@ int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t len, struct passw
 	__atomic_add_fetch(&in_nss, 1, __ATOMIC_RELAXED);
 	int r = real_getpwuid_r(uid, pw, buf, len, res);
 	__atomic_sub_fetch(&in_nss, 1, __ATOMIC_RELAXED);
+	return r;
+}
+
+/* libsmartcols swallows a failed allocation while it prints (see above): nothing
+ * allocated there fails, nor is counted.  The table is an opaque struct
+ * libscols_table. */
+int scols_print_table(void *tb);
+int scols_print_table(void *tb)
+{
+	if (!real_scols_print_table)
+		return -1;
+	__atomic_add_fetch(&in_scols, 1, __ATOMIC_RELAXED);
+	int r = real_scols_print_table(tb);
+	__atomic_sub_fetch(&in_scols, 1, __ATOMIC_RELAXED);
 	return r;
 }
 
@@ -396,4 +454,71 @@ int printf(const char *fmt, ...)
 	int r = out_vfprintf(stdout, "printf", fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+/* ------------------------------------------------------------------ libelf */
+
+/* Does this libelf call fail?  (A program without libelf, where real is NULL,
+ * does not call these: a failure then rather than a call of address 0.) */
+#define ELF_FAILS(name) (!real_##name || inject(#name, G_ELF))
+
+Elf *elf_begin(int fd, Elf_Cmd cmd, Elf *ref)
+{
+	return ELF_FAILS(elf_begin) ? NULL : real_elf_begin(fd, cmd, ref);
+}
+
+int elf_getphdrnum(Elf *elf, size_t *n)
+{
+	return ELF_FAILS(elf_getphdrnum) ? -1 : real_elf_getphdrnum(elf, n);
+}
+
+int elf_getshdrnum(Elf *elf, size_t *n)
+{
+	return ELF_FAILS(elf_getshdrnum) ? -1 : real_elf_getshdrnum(elf, n);
+}
+
+int elf_getshdrstrndx(Elf *elf, size_t *n)
+{
+	return ELF_FAILS(elf_getshdrstrndx) ? -1 : real_elf_getshdrstrndx(elf, n);
+}
+
+Elf_Scn *elf_getscn(Elf *elf, size_t i)
+{
+	return ELF_FAILS(elf_getscn) ? NULL : real_elf_getscn(elf, i);
+}
+
+char *elf_strptr(Elf *elf, size_t section, size_t off)
+{
+	return ELF_FAILS(elf_strptr) ? NULL : real_elf_strptr(elf, section, off);
+}
+
+Elf_Data *elf_getdata(Elf_Scn *scn, Elf_Data *data)
+{
+	return ELF_FAILS(elf_getdata) ? NULL : real_elf_getdata(scn, data);
+}
+
+Elf_Data *elf_getdata_rawchunk(Elf *elf, int64_t off, size_t size, Elf_Type type)
+{
+	return ELF_FAILS(elf_getdata_rawchunk) ? NULL
+					       : real_elf_getdata_rawchunk(elf, off, size, type);
+}
+
+GElf_Ehdr *gelf_getehdr(Elf *elf, GElf_Ehdr *eh)
+{
+	return ELF_FAILS(gelf_getehdr) ? NULL : real_gelf_getehdr(elf, eh);
+}
+
+GElf_Phdr *gelf_getphdr(Elf *elf, int i, GElf_Phdr *ph)
+{
+	return ELF_FAILS(gelf_getphdr) ? NULL : real_gelf_getphdr(elf, i, ph);
+}
+
+GElf_Shdr *gelf_getshdr(Elf_Scn *scn, GElf_Shdr *sh)
+{
+	return ELF_FAILS(gelf_getshdr) ? NULL : real_gelf_getshdr(scn, sh);
+}
+
+GElf_Sym *gelf_getsym(Elf_Data *data, int i, GElf_Sym *sym)
+{
+	return ELF_FAILS(gelf_getsym) ? NULL : real_gelf_getsym(data, i, sym);
 }

@@ -362,6 +362,7 @@ int main(int argc, char **argv)
 		struct source src = { 0 };
 		struct elf_cache *cache = elf_cache_new();
 		char msg[256], pid_who[VML_WHO_PID];
+		char notes[1024] = "";	/* --save's warnings, one a line */
 		const char *target = ctl.targets[i], *who = target;
 		pid_t pid = 0;
 		int text_fd = -1;
@@ -381,11 +382,12 @@ int main(int argc, char **argv)
 			who = vml_who_pid(pid_who, pid);
 			st = LAYOUT_OK;
 			if (ctl.save_dir) {
-				st = snapshot_save(pid, ctl.save_dir, msg, sizeof(msg)) < 0
+				st = snapshot_save(pid, ctl.save_dir, notes, sizeof(notes)) < 0
 					     ? LAYOUT_ERROR : LAYOUT_OK;
-				if (st == LAYOUT_OK) {
-					if (msg[0])	/* smaps never read consistently */
-						vml_warnx(who, "%s", msg);
+				if (st != LAYOUT_OK) {
+					snprintf(msg, sizeof(msg), "%s", notes);
+					notes[0] = '\0';
+				} else {
 					/* each file is rewritten whole or left as it
 					 * is: the snapshot is complete either way */
 					if (snapshot_pack(ctl.save_dir, msg, sizeof(msg)) < 0)
@@ -403,6 +405,18 @@ int main(int argc, char **argv)
 			}
 			if (st == LAYOUT_OK)
 				st = layout_build(&L, &src, cache, msg, sizeof(msg));
+			/* what --save left out: warnings of the report (and of its
+			 * JSON document), or on their own when there is none */
+			for (char *w = notes; *w;) {
+				char *nl = strchr(w, '\n');
+				if (nl)
+					*nl = '\0';
+				if (st == LAYOUT_OK)
+					layout_warn(&L, "%s", w);
+				else
+					vml_warnx(who, "%s", w);
+				w = nl ? nl + 1 : w + strlen(w);
+			}
 			if (st != LAYOUT_OK)
 				report_status(who, st, msg);
 		}

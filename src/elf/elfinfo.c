@@ -329,8 +329,11 @@ int elf_info_read(int fd, struct elf_info *ei)
 		rc = failf(&r, ENOEXEC, "not an ELF file");
 		goto out;
 	}
+	char cause[256];
+	errno = 0;
 	if (gelf_getehdr(elf, &eh) == NULL) {
-		rc = failf(&r, ENOEXEC, "ELF header: %s", elf_errmsg(-1));
+		rc = failf(&r, errno ? errno : ENOEXEC, "ELF header: %s",
+			   elf_cause(cause, sizeof(cause)));
 		goto out;
 	}
 	ei->elf_class = gelf_getclass(elf) == ELFCLASS32 ? 32 : 64;
@@ -343,12 +346,14 @@ int elf_info_read(int fd, struct elf_info *ei)
 	 * quietly shortens it to what the file holds). */
 	raw_phnum = eh.e_phnum;
 	if (raw_phnum == PN_XNUM) {
+		errno = 0;
 		Elf_Scn *scn0 = elf_getscn(elf, 0);
 		GElf_Shdr sh;
 
 		if (scn0 == NULL || gelf_getshdr(scn0, &sh) == NULL) {
-			rc = failf(&r, ENOEXEC, "e_phnum is PN_XNUM but section 0, which holds"
-				   " the count, cannot be read: %s", elf_errmsg(-1));
+			rc = failf(&r, errno ? errno : ENOEXEC, "e_phnum is PN_XNUM but section 0,"
+				   " which holds the count, cannot be read: %s",
+				   elf_cause(cause, sizeof(cause)));
 			goto out;
 		}
 		raw_phnum = sh.sh_info;
@@ -379,7 +384,6 @@ int elf_info_read(int fd, struct elf_info *ei)
 			   (uint64_t)eh.e_phoff, table_size, (intmax_t)st.st_size);
 		goto out;
 	}
-	char cause[256];
 	errno = 0;
 	if (elf_getphdrnum(elf, &phnum) != 0) {
 		rc = failf(&r, errno ? errno : ENOEXEC, "program headers: %s",
@@ -536,7 +540,12 @@ const char *elf_cause(char *buf, size_t len)
 {
 	int e = errno;
 
-	snprintf(buf, len, "%s%s%s", elf_errmsg(-1), e ? ": " : "", e ? strerror(e) : "");
+	const char *m = elf_errmsg(0);	/* NULL: libelf has no error of its own */
+
+	if (!m)
+		snprintf(buf, len, "%s", e ? strerror(e) : "libelf: unknown error");
+	else
+		snprintf(buf, len, "%s%s%s", m, e ? ": " : "", e ? strerror(e) : "");
 	errno = e;
 	return buf;
 }

@@ -144,8 +144,9 @@ const char *elf_machine_name(uint16_t e_machine);
 /* libelf's message of its last error, followed by ": " and the text of errno when
  * errno is set: a read(2) or an allocation under libelf failed, which libelf's own
  * message ("cannot read data from file", "out of memory") does not name.  The caller
- * sets errno to 0 before the libelf call that failed.  Into buf (len bytes);
- * returns buf. */
+ * sets errno to 0 before the libelf call that failed.  A call that failed without
+ * an error of libelf's own (elf_errmsg(0) is NULL) gives the text of errno alone,
+ * or "libelf: unknown error".  Into buf (len bytes); returns buf. */
 const char *elf_cause(char *buf, size_t len);
 
 /* ---------------------------------------------------------------- cache */

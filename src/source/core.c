@@ -349,14 +349,20 @@ static void check_file(struct core *c, int fi, struct layout *L)
 
 	f->checked = true;
 	char *p = strdup(f->path), *del = p ? strstr(p, " (deleted)") : NULL;
-	if (!p)
+	if (!p) {
+		layout_warn(L, "%s: not looked for: %s", f->path, strerror(errno));
 		return;
+	}
 	if (del && del[10] == '\0')
 		*del = '\0';
 	int fd = sources_open_file(c->sysroot, p, &st);
 	free(p);
-	if (fd < 0)
+	if (fd < 0) {
+		/* not there, not a regular file: the count of those not found says so */
+		if (errno != ENOENT && errno != ENOTDIR && errno != EINVAL)
+			layout_warn(L, "%s: not opened: %s", f->path, strerror(errno));
 		return;
+	}
 	bool ok = true;
 	for (size_t i = 0; i < c->n && ok; i++) {
 		const struct cvma *v = &c->v[i];
@@ -377,8 +383,12 @@ static void check_file(struct core *c, int fi, struct layout *L)
 				if ((uint64_t)st.st_size < len)
 					len = (size_t)st.st_size;
 				unsigned char a[4096], b[4096];
-				if (pread(c->fd, a, len, (off_t)ph.p_offset) != (ssize_t)len ||
-				    pread(fd, b, len, 0) != (ssize_t)len || memcmp(a, b, len) != 0)
+				ssize_t ra = pread(c->fd, a, len, (off_t)ph.p_offset);
+				ssize_t rb = ra == (ssize_t)len ? pread(fd, b, len, 0) : 0;
+				if (ra < 0 || rb < 0)
+					layout_warn(L, "%s: its first page not compared: %s",
+						    ra < 0 ? "the core" : f->path, strerror(errno));
+				if (ra != (ssize_t)len || rb != (ssize_t)len || memcmp(a, b, len) != 0)
 					ok = false;
 				break;
 			}
@@ -490,12 +500,17 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 	c->fsize = (uint64_t)st.st_size;
 	errno = 0;
 	if (elf_version(EV_CURRENT) == EV_NONE ||
-	    !(c->elf = elf_begin(c->fd, ELF_C_READ, NULL)) || elf_kind(c->elf) != ELF_K_ELF ||
-	    !gelf_getehdr(c->elf, &eh)) {
+	    !(c->elf = elf_begin(c->fd, ELF_C_READ, NULL)) ||
+	    (elf_kind(c->elf) == ELF_K_ELF && !gelf_getehdr(c->elf, &eh))) {
 		/* libelf's malloc() or pread() failed, or the file is not ELF */
-		err = !c->elf && errno != 0 ? errno : ENOEXEC;
+		err = errno != 0 ? errno : ENOEXEC;
 		snprintf(msg, msglen, "%s: %s", path,
 			 err != ENOEXEC ? strerror(err) : "not an ELF file");
+		goto fail;
+	}
+	if (elf_kind(c->elf) != ELF_K_ELF) {
+		err = ENOEXEC;
+		snprintf(msg, msglen, "%s: not an ELF file", path);
 		goto fail;
 	}
 	if (eh.e_type != ET_CORE) {
@@ -705,7 +720,8 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 		L->task_size = (struct opt_addr){ UINT64_C(0x7ffffffff000), true };
 	if (exe_file >= 0 && c->files) {
 		const struct cfile *ef = &c->files[exe_file];
-		L->exe = strdup(ef->path);
+		if (!(L->exe = strdup(ef->path)))
+			goto nomem;
 		L->has_exe_id = true;
 		L->exe_dev_major = ef->dev_major;
 		L->exe_dev_minor = ef->dev_minor;
@@ -732,19 +748,22 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 		id->state = c->state;
 		id->euid = c->uid;
 		id->threads = (int)c->n_threads;
-		id->comm = strdup(c->fname);
+		L->has_id = true;	/* layout_free() frees what is allocated below */
+		if (!(id->comm = strdup(c->fname)))
+			goto nomem;
 		/* pr_psargs: the arguments joined by spaces, cut at 80 bytes */
 		size_t na = 0;
 		for (char *s = c->psargs; *s; s++)
 			na += *s != ' ' && (s == c->psargs || s[-1] == ' ');
-		id->cmdline = calloc(na + 1, sizeof(*id->cmdline));
-		if (id->cmdline) {
-			char *save = NULL;
-			for (char *tok = strtok_r(c->psargs, " ", &save); tok && id->cmdline_n < na;
-			     tok = strtok_r(NULL, " ", &save))
-				id->cmdline[id->cmdline_n++] = strdup(tok);
+		if (!(id->cmdline = calloc(na + 1, sizeof(*id->cmdline))))
+			goto nomem;
+		char *save = NULL;
+		for (char *tok = strtok_r(c->psargs, " ", &save); tok && id->cmdline_n < na;
+		     tok = strtok_r(NULL, " ", &save)) {
+			if (!(id->cmdline[id->cmdline_n] = strdup(tok)))
+				goto nomem;
+			id->cmdline_n++;
 		}
-		L->has_id = true;
 	}
 	L->threads = c->threads;
 	L->n_threads = c->n_threads;

@@ -94,22 +94,57 @@ static uint32_t pf_perms(uint32_t f)
 	       (f & PF_X ? VMA_PERM_EXEC : 0);
 }
 
-/* The sections (SHF_ALLOC) inside [vaddr, vaddr + memsz) of the file, by name. */
-static char *segment_sections(Elf *elf, uint64_t vaddr, uint64_t memsz)
+/* After a libelf call that failed: a read or an allocation under it (errno set,
+ * see elf_cause()) in *err; a file without that header is no error. */
+static void libelf_failed(int *err)
 {
-	size_t shnum, shstrndx;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	if (errno)
+		*err = errno;
+}
 
-	if (!f)
-		return NULL;
-	if (elf && elf_getshdrnum(elf, &shnum) == 0 && elf_getshdrstrndx(elf, &shstrndx) == 0) {
-		bool first = true;
+/* Append " " (unless *len is 0) and name to the string *buf (*len bytes, *cap
+ * allocated).  0, or -1 with errno ENOMEM.  (Not open_memstream(): glibc's fclose()
+ * of one whose last realloc() fails returns 0 with the text lost.) */
+static int append_name(char **buf, size_t *len, size_t *cap, const char *name)
+{
+	size_t n = strlen(name), need = *len + (*len ? 1 : 0) + n + 1;
+
+	if (need > *cap) {
+		size_t c = need < 128 ? 128 : need * 2;
+		char *nb = realloc(*buf, c);
+		if (!nb)
+			return -1;
+		*buf = nb;
+		*cap = c;
+	}
+	if (*len)
+		(*buf)[(*len)++] = ' ';
+	memcpy(*buf + *len, name, n + 1);
+	*len += n;
+	return 0;
+}
+
+/* The sections (SHF_ALLOC) inside [vaddr, vaddr + memsz) of the file, by name; NULL
+ * when the list could not be made.  A section header or name that cannot be read
+ * for another cause than the file's own (a read, an allocation) sets *err. */
+static char *segment_sections(Elf *elf, uint64_t vaddr, uint64_t memsz, int *err)
+{
+	size_t shnum, shstrndx, len = 0, cap = 0;
+	char *buf = NULL;
+
+	errno = 0;
+	if (elf && (elf_getshdrnum(elf, &shnum) != 0 || elf_getshdrstrndx(elf, &shstrndx) != 0)) {
+		libelf_failed(err);
+	} else if (elf) {
 		for (size_t i = 1; i < shnum && i < 65536; i++) {
+			errno = 0;
 			Elf_Scn *scn = elf_getscn(elf, i);
 			GElf_Shdr sh;
-			if (!scn || !gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
+			if (!scn || !gelf_getshdr(scn, &sh)) {
+				libelf_failed(err);
+				continue;
+			}
+			if (!(sh.sh_flags & SHF_ALLOC))
 				continue;
 			if (sh.sh_addr < vaddr || sh.sh_addr - vaddr >= memsz ||
 			    (sh.sh_size == 0 && sh.sh_addr == vaddr + memsz))
@@ -117,15 +152,19 @@ static char *segment_sections(Elf *elf, uint64_t vaddr, uint64_t memsz)
 			/* .tbss takes no address space of its own */
 			if ((sh.sh_flags & SHF_TLS) && sh.sh_type == SHT_NOBITS)
 				continue;
+			errno = 0;
 			const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
-			fprintf(f, "%s%s", first ? "" : " ", n ? n : "?");
-			first = false;
+			if (!n)
+				libelf_failed(err);
+			if (append_name(&buf, &len, &cap, n ? n : "?") < 0) {
+				*err = ENOMEM;
+				free(buf);
+				return NULL;
+			}
 		}
 	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
+	if (!buf && !(buf = strdup("")))
+		*err = ENOMEM;
 	return buf;
 }
 
@@ -136,6 +175,8 @@ struct elf_source {
 	/* what the warnings given after attribution need */
 	bool exec_stack_warning;
 	char *ei_warning;	/* elfinfo's warning about the file, or NULL */
+	int headers_err;	/* errno of a program header, a section header or its
+				   name, PT_INTERP's path, that could not be read; 0 */
 	uint64_t min_vaddr;	/* the lowest p_vaddr of a PT_LOAD */
 };
 
@@ -219,15 +260,22 @@ static enum layout_status elf_read(void *priv, struct layout *L, struct elf_cach
 	off->bias = base;
 	off->entry = ei.entry + base;
 
-	if (elf_version(EV_CURRENT) != EV_NONE)
-		elf = elf_begin(fd, ELF_C_READ, NULL);
+	errno = 0;
+	if (elf_version(EV_CURRENT) != EV_NONE && !(elf = elf_begin(fd, ELF_C_READ, NULL)))
+		libelf_failed(&es->headers_err);
 	/* the program headers elfinfo does not keep */
 	size_t phnum = 0;
-	if (elf && elf_getphdrnum(elf, &phnum) == 0) {
+	errno = 0;
+	if (elf && elf_getphdrnum(elf, &phnum) != 0)
+		libelf_failed(&es->headers_err);
+	else if (elf) {
 		for (size_t i = 0; i < phnum && i < ELF_INFO_MAX_PHDRS; i++) {
 			GElf_Phdr ph;
-			if (!gelf_getphdr(elf, (int)i, &ph))
+			errno = 0;
+			if (!gelf_getphdr(elf, (int)i, &ph)) {
+				libelf_failed(&es->headers_err);
 				continue;
+			}
 			if (ph.p_type == PT_GNU_STACK) {
 				off->has_gnu_stack = true;
 				off->exec_stack = ph.p_flags & PF_X;
@@ -241,11 +289,13 @@ static enum layout_status elf_read(void *priv, struct layout *L, struct elf_cach
 				   ph.p_offset < (uint64_t)st.st_size &&
 				   ph.p_filesz <= (uint64_t)st.st_size - ph.p_offset) {
 				char *s = calloc(1, ph.p_filesz + 1);
-				if (s && pread(fd, s, ph.p_filesz, (off_t)ph.p_offset) ==
-						 (ssize_t)ph.p_filesz) {
+				ssize_t r = s ? pread(fd, s, ph.p_filesz, (off_t)ph.p_offset) : -1;
+				if (r == (ssize_t)ph.p_filesz) {
 					free(off->interp);
 					off->interp = s;
 				} else {
+					if (r < 0)	/* the allocation or the read */
+						es->headers_err = errno;
 					free(s);
 				}
 			}
@@ -273,7 +323,7 @@ static enum layout_status elf_read(void *priv, struct layout *L, struct elf_cach
 		ls->bss_end = page_up(va + s->memsz, page_size);
 		if (ls->bss_end < ls->bss_start)
 			ls->bss_end = ls->bss_start;
-		ls->sections = segment_sections(elf, s->vaddr, s->memsz);
+		ls->sections = segment_sections(elf, s->vaddr, s->memsz, &es->headers_err);
 		if (ei.has_relro && ei.relro_vaddr >= s->vaddr &&
 		    ei.relro_vaddr - s->vaddr < s->memsz) {
 			ls->relro = true;
@@ -395,6 +445,9 @@ static enum layout_status elf_finish(void *priv, struct layout *L, struct elf_ca
 	(void)cache;
 	if (es->ei_warning)
 		layout_warn(L, "%s: %s", es->path, es->ei_warning);
+	if (es->headers_err)
+		layout_warn(L, "%s: program or section headers not all read: %s", es->path,
+			    strerror(es->headers_err));
 	if (es->exec_stack_warning)
 		layout_warn(L, "%s: the stack would be executable (%s)", es->path,
 			    off->has_gnu_stack ? "PT_GNU_STACK has PF_X"

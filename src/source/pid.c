@@ -29,16 +29,22 @@ struct pid_source {
 
 /* The executable, /proc/PID/exe: its path, and an fd of it with its dev:inode in L
  * (-1 when it cannot be opened: a kernel thread has none, another user's needs
- * ptrace access). */
+ * ptrace access, a file of mode 0711 cannot be read).  What cannot be read for
+ * another cause than the process's exit is a warning in L. */
 static int open_exe(struct layout *L, const struct procfs *pf)
 {
 	struct stat st;
 	int fd;
 
 	L->exe = procfs_readlink(pf, "exe");
+	if (!L->exe && errno != ESRCH)
+		layout_warn(L, "exe: the executable's path not read: %s", strerror(errno));
 	fd = openat(pf->dirfd, "exe", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno != ENOENT && errno != ESRCH)
+			layout_warn(L, "exe: the executable not opened: %s", strerror(errno));
 		return -1;
+	}
 	/* GCOVR_EXCL_START: the kernel executes regular files only */
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);

@@ -61,13 +61,13 @@ int procdir_read_smaps(struct layout *L, const struct procfs *pf, char *msg, siz
 }
 
 /* After a failed read of the file name of /proc/PID (or of a snapshot): a file that
- * is not there or not permitted is left out without a word (a snapshot leaves out
- * what it could not copy; some files need ptrace access; a process may exit); any
- * other error (a failed read, no memory) is a warning, as the report then lacks
- * what the process has. */
+ * is not there is left out without a word (a snapshot leaves out what it could not
+ * copy, and said so when it was saved; a process may exit); any other error (not
+ * permitted: auxv is the owner's only, without CAP_DAC_OVERRIDE; a failed read; no
+ * memory) is a warning, as the report then lacks what the process has. */
 static void warn_unread(struct layout *L, const char *name)
 {
-	if (errno != ENOENT && errno != EACCES && errno != EPERM && errno != ESRCH)
+	if (errno != ENOENT && errno != ESRCH)
 		layout_warn(L, "%s not read: %s", name, strerror(errno));
 }
 

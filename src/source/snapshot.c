@@ -43,6 +43,25 @@ static int fail(char *msg, size_t msglen, const char *fmt, ...)
 	return -1;
 }
 
+/* A warning of snapshot_save(): a line of its own added to msg (msglen bytes); what
+ * does not fit is left out. */
+__attribute__((format(printf, 3, 4)))
+static void note(char *msg, size_t msglen, const char *fmt, ...)
+{
+	int e = errno;
+	size_t n = strlen(msg);
+	va_list ap;
+
+	if (n && n + 1 < msglen)
+		msg[n++] = '\n';
+	if (n + 1 < msglen) {
+		va_start(ap, fmt);
+		vsnprintf(msg + n, msglen - n, fmt, ap);
+		va_end(ap);
+	}
+	errno = e;
+}
+
 static int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -450,10 +469,15 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 			fail(msg, msglen, "%s/%s: %s", dir, files[i], strerror(errno));
 			goto out;
 		}
+		/* ENOENT: not this kernel's; ESRCH: exited, which the end tells */
+		if (errno == EACCES || errno == EPERM)
+			note(msg, msglen, "%s not saved: %s", files[i], strerror(errno));
 	}
 	/* the executable's path, as a file of its bytes (a symbolic link would not
 	 * survive "tar -h" or a copy to another system) */
 	exe = procfs_readlink(&pf, "exe");
+	if (!exe && errno != ESRCH)
+		note(msg, msglen, "exe: the executable's path not saved: %s", strerror(errno));
 	if (exe && write_file(dirfd, "exe", exe, strlen(exe)) < 0) {
 		fail(msg, msglen, "%s/exe: %s", dir, strerror(errno));
 		goto out;
@@ -478,8 +502,12 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 		int threads;
 		proc_status_parse(status, &c, &euid, &tgid, &threads);
 		free(status);
-		if (euid != (uid_t)-1 && procdir_user_name(euid, &user) == 0 && user)
+		if (euid != (uid_t)-1 && procdir_user_name(euid, &user) < 0)
+			note(msg, msglen, "the user's name not saved: %s", strerror(errno));
+		else if (user)
 			n += snprintf(info + n, sizeof(info) - (size_t)n, "user %s\n", user);
+	} else if (errno != ESRCH) {
+		note(msg, msglen, "the user's name not saved: status: %s", strerror(errno));
 	}
 	n += snprintf(info + n, sizeof(info) - (size_t)n, "page-size %ld\n",
 		      sysconf(_SC_PAGESIZE));
@@ -497,7 +525,7 @@ int snapshot_save(pid_t pid, const char *dir, char *msg, size_t msglen)
 		goto out;
 	}
 	if (!consistent)
-		snprintf(msg, msglen, "smaps changed while it was read (%d reads): the last "
+		note(msg, msglen, "smaps changed while it was read (%d reads): the last "
 			 "read was saved", reads);
 	rc = 0;
 out:;
@@ -721,7 +749,11 @@ static int read_snapshot_info(struct layout *L, const struct procfs *pf, char **
 			L->pid = (pid_t)atoi(sp);
 		else if (strcmp(line, "user") == 0) {
 			free(*user);	/* a repeated line: the last one counts */
-			*user = strdup(sp);
+			if (!(*user = strdup(sp))) {
+				snprintf(msg, msglen, "%s", strerror(ENOMEM));
+				free(buf);
+				return -1;
+			}
 		}
 		else if (strcmp(line, "page-size") == 0)
 			L->page_size = strtoull(sp, NULL, 10);
@@ -785,11 +817,19 @@ static enum layout_status snapshot_read(void *priv, struct layout *L, struct elf
 	user = NULL;
 	/* the executable's path: the bytes of a file "exe", or a symbolic link */
 	L->exe = procfs_readlink(pf, "exe");
-	if (!L->exe && errno == EINVAL && procfs_read_file(pf, "exe", &buf, &len) == 0) {
-		if (memchr(buf, '\0', len) || len == 0)
+	if (!L->exe && errno == EINVAL) {
+		if (procfs_read_file(pf, "exe", &buf, &len) < 0) {
+			if (errno != ENOENT)
+				layout_warn(L, "exe: the executable's path not read: %s",
+					    strerror(errno));
+		} else if (memchr(buf, '\0', len) || len == 0) {
 			free(buf);
-		else
+		} else {
 			L->exe = buf;
+		}
+	} else if (!L->exe && errno != ENOENT && errno != ESRCH) {
+		/* procfs_readlink() says ESRCH for a file not there, as for a process */
+		layout_warn(L, "exe: the executable's path not read: %s", strerror(errno));
 	}
 	int exe_fd = L->has_exe_id ? open_recorded(ss, L->exe_dev_major, L->exe_dev_minor,
 						   L->exe_ino)

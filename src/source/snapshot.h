@@ -37,7 +37,9 @@
  * the values of its own read.
  * "snapshot" is written last: a directory without it is not a snapshot.  On failure
  * the directory and what was written in it are removed.
- * Returns 0, or -1 with errno and msg (msglen bytes) saying what failed: ESRCH (no
+ * Returns 0, with in msg (msglen bytes) the warnings, one a line (none: ""): a file
+ * left out as it was not permitted, the executable's path or the user's name not
+ * read, smaps never read consistently; or -1 with errno and msg saying what failed: ESRCH (no
  * such process, or it exited), EACCES (no ptrace read access to smaps), EEXIST
  * (dir exists), an error of mkdir(2) or write(2).  A file of a mapped object that
  * cannot be opened is not an error: it is left out (reading the snapshot then
