@@ -236,24 +236,30 @@ static void set_mm(struct layout *L)
 
 /* x86-64: 5 when the kernel runs with 5-level page tables, else 4, from the flags of
  * the first processor in /proc/cpuinfo: the kernel clears "la57" when it does not
- * use 5-level paging (arch/x86/kernel/cpu/common.c).  0 when it cannot be read.
+ * use 5-level paging (arch/x86/kernel/cpu/common.c); 0 when it has no flags
+ * line, -1 with errno when it cannot be read.
  * Only the first record is read (cpuinfo is long on a large machine). */
 static int paging_levels(void)
 {
 	char buf[8192];
 	int fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t n = 0;
 	size_t len = 0;
 
 	if (fd < 0)
-		return 0;
+		return -1;
 	while (len < sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
 		len += (size_t)n;
 		buf[len] = '\0';
 		if (strstr(buf, "\n\n"))
 			break;
 	}
+	int e = errno;
 	close(fd);
+	if (n < 0) {
+		errno = e;
+		return -1;
+	}
 	buf[len] = '\0';
 	char *flags = strstr(buf, "\nflags");
 	if (!flags)
@@ -273,19 +279,28 @@ static void set_mmap_layout(struct layout *L, const struct procfs *pf)
 	char *buf;
 	size_t len;
 
-	if (procfs_read_file(pf, "personality", &buf, &len) < 0)
+	if (procfs_read_file(pf, "personality", &buf, &len) < 0) {
+		warn_unread(L, "personality");
 		return;
+	}
 	unsigned long pers = strtoul(buf, NULL, 16);
 	free(buf);
 	bool legacy = pers & 0x0200000;		/* ADDR_COMPAT_LAYOUT */
 	if (!legacy && pf->live) {
 		int fd = open("/proc/sys/vm/legacy_va_layout", O_RDONLY | O_CLOEXEC);
 		char c = '0';
-		if (fd >= 0) {
-			if (read(fd, &c, 1) != 1)
-				c = '0';
-			close(fd);
+		if (fd < 0 || read(fd, &c, 1) != 1) {
+			if (errno != ENOENT) {
+				layout_warn(L, "/proc/sys/vm/legacy_va_layout not read: %s",
+					    strerror(errno));
+				if (fd >= 0)
+					close(fd);
+				return;		/* the direction is unknown */
+			}
+			c = '0';
 		}
+		if (fd >= 0)
+			close(fd);
 		legacy = c != '0';
 	}
 	L->mmap_layout = legacy ? LAYOUT_MMAP_LEGACY : LAYOUT_MMAP_TOPDOWN;
@@ -296,8 +311,11 @@ static void set_task_size(struct layout *L, const struct procfs *pf)
 	set_mmap_layout(L, pf);
 	if (L->machine != EM_X86_64 && L->machine != EM_386)
 		return;
-	if (L->machine == EM_X86_64 && pf->live)
-		L->paging_levels = paging_levels();
+	if (L->machine == EM_X86_64 && pf->live &&
+	    (L->paging_levels = paging_levels()) < 0) {
+		layout_warn(L, "/proc/cpuinfo not read: %s (paging mode unknown)", strerror(errno));
+		L->paging_levels = 0;
+	}
 	if (L->elf_class == 64) {
 		uint64_t ts = UINT64_C(0x7ffffffff000);
 		for (size_t i = 0; i < L->vmas.n; i++)
