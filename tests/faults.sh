@@ -79,9 +79,10 @@ run() {
 	rc=$?
 }
 
-# mask FILE: the digits of FILE masked, runs of spaces made one (a live report)
+# mask FILE: the figures of FILE masked (digits and their unit: 1004K and 1M alike,
+# as a live figure crosses a unit), runs of spaces made one (a live report)
 mask() {
-	sed -E 's/[0-9]+/N/g; s/ +/ /g' "$1"
+	sed -E 's/[0-9]+([.][0-9]+)?[KMGTPE]?/N/g; s/ +/ /g' "$1"
 }
 
 declare -A errtext=([ENOMEM]="Cannot allocate memory" [EACCES]="Permission denied"
