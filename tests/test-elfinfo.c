@@ -836,6 +836,10 @@ static void cache(const char *exe)
 	}
 	tap_ok(elf_cache_lookup(c, 99, 12345) == NULL, "cache: an absent key still misses");
 	elf_cache_free(c);
+	/* no cache (an allocation failed): every lookup misses, the count is 0 */
+	tap_ok(elf_cache_lookup(NULL, st.st_dev, st.st_ino) == NULL && elf_cache_count(NULL) == 0,
+	       "cache: NULL: a miss, count 0");
+	elf_cache_free(NULL);
 }
 
 /* ---------------------------------------------------------------- main */
