@@ -252,15 +252,15 @@ jqt "core: the first thread's stack is [stack], the second's is found by its poi
 	[.threads[] | .tid] == [4242, 4243, 4244] and .threads[0].stack_start == "0x7ffffffde000" and
 	.threads[1].stack_start == "0x7f0000040000" and .threads[2].stack_start == null and
 	.source.signal == 11 and .process.exe == "'"$d"'/exe"'
-warns "core: 4 of the 8 files not found or not the same, under /" \
-	"4 of the 8 mapped files were not found under /"
+warns "core: 5 of the 9 files not found or not the same, under /" \
+	"5 of the 9 mapped files were not found under /"
 run --json --sysroot "$tmp/nowhere" "$d/core"
 warns "core with a sysroot that holds nothing: no file found, the sysroot named" \
-	"8 of the 8 mapped files were not found under $tmp/nowhere"
+	"9 of the 9 mapped files were not found under $tmp/nowhere"
 jqt "core with nothing found: the executable is still known by its path" \
 	".process.exe == \"$d/exe\""
 
-for v in i386:32 x32:32 aarch64:64; do
+for v in i386:32 x32:32 arm:32 aarch64:64; do
 	run --json "$d/core-${v%%:*}"
 	jqt "core-${v%%:*}: read, class ${v#*:}" \
 		".process.elf_class == ${v#*:} and ([.vmas[] | select(.path == \"[vdso]\")] | length) == 1"
@@ -269,9 +269,21 @@ run --json "$d/core-i386"
 jqt "core-i386: NT_PRSTATUS and NT_PRPSINFO of i386, 32-bit NT_FILE" '
 	.process.pid == 4242 and .process.comm == "crafted" and (.threads | length) == 3 and
 	.threads[0].stack_start == "0xfffdd000" and .process.task_size == null'
+run --json "$d/core-arm"
+jqt "core-arm: its NT_PRSTATUS (another layout) left out" '(.threads | length) == 0'
 run --json "$d/core-aarch64"
 jqt "core-aarch64: its NT_PRSTATUS (another layout) left out; no [vsyscall]" '
 	(.threads | length) == 0 and ([.vmas[] | select(.path == "[vsyscall]")] | length) == 0'
+
+run --json "$d/core-exe-low"
+jqt "core-exe-low: an executable below its p_vaddr: read-write memory above it is the heap" \
+	"$(vma 0x400000).role == \"heap\" and .process.exe == \"$d/exe\""
+run --json "$d/core-exe-notelf"
+jqt "core-exe-notelf: an executable that is not ELF: read-write memory above it is the heap" \
+	"$(vma 0x400000).role == \"heap\" and .process.exe == \"$d/small\""
+run --json "$d/core-exe-far"
+jqt "core-exe-far: read-write memory 2 GiB above the executable is not the heap" \
+	"$(vma 0x80300000).role == \"anon\" and .mm.brk == null"
 
 for k in core-wrap core-notes-huge core-notes-empty core-short-notes core-noaux core-ntfile-ps0; do
 	run --json "$d/$k"

@@ -682,6 +682,8 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 		{ 0x900000, 0x902000, PF_R | PF_W, true, NULL, 0 },
 		{ 0x901000, 0x903000, PF_R, true, NULL, 0 },
 		{ lib_at, lib_at + 0x2000, PF_R | PF_X, true, lib_b, lib_n },
+		/* undumped, then dumped: the dumped one is compared with the file */
+		{ lib_at + 0x10000, lib_at + 0x11000, PF_R, false, NULL, 0 },
 		{ lib_at + 0x10000, lib_at + 0x11000, PF_R, true, small_b, small_n },
 		{ lib_at + 0x20000, lib_at + 0x21000, PF_R, true, NULL, 0 },	/* differs */
 		{ lib_at + 0x30000, lib_at + 0x31000, PF_R, false, NULL, 0 },	/* short */
@@ -700,6 +702,7 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 		0x400000, 0x401000, 0,
 		0x401000, 0x402000, 1,
 		0x402000, 0x403000, 2,
+		0x402000, 0x403000, 2,	/* twice */
 		lib_at, lib_at + 0x2000, 0,
 		lib_at + 0x10000, lib_at + 0x11000, 0,
 		lib_at + 0x20000, lib_at + 0x21000, 0,
@@ -707,21 +710,57 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 		lib_at + 0x40000, lib_at + 0x41000, 0,
 		lib_at + 0x50000, lib_at + 0x51000, 0,
 		lib_at + 0x200000, lib_at + 0x400000, 0,
+		lib_at + 0x60000, lib_at + 0x61000, 0,
 	};
-	const char *names[] = { exe_p, exe_p, exe_p, lib_p, small_p, diff_p, short_p, del_p,
-				gone_p, "/anon_hugepage (deleted)" };
+	const char *names[] = { exe_p, exe_p, exe_p, exe_p, lib_p, small_p, diff_p, short_p,
+				del_p, gone_p, "/anon_hugepage (deleted)",
+				"/tmp/not (deleted) at the end" };
 	note_add("LINUX", 0x202, "xyz", 3);	/* not a CORE note */
+	note_add("GNUX", NT_PRSTATUS, "xyz", 3);	/* as long as "CORE" */
 	note_add("CORE", 0x4242, "xyz", 3);	/* a CORE note of no interest */
 	prstatus(cls, machine, 4242, sp, 11);
 	prstatus(cls, machine, 4243, lib_at + 0x40100, 0);
 	prstatus(cls, machine, 4244, 0, 0);
 	prpsinfo(cls, 4242, "crafted", "crafted  -x --long-option   last");
-	nt_file(w, 10, PAGE, e, names, 10);
+	nt_file(w, 12, PAGE, e, names, 12);
 	uint64_t av[] = { AT_PHDR, 0x400040, AT_ENTRY, 0x401000, AT_BASE, lib_at,
 			  AT_SYSINFO_EHDR, vdso, AT_EXECFN, execfn, AT_PAGESZ, PAGE,
 			  AT_UID, 1000, AT_NULL, 0, AT_ENTRY, 0 };
 	auxv(w, av, sizeof(av) / sizeof(av[0]));
+	/* last, a note whose name would pass the end of the notes: the reading stops */
+	uint32_t bad[3] = { 0x1000, 0, NT_PRSTATUS };
+	unsigned char *nd = realloc(notes.d, notes.n + sizeof(bad));
+	if (!nd)
+		die("realloc");
+	memcpy(nd + notes.n, bad, sizeof(bad));
+	notes.d = nd;
+	notes.n += sizeof(bad);
 	core_write(path, segs, nseg, true);
+}
+
+/* A core whose executable (AT_PHDR's mapping, offset 0) is DIR/exe mapped at
+ * 0x300000, below its p_vaddr 0x400000, or DIR/small, not ELF: no end of the bss
+ * from the ELF headers.  The page after it is its bss; then read-write memory
+ * 1 MiB above (the heap), or 2 GiB above (too far for the heap). */
+static void core_exe(const char *path, const char *dir, bool notelf, bool far)
+{
+	char p[4096];
+	size_t n;
+	snprintf(p, sizeof(p), "%s/%s", dir, notelf ? "small" : "exe");
+	const unsigned char *b = slurp(p, &n);
+	start(64, ET_CORE, EM_X86_64);
+	uint64_t h = far ? UINT64_C(0x80300000) : 0x400000;
+	const struct seg segs[] = {
+		{ 0x300000, 0x301000, PF_R, true, b, n },
+		{ 0x301000, 0x302000, PF_R | PF_W, true, NULL, 0 },
+		{ h, h + 0x1000, PF_R | PF_W, true, NULL, 0 },
+	};
+	uint64_t e[] = { 0x300000, 0x301000, 0 };
+	const char *names[] = { p };
+	nt_file(8, 1, PAGE, e, names, 1);
+	uint64_t av[] = { AT_PHDR, 0x300040, AT_PAGESZ, PAGE, AT_NULL, 0 };
+	auxv(8, av, sizeof(av) / sizeof(av[0]));
+	core_write(path, segs, 3, true);
 }
 
 /* A minimal core: one anonymous PT_LOAD; notes as given; then the tweaks. */
@@ -745,6 +784,14 @@ static int core(const char *kind, const char *path, const char *dir)
 	}
 	if (strcmp(kind, "core-x32") == 0) {
 		core_full(path, dir, 32, EM_X86_64);
+		return 0;
+	}
+	if (strcmp(kind, "core-arm") == 0) {
+		core_full(path, dir, 32, EM_ARM);
+		return 0;
+	}
+	if (strncmp(kind, "core-exe-", 9) == 0) {
+		core_exe(path, dir, strcmp(kind + 9, "notelf") == 0, strcmp(kind + 9, "far") == 0);
 		return 0;
 	}
 	if (strcmp(kind, "core-aarch64") == 0) {
@@ -872,7 +919,7 @@ static const char *const kinds[] = {
 	"bigbss", "rel", "empty-load", "relro-below", "relro-wrap", "ehdr-short",
 	"core-as-elf", "m32-amd64", "m32", "machine-N", "warnings", "nophdr", "noload",
 	"phdr-cut", "phentsize", "core", "core-i386", "core-x32",
-	"core-aarch64", "core-nophdr", "core-phdr-cut", "core-noload", "core-xnum",
+	"core-aarch64", "core-arm", "core-exe-low", "core-exe-notelf", "core-exe-far", "core-nophdr", "core-phdr-cut", "core-noload", "core-xnum",
 	"core-xnum-nosh", "xnum", "xnum-nosh", "core-load-cut", "core-load-past",
 	"core-wrap", "core-notes-past", "core-notes-huge", "core-notes-empty",
 	"core-short-notes", "core-noaux", "core-ntfile-short", "core-ntfile-count",
