@@ -160,6 +160,8 @@ for k in relro-below relro-wrap; do
 done
 
 fails "ET_REL: refused" "ELF type 1 is neither an executable" "$d/rel"
+test "$(cat "$tmp/err")" = "vmlayout: $d/rel: ELF type 1 is neither an executable (ET_EXEC) nor a shared object or PIE (ET_DYN)"
+ok $? "the error names the file once"
 "$T" elf "$d/core-as-elf" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "a core dump, not a program: read it as a core" "$tmp/err"
 ok $? "a core with no usable PT_LOAD read as a program: refused as a core"
@@ -169,6 +171,10 @@ jqt "e_phnum PN_XNUM: the count from section 0's sh_info" '.vmas[0].role == "tex
 warns "e_phnum PN_XNUM: warned about" "e_phnum is PN_XNUM: 1 program headers"
 fails "e_phnum PN_XNUM and no section 0: refused" \
 	"e_phnum is PN_XNUM but section 0, which holds the count, cannot be read" "$d/xnum-nosh"
+fails "e_phoff 0: no program headers" "no program headers \(e_phnum 1, e_phoff 0\)" "$d/phoff0"
+run --json --addr 0x400010 "$d/xindex"
+jqt "e_shstrndx SHN_XINDEX without section headers: the segment, no section" '
+	.addresses[0].elf | .segment != null and .section == null and .error == null'
 fails "e_phnum 0: no program headers" "no program headers \(e_phnum 0" "$d/nophdr"
 fails "no PT_LOAD" "no PT_LOAD program header" "$d/noload"
 fails "program headers cut by the end of the file" "truncated file: its 20 program headers" "$d/phdr-cut"
@@ -252,11 +258,13 @@ jqt "core: the first thread's stack is [stack], the second's is found by its poi
 	[.threads[] | .tid] == [4242, 4243, 4244] and .threads[0].stack_start == "0x7ffffffde000" and
 	.threads[1].stack_start == "0x7f0000040000" and .threads[2].stack_start == null and
 	.source.signal == 11 and .process.exe == "'"$d"'/exe"'
-warns "core: 5 of the 9 files not found or not the same, under /" \
-	"5 of the 9 mapped files were not found under /"
+warns "core: 5 of the 10 files not found or not the same, under /" \
+	"5 of the 10 mapped files were not found under /"
+jqt "core: mappings only in NT_FILE of a file whose segments overlap in the file: the permissions of the segment at the offset, or r-- when none is" \
+	"($(vma 0x7f0000070000).perms == \"r--p\") and ($(vma 0x7f0000071000).perms == \"r-xp\")"
 run --json --sysroot "$tmp/nowhere" "$d/core"
 warns "core with a sysroot that holds nothing: no file found, the sysroot named" \
-	"9 of the 9 mapped files were not found under $tmp/nowhere"
+	"10 of the 10 mapped files were not found under $tmp/nowhere"
 jqt "core with nothing found: the executable is still known by its path" \
 	".process.exe == \"$d/exe\""
 

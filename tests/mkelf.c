@@ -67,6 +67,7 @@ static struct {
 	long phnum;		/* -1: nph */
 	uint64_t entry;
 	uint64_t size;		/* 0: len; else the file is cut or extended to it */
+	long shstrndx;		/* -1: the last section, .shstrtab */
 	uint32_t sh0_info;	/* section 0's sh_info: the count of program headers
 				 * when e_phnum is PN_XNUM */
 } F;
@@ -112,6 +113,7 @@ static void start(int cls, uint16_t type, uint16_t machine)
 	F.type = type;
 	F.machine = machine;
 	F.phnum = -1;
+	F.shstrndx = -1;
 	/* the ELF header and room for the program headers */
 	put(NULL, cls == 64 ? sizeof(Elf64_Ehdr) + MAXPH * sizeof(Elf64_Phdr)
 			    : sizeof(Elf32_Ehdr) + MAXPH * sizeof(Elf32_Phdr), 1);
@@ -245,7 +247,8 @@ static void finish(const char *path)
 	e[EI_VERSION] = EV_CURRENT;
 	size_t ehsz = F.cls == 64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	size_t phsz = (F.cls == 64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr));
-	uint64_t phoff = F.phoff ? F.phoff : ehsz;
+	/* F.phoff UINT64_MAX: e_phoff 0 */
+	uint64_t phoff = F.phoff == UINT64_MAX ? 0 : F.phoff ? F.phoff : ehsz;
 	uint16_t phnum = (uint16_t)(F.phnum >= 0 ? F.phnum : (long)F.nph);
 	uint16_t f16[] = { F.type, F.machine };
 	memcpy(e + 16, f16, 4);
@@ -258,9 +261,10 @@ static void finish(const char *path)
 	unsigned char *q = e + 24 + 3 * w + 4;
 	uint16_t rest[] = { (uint16_t)ehsz, (uint16_t)(phsz + F.phentsize_delta), phnum,
 			    (uint16_t)(F.cls == 64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)),
-			    (uint16_t)shnum, (uint16_t)(shnum ? shnum - 1 : 0) };
+			    (uint16_t)shnum,
+			    (uint16_t)(F.shstrndx >= 0 ? F.shstrndx : shnum ? (long)shnum - 1 : 0) };
 	memcpy(q, rest, sizeof(rest));
-	for (size_t i = 0; i < F.nph && phoff + (i + 1) * phsz <= F.cap; i++) {
+	for (size_t i = 0; i < F.nph && phoff && phoff + (i + 1) * phsz <= F.cap; i++) {
 		const struct ph *x = &F.ph[i];
 		unsigned char *p = F.buf + phoff + i * phsz;
 		if (phoff + (i + 1) * phsz > ehsz + MAXPH * phsz)
@@ -340,8 +344,17 @@ static void exe(const char *path, int cls, uint16_t machine, uint16_t type)
 		  data },
 	};
 	symtab(".symtab", ".strtab", SHT_SYMTAB, syms, sizeof(syms) / sizeof(syms[0]));
-	/* a symbol table of entry size 0: not looked at */
+	/* a symbol table of entry size 0: not looked at; one past the end of the file;
+	 * the same symbols as .symtab with an entry size too small (more entries
+	 * than the table holds) */
 	sh(".symtab0", SHT_SYMTAB, 0, 0, 0, 0x18);
+	struct sh *x = sh(".symtab.past", SHT_SYMTAB, 0, 0, 0x100000, 0x18);
+	x->entsize = 0x18;
+	x->link = 1;
+	const struct sh *st = &F.sh[F.nsh - 4];	/* .symtab */
+	x = sh(".symtab.small", SHT_SYMTAB, 0, 0, st->off, st->size);
+	x->entsize = 8;
+	x->link = st->link;
 	finish(path);
 }
 
@@ -394,11 +407,13 @@ static int program(const char *kind, const char *path)
 		ph(PT_INTERP, PF_R, 0x1800, 0, 1, 1);	/* too short: left out */
 		F.len = 0x1900;
 	} else if (strcmp(kind, "interp") == 0) {
-		/* PT_INTERP, and a second one past the end of the file */
+		/* PT_INTERP; others past the end of the file, across it, too long */
 		start(64, ET_DYN, EM_X86_64);
 		ph(PT_LOAD, PF_R | PF_X, 0, 0x10000, PAGE, PAGE);
 		ph(PT_INTERP, PF_R, 0x800, 0, 20, 20);
 		ph(PT_INTERP, PF_R, 0x100000, 0, 20, 20);
+		ph(PT_INTERP, PF_R, PAGE - 5, 0, 20, 20);
+		ph(PT_INTERP, PF_R, 0, 0, 5000, 5000);
 		F.len = PAGE;
 		reserve(0);
 		memcpy(F.buf + 0x800, "/lib/ld-crafted.so", 19);
@@ -475,6 +490,25 @@ static int program(const char *kind, const char *path)
 		reserve(0);
 		if (kind[4] != '-')
 			sh(".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 0x400000, 0, PAGE);
+	} else if (strcmp(kind, "offsets") == 0) {
+		/* the file bytes of the segments overlap, and none starts at offset 0:
+		 * [0x1000, 0x3000) r-x and [0x1800, 0x1900) rw- */
+		start(64, ET_DYN, EM_X86_64);
+		ph(PT_LOAD, PF_R | PF_X, 0x1000, 0x1000, 0x2000, 0x2000);
+		ph(PT_LOAD, PF_R | PF_W, 0x1800, 0x4800, 0x100, 0x100);
+		F.len = 0x3000;
+	} else if (strcmp(kind, "phoff0") == 0) {
+		/* e_phnum 1 and e_phoff 0 */
+		start(64, ET_EXEC, EM_X86_64);
+		ph(PT_LOAD, PF_R, 0, 0x400000, 0x100, 0x100);
+		F.phoff = UINT64_MAX;
+		F.len = PAGE;
+	} else if (strcmp(kind, "xindex") == 0) {
+		/* e_shstrndx SHN_XINDEX and no section header to hold the index */
+		start(64, ET_EXEC, EM_X86_64);
+		ph(PT_LOAD, PF_R | PF_X, 0, 0x400000, PAGE, PAGE);
+		F.shstrndx = SHN_XINDEX;
+		F.len = PAGE;
 	} else if (strcmp(kind, "nophdr") == 0) {
 		start(64, ET_EXEC, EM_X86_64);
 		F.phnum = 0;
@@ -649,7 +683,7 @@ static unsigned char *slurp(const char *path, size_t *n)
 static void core_full(const char *path, const char *dir, int cls, uint16_t machine)
 {
 	char exe_p[4096], lib_p[4096], small_p[4096], diff_p[4096], short_p[4096],
-		del_p[4096], gone_p[4096];
+		del_p[4096], gone_p[4096], off_p[4096];
 	int w = cls / 8;
 	bool x64 = cls == 64;
 	snprintf(exe_p, sizeof(exe_p), "%s/exe", dir);
@@ -659,6 +693,7 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 	snprintf(short_p, sizeof(short_p), "%s/short", dir);	/* mapped past its end */
 	snprintf(del_p, sizeof(del_p), "%s/deleted (deleted)", dir);
 	snprintf(gone_p, sizeof(gone_p), "%s/not-there", dir);
+	snprintf(off_p, sizeof(off_p), "%s/offsets", dir);	/* mkelf offsets */
 	size_t exe_n, lib_n, small_n;
 	const unsigned char *exe_b = slurp(exe_p, &exe_n), *lib_b = slurp(lib_p, &lib_n),
 			    *small_b = slurp(small_p, &small_n);
@@ -711,10 +746,13 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 		lib_at + 0x50000, lib_at + 0x51000, 0,
 		lib_at + 0x200000, lib_at + 0x400000, 0,
 		lib_at + 0x60000, lib_at + 0x61000, 0,
+		/* only in NT_FILE: the permissions of the segment at the offset */
+		lib_at + 0x70000, lib_at + 0x71000, 0,
+		lib_at + 0x71000, lib_at + 0x72000, 2,
 	};
 	const char *names[] = { exe_p, exe_p, exe_p, exe_p, lib_p, small_p, diff_p, short_p,
 				del_p, gone_p, "/anon_hugepage (deleted)",
-				"/tmp/not (deleted) at the end" };
+				"/tmp/not (deleted) at the end", off_p, off_p };
 	note_add("LINUX", 0x202, "xyz", 3);	/* not a CORE note */
 	note_add("GNUX", NT_PRSTATUS, "xyz", 3);	/* as long as "CORE" */
 	note_add("CORE", 0x4242, "xyz", 3);	/* a CORE note of no interest */
@@ -722,7 +760,7 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 	prstatus(cls, machine, 4243, lib_at + 0x40100, 0);
 	prstatus(cls, machine, 4244, 0, 0);
 	prpsinfo(cls, 4242, "crafted", "crafted  -x --long-option   last");
-	nt_file(w, 12, PAGE, e, names, 12);
+	nt_file(w, 14, PAGE, e, names, 14);
 	uint64_t av[] = { AT_PHDR, 0x400040, AT_ENTRY, 0x401000, AT_BASE, lib_at,
 			  AT_SYSINFO_EHDR, vdso, AT_EXECFN, execfn, AT_PAGESZ, PAGE,
 			  AT_UID, 1000, AT_NULL, 0, AT_ENTRY, 0 };
@@ -915,12 +953,12 @@ static int core(const char *kind, const char *path, const char *dir)
 }
 
 static const char *const kinds[] = {
-	"exe", "exe-dyn", "lib", "relro-mid", "relro-all", "samepage", "interp",
+	"exe", "exe-dyn", "lib", "offsets", "phoff0", "relro-mid", "relro-all", "samepage", "interp",
 	"bigbss", "rel", "empty-load", "relro-below", "relro-wrap", "ehdr-short",
 	"core-as-elf", "m32-amd64", "m32", "machine-N", "warnings", "nophdr", "noload",
 	"phdr-cut", "phentsize", "core", "core-i386", "core-x32",
 	"core-aarch64", "core-arm", "core-exe-low", "core-exe-notelf", "core-exe-far", "core-nophdr", "core-phdr-cut", "core-noload", "core-xnum",
-	"core-xnum-nosh", "xnum", "xnum-nosh", "core-load-cut", "core-load-past",
+	"core-xnum-nosh", "xnum", "xnum-nosh", "xindex", "core-load-cut", "core-load-past",
 	"core-wrap", "core-notes-past", "core-notes-huge", "core-notes-empty",
 	"core-short-notes", "core-noaux", "core-ntfile-short", "core-ntfile-count",
 	"core-ntfile-huge", "core-ntfile-nonul", "core-ntfile-empty",
