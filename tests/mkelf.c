@@ -313,6 +313,7 @@ static void exe(const char *path, int cls, uint16_t machine, uint16_t type)
 	uint64_t t = base + PAGE;
 	sh(".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, t, PAGE, 0x800);
 	sh(".text.hot", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, t, PAGE, 0x40);
+	sh(".text.outer", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, t, PAGE, 0x1000);
 	sh(".empty", SHT_PROGBITS, SHF_ALLOC, t + 0x800, PAGE + 0x800, 0);
 	sh(".noname", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, t + 0x800, PAGE + 0x800,
 	   0x800)->bad_name = true;
@@ -325,7 +326,7 @@ static void exe(const char *path, int cls, uint16_t machine, uint16_t type)
 	   2 * PAGE + 0x100, 0x4f00);
 	sh(".end", SHT_PROGBITS, SHF_ALLOC, base + 7 * PAGE, 3 * PAGE, 0);
 	sh(".comment", SHT_PROGBITS, 0, 0, 0, 0x10);
-	uint16_t text = 1, data = 7;
+	uint16_t text = 1, data = 8;
 	const struct sym syms[] = {
 		/* at text+0: a local and a global of the same size: the global */
 		{ "local_first", t, 0x10, ELF64_ST_INFO(STB_LOCAL, STT_FUNC), text },
@@ -724,6 +725,7 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 		{ lib_at + 0x30000, lib_at + 0x31000, PF_R, false, NULL, 0 },	/* short */
 		{ lib_at + 0x40000, lib_at + 0x41000, PF_R | PF_W, true, NULL, 0 },	/* deleted */
 		{ lib_at + 0x50000, lib_at + 0x51000, PF_R, false, NULL, 0 },	/* not there */
+		{ lib_at + 0x90000, lib_at + 0x91000, PF_R, true, NULL, 0 },	/* anon_inode */
 		{ lib_at + 0x200000, lib_at + 0x400000, PF_R | PF_W, false, NULL, 0 },	/* hugetlb */
 		/* [vvar], [vvar_vclock] (6.x kernels), [vdso] */
 		{ vdso - 0x8000, vdso - 0x4000, PF_R, false, NULL, 0 },
@@ -749,10 +751,13 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 		/* only in NT_FILE: the permissions of the segment at the offset */
 		lib_at + 0x70000, lib_at + 0x71000, 0,
 		lib_at + 0x71000, lib_at + 0x72000, 2,
+		lib_at + 0x90000, lib_at + 0x91000, 0,
+		lib_at + 0xa0000, lib_at + 0xa1000, 0,
 	};
 	const char *names[] = { exe_p, exe_p, exe_p, exe_p, lib_p, small_p, diff_p, short_p,
 				del_p, gone_p, "/anon_hugepage (deleted)",
-				"/tmp/not (deleted) at the end", off_p, off_p };
+				"/tmp/not (deleted) at the end", off_p, off_p,
+				"anon_inode:[crafted]", "/tmp/gone (deleted)" };
 	note_add("LINUX", 0x202, "xyz", 3);	/* not a CORE note */
 	note_add("GNUX", NT_PRSTATUS, "xyz", 3);	/* as long as "CORE" */
 	note_add("CORE", 0x4242, "xyz", 3);	/* a CORE note of no interest */
@@ -760,7 +765,7 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 	prstatus(cls, machine, 4243, lib_at + 0x40100, 0);
 	prstatus(cls, machine, 4244, 0, 0);
 	prpsinfo(cls, 4242, "crafted", "crafted  -x --long-option   last");
-	nt_file(w, 14, PAGE, e, names, 14);
+	nt_file(w, 16, PAGE, e, names, 16);
 	uint64_t av[] = { AT_PHDR, 0x400040, AT_ENTRY, 0x401000, AT_BASE, lib_at,
 			  AT_SYSINFO_EHDR, vdso, AT_EXECFN, execfn, AT_PAGESZ, PAGE,
 			  AT_UID, 1000, AT_NULL, 0, AT_ENTRY, 0 };
@@ -774,6 +779,28 @@ static void core_full(const char *path, const char *dir, int cls, uint16_t machi
 	notes.d = nd;
 	notes.n += sizeof(bad);
 	core_write(path, segs, nseg, true);
+}
+
+/* Cores with [vdso] (AT_SYSINFO_EHDR) and below it: 1, one read-only anonymous
+ * VMA, the first of the core; 2, a file mapping; 3, read-write memory, then a
+ * read-only page. */
+static void core_vdso(const char *path, const char *dir, int variant)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/small", dir);
+	start(64, ET_CORE, EM_X86_64);
+	const struct seg segs[] = {
+		{ 0x10000, 0x11000, variant == 3 ? PF_R | PF_W : PF_R, false, NULL, 0 },
+		{ 0x11000, 0x12000, PF_R, false, NULL, 0 },
+		{ 0x12000, 0x14000, PF_R | PF_X, true, NULL, 0 },
+	};
+	uint64_t e[] = { 0x11000, 0x12000, 0 };
+	const char *names[] = { p };
+	if (variant == 2)
+		nt_file(8, 1, PAGE, e, names, 1);
+	uint64_t av[] = { AT_SYSINFO_EHDR, 0x12000, AT_NULL, 0 };
+	auxv(8, av, sizeof(av) / sizeof(av[0]));
+	core_write(path, segs + (variant == 1), 3 - (variant == 1), true);
 }
 
 /* A core whose executable (AT_PHDR's mapping, offset 0) is DIR/exe mapped at
@@ -791,7 +818,8 @@ static void core_exe(const char *path, const char *dir, bool notelf, bool far)
 	const struct seg segs[] = {
 		{ 0x300000, 0x301000, PF_R, true, b, n },
 		{ 0x301000, 0x302000, PF_R | PF_W, true, NULL, 0 },
-		{ h, h + 0x1000, PF_R | PF_W, true, NULL, 0 },
+		/* below its p_vaddr: read-only memory above, not the heap */
+		{ h, h + 0x1000, notelf || far ? PF_R | PF_W : PF_R, true, NULL, 0 },
 	};
 	uint64_t e[] = { 0x300000, 0x301000, 0 };
 	const char *names[] = { p };
@@ -826,6 +854,10 @@ static int core(const char *kind, const char *path, const char *dir)
 	}
 	if (strcmp(kind, "core-arm") == 0) {
 		core_full(path, dir, 32, EM_ARM);
+		return 0;
+	}
+	if (strncmp(kind, "core-vdso-", 10) == 0) {
+		core_vdso(path, dir, atoi(kind + 10));
 		return 0;
 	}
 	if (strncmp(kind, "core-exe-", 9) == 0) {
@@ -957,7 +989,7 @@ static const char *const kinds[] = {
 	"bigbss", "rel", "empty-load", "relro-below", "relro-wrap", "ehdr-short",
 	"core-as-elf", "m32-amd64", "m32", "machine-N", "warnings", "nophdr", "noload",
 	"phdr-cut", "phentsize", "core", "core-i386", "core-x32",
-	"core-aarch64", "core-arm", "core-exe-low", "core-exe-notelf", "core-exe-far", "core-nophdr", "core-phdr-cut", "core-noload", "core-xnum",
+	"core-aarch64", "core-arm", "core-exe-low", "core-exe-notelf", "core-exe-far", "core-vdso-1", "core-vdso-2", "core-vdso-3", "core-nophdr", "core-phdr-cut", "core-noload", "core-xnum",
 	"core-xnum-nosh", "xnum", "xnum-nosh", "xindex", "core-load-cut", "core-load-past",
 	"core-wrap", "core-notes-past", "core-notes-huge", "core-notes-empty",
 	"core-short-notes", "core-noaux", "core-ntfile-short", "core-ntfile-count",
