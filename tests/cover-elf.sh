@@ -159,6 +159,9 @@ for k in relro-below relro-wrap; do
 	warns "$k: the RELRO is not inside one PT_LOAD: ignored" "is not inside one PT_LOAD: ignored"
 done
 
+"$T" elf "$d" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "files: not a regular file" "$tmp/err"
+ok $? "a directory read as an ELF file: not a regular file"
 fails "ET_REL: refused" "ELF type 1 is neither an executable" "$d/rel"
 test "$(cat "$tmp/err")" = "vmlayout: $d/rel: ELF type 1 is neither an executable (ET_EXEC) nor a shared object or PIE (ET_DYN)"
 ok $? "the error names the file once"

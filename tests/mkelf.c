@@ -419,8 +419,8 @@ static int program(const char *kind, const char *path)
 		reserve(0);
 		memcpy(F.buf + 0x800, "/lib/ld-crafted.so", 19);
 	} else if (strcmp(kind, "bigbss") == 0) {
-		/* p_memsz to the very top of the 64-bit space: the end of the bss
-		 * wraps to 0 when rounded up to a page */
+		/* p_memsz to the very top of the 64-bit space: rounded up to a page,
+		 * the end of the bss would wrap to 0 */
 		start(64, ET_EXEC, EM_X86_64);
 		ph(PT_LOAD, PF_R | PF_X, 0, 0x400000, PAGE, PAGE);
 		ph(PT_LOAD, PF_R | PF_W, PAGE, UINT64_C(0xffffffffffffe000), PAGE, 0x1fff);
