@@ -836,6 +836,19 @@ static void cache(const char *exe)
 	}
 	tap_ok(elf_cache_lookup(c, 99, 12345) == NULL, "cache: an absent key still misses");
 	elf_cache_free(c);
+	/* no ELF information, or none read: no segment */
+	struct elf_info none;
+	memset(&none, 0, sizeof none);
+	tap_ok(elf_info_segment_for_offset(NULL, 0, PAGE) == NULL &&
+	       elf_info_segment_for_offset(&none, 0, PAGE) == NULL &&
+	       elf_info_segment_for_vaddr(NULL, 0, PAGE) == NULL &&
+	       elf_info_segment_for_vaddr(&none, 0, PAGE) == NULL,
+	       "segment lookups without ELF information: NULL");
+	elf_info_free(NULL);
+	/* no cache (an allocation failed): every lookup misses, the count is 0 */
+	tap_ok(elf_cache_lookup(NULL, st.st_dev, st.st_ino) == NULL && elf_cache_count(NULL) == 0,
+	       "cache: NULL: a miss, count 0");
+	elf_cache_free(NULL);
 }
 
 /* ---------------------------------------------------------------- main */

@@ -8,7 +8,8 @@
  *	test-offline snapshot DIR            JSON of a snapshot (source_open_snapshot())
  *	test-offline smaps FILE [SYSROOT]    JSON of smaps text ("-": stdin)
  *	test-offline maps FILE [SYSROOT]     JSON of maps text
- *	test-offline elf FILE [BASE]         JSON of an ELF file as loaded, then on
+ *	test-offline elf FILE [BASE [PAGE]]  JSON of an ELF file as loaded (at BASE,
+ *	                                     with pages of PAGE bytes), then on
  *	                                     stderr one line per segment
  *	test-offline core FILE [SYSROOT]     JSON of a core, then "dumped" lines on stderr
  *
@@ -164,7 +165,8 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(cmd, "elf") == 0)
-		return show(&src, source_open_elf(&src, arg, opt ? strtoull(opt, NULL, 0) : 0, 0),
+		return show(&src, source_open_elf(&src, arg, opt ? strtoull(opt, NULL, 0) : 0,
+						  argc > 4 ? strtoull(argv[4], NULL, 0) : 0),
 			    NULL);
 	if (strcmp(cmd, "core") == 0)
 		return show(&src, source_open_core(&src, arg, opt), NULL);

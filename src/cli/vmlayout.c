@@ -83,6 +83,10 @@ static void report_status(const char *who, enum layout_status st, const char *ms
 			 "the process's owner or root)");
 		break;
 	default:
+		/* the ELF-file and core sources begin their messages with the path,
+		 * which is WHO here: said once */
+		if (strncmp(msg, who, strlen(who)) == 0 && strncmp(msg + strlen(who), ": ", 2) == 0)
+			msg += strlen(who) + 2;
 		if (msg[0])
 			vml_errx(who, "%s", msg);
 		else

@@ -522,13 +522,20 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 	size_t phnum;
 	char cause[256];
 	errno = 0;
-	if (elf_getphdrnum(c->elf, &phnum) < 0 || phnum == 0) {
-		snprintf(msg, msglen, "%s: no program headers: %s", path,
+	if (elf_getphdrnum(c->elf, &phnum) < 0) {
+		snprintf(msg, msglen, "%s: program headers: %s", path,
 			 elf_cause(cause, sizeof(cause)));
 		goto fail;
 	}
-	uint64_t ph_end = eh.e_phoff + (uint64_t)phnum * gelf_fsize(c->elf, ELF_T_PHDR, 1, EV_CURRENT);
-	if (eh.e_phoff > c->fsize || ph_end > c->fsize) {
+	/* the count the ELF header states: libelf shortens it to what the file holds */
+	size_t raw_phnum = eh.e_phnum == PN_XNUM ? phnum : eh.e_phnum;
+	if (raw_phnum == 0) {
+		snprintf(msg, msglen, "%s: no program headers (e_phnum 0)", path);
+		goto fail;
+	}
+	uint64_t ph_end = eh.e_phoff +
+			  (uint64_t)raw_phnum * gelf_fsize(c->elf, ELF_T_PHDR, 1, EV_CURRENT);
+	if (eh.e_phoff > c->fsize || ph_end > c->fsize || phnum < raw_phnum) {
 		snprintf(msg, msglen, "%s: cut short: its program headers end beyond the end of "
 			 "the file", path);
 		goto fail;
