@@ -389,7 +389,7 @@ int main(int argc, char **argv)
 				st = snapshot_save(pid, ctl.save_dir, notes, sizeof(notes)) < 0
 					     ? LAYOUT_ERROR : LAYOUT_OK;
 				if (st != LAYOUT_OK) {
-					snprintf(msg, sizeof(msg), "%s", notes);
+					snprintf(msg, sizeof(msg), "%.*s", (int)sizeof(msg) - 1, notes);
 					notes[0] = '\0';
 				} else {
 					/* each file is rewritten whole or left as it
