@@ -500,9 +500,8 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 	c->fsize = (uint64_t)st.st_size;
 	errno = 0;
 	if (elf_version(EV_CURRENT) == EV_NONE ||
-	    !(c->elf = elf_begin(c->fd, ELF_C_READ, NULL)) ||
-	    (elf_kind(c->elf) == ELF_K_ELF && !gelf_getehdr(c->elf, &eh))) {
-		/* libelf's malloc() or pread() failed, or the file is not ELF */
+	    !(c->elf = elf_begin(c->fd, ELF_C_READ, NULL))) {
+		/* libelf's malloc() or pread() failed */
 		err = errno != 0 ? errno : ENOEXEC;
 		snprintf(msg, msglen, "%s: %s", path,
 			 err != ENOEXEC ? strerror(err) : "not an ELF file");
@@ -511,6 +510,14 @@ static enum layout_status core_read(void *priv, struct layout *L, struct elf_cac
 	if (elf_kind(c->elf) != ELF_K_ELF) {
 		err = ENOEXEC;
 		snprintf(msg, msglen, "%s: not an ELF file", path);
+		goto fail;
+	}
+	errno = 0;
+	if (!gelf_getehdr(c->elf, &eh)) {
+		/* the header is cut short, or reading it failed */
+		err = errno != 0 ? errno : ENOEXEC;
+		snprintf(msg, msglen, "%s: %s", path,
+			 err != ENOEXEC ? strerror(err) : "not an ELF file");
 		goto fail;
 	}
 	if (eh.e_type != ET_CORE) {
