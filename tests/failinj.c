@@ -20,7 +20,11 @@
  * FAILINJ_NTH=N makes the Nth call of those (counted from 1, over all of them) fail
  * once; the calls after it succeed.  FAILINJ_ERRNO is a name (ENOMEM, EIO...) or a
  * number.  Without FAILINJ_NTH nothing fails; FAILINJ_COUNT=FILE writes into FILE
- * the number of calls counted ("N\n"), so that a test can walk N from 1 to it.
+ * the number of calls counted ("N\n"), so that a test can walk N from 1 to it;
+ * FAILINJ_SITES=FILE writes into FILE, one a line and in order, the N of the first
+ * call made from each call site (each return address, in the program or in one of
+ * its libraries), so that a test can fail every site once without walking every
+ * call.
  *
  * What is counted: only the calls the program makes after main() started and
  * before it exits.  The count starts when setlocale() returns, which vmlayout's
@@ -65,6 +69,7 @@
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +91,7 @@ static char func[64];			/* FAILINJ_FUNC */
 static long nth;			/* FAILINJ_NTH; 0: count only */
 static int err_no;			/* FAILINJ_ERRNO */
 static const char *count_file;		/* FAILINJ_COUNT */
+static const char *sites_file;		/* FAILINJ_SITES */
 static bool trace;			/* FAILINJ_TRACE: the failing call's stack */
 static bool armed;
 static int in_nss;			/* inside getpwuid_r() */
@@ -195,6 +201,7 @@ static void failinj_init(void)
 	s = getenv("FAILINJ_NTH");
 	nth = s ? atol(s) : 0;
 	count_file = getenv("FAILINJ_COUNT");
+	sites_file = getenv("FAILINJ_SITES");
 	trace = getenv("FAILINJ_TRACE") != NULL;
 	s = getenv("FAILINJ_ERRNO");
 	static const struct { const char *name; int e; } errnos[] = {
@@ -211,6 +218,38 @@ static void failinj_init(void)
 	}
 }
 
+/* The call sites seen by a counting run (FAILINJ_SITES): the return address of
+ * each (the instruction after the call, in the program or in one of its
+ * libraries) and the number of its first call.  Open addressing; a site past the
+ * table's room is not recorded (the run still counts it). */
+#define SITES_MAX 8192
+static struct site { const void *ret; long first; } sites[SITES_MAX];
+static long n_sites;
+
+static void site_seen(const void *ret, long n)
+{
+	size_t h = ((uintptr_t)ret >> 2) * 0x9e3779b97f4a7c15ull % SITES_MAX;
+
+	for (size_t i = 0; i < SITES_MAX; i++, h = (h + 1) % SITES_MAX) {
+		if (sites[h].ret == ret)
+			return;
+		if (!sites[h].ret) {
+			if (n_sites >= SITES_MAX / 2)
+				return;
+			sites[h].ret = ret;
+			sites[h].first = n;
+			n_sites++;
+			return;
+		}
+	}
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
 static void disarm(void)
 {
 	armed = false;
@@ -224,14 +263,35 @@ static void disarm(void)
 			close(fd);
 		}
 	}
+	if (sites_file) {
+		/* the first call of each site, in the order of the calls */
+		long firsts[SITES_MAX / 2], k = 0;
+		for (size_t i = 0; i < SITES_MAX; i++)
+			if (sites[i].ret)
+				firsts[k++] = sites[i].first;
+		qsort(firsts, (size_t)k, sizeof(firsts[0]), cmp_long);
+		int fd = real_open(sites_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			for (long i = 0; i < k; i++) {
+				char buf[32];
+				int n = snprintf(buf, sizeof(buf), "%ld\n", firsts[i]);
+				if (real_write(fd, buf, (size_t)n) < 0)
+					_exit(126);
+			}
+			close(fd);
+		}
+	}
 }
 
-/* Is this call of name (in group g) the one that fails?  Counts it. */
-static bool inject(const char *name, enum group g)
+/* Is this call of name (in group g), made at the return address ret, the one that
+ * fails?  Counts it. */
+static bool inject_at(const char *name, enum group g, const void *ret)
 {
 	if (!armed || in_nss || (in_scols && g == G_ALLOC) || !func[0] || (strcmp(func, name) != 0 && strcmp(func, group_names[g]) != 0))
 		return false;
 	long n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
+	if (sites_file)
+		site_seen(ret, n);
 	if (n != nth)
 		return false;
 	if (trace) {
@@ -245,6 +305,9 @@ static bool inject(const char *name, enum group g)
 	errno = err_no;
 	return true;
 }
+
+/* in a function that the program calls: the return address is the call site */
+#define inject(name, g) inject_at(name, g, __builtin_return_address(0))
 
 char *setlocale(int category, const char *locale)
 {
@@ -388,7 +451,8 @@ int mkdirat(int dirfd, const char *path, mode_t mode)
 
 /* Does this stdio call on f fail?  A failure sets f's error flag, as a failed
  * write(2) of its buffer does (glibc's _IO_ERR_SEEN). */
-static bool out_fails(FILE *f, const char *name)
+/* inlined, so that the return address is the program's call site */
+static inline __attribute__((always_inline)) bool out_fails(FILE *f, const char *name)
 {
 	if (f != stdout || !inject(name, G_STDOUT))
 		return false;
@@ -426,7 +490,7 @@ int fflush(FILE *f)
 	return out_fails(f, "fflush") ? EOF : real_fflush(f);
 }
 
-static int out_vfprintf(FILE *f, const char *name, const char *fmt, va_list ap)
+static inline __attribute__((always_inline)) int out_vfprintf(FILE *f, const char *name, const char *fmt, va_list ap)
 {
 	return out_fails(f, name) ? -1 : real_vfprintf(f, fmt, ap);
 }

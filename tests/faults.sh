@@ -11,9 +11,11 @@
 # mkdir mkdirat, ENOSPC; elf: the libelf functions that read headers, sections and
 # data, ENOMEM with libelf's own error unset), a first run counts the calls the
 # command makes, then the command runs once with call N failing, for N from 1 to the
-# count.  Where the count is above $FAULTS_MAX (60 unless set)
-# the N are that many, evenly spaced from the first call to the last: so each group
-# takes seconds, not minutes, on a small machine.  vmlayout reads a process on one
+# count.  Where the count is above $FAULTS_MAX (60 unless set) the N are the first
+# call of each call site (each return address: the counting run lists them, see
+# failinj.c) and that many more, evenly spaced from the first call to the last: so
+# every call site of the command fails once, and each group takes seconds, not
+# minutes, on a small machine.  vmlayout reads a process on one
 # thread, so the calls come in the same order each time.
 #
 # Each outcome must be one of:
@@ -162,22 +164,28 @@ walk() {
 	local group
 	for group in alloc open read write stdout mkdir elf; do
 		rm -rf "$save"
-		run "$group" 0 0 "${args[@]}"
-		local count
+		rm -f "$tmp/sites"
+		FAILINJ_SITES=$tmp/sites run "$group" 0 0 "${args[@]}"
+		local count nsites
 		count=$(cat "$tmp/count" 2>/dev/null)
-		if [ -z "$count" ] || [ $rc -ne 0 ]; then
+		if [ -z "$count" ] || [ $rc -ne 0 ] || [ ! -f "$tmp/sites" ]; then
 			ok 1 "$name, $group: the run that counts the calls"
 			continue
 		fi
 		[ "$count" -eq 0 ] && continue
-		local n k=0 runs=0 bad= nfail=0
-		while [ $k -lt "$max" ] && [ $k -lt "$count" ]; do
-			if [ "$count" -le "$max" ]; then
-				n=$((k + 1))
-			else
-				n=$((1 + k * (count - 1) / (max - 1)))
-			fi
-			k=$((k + 1))
+		nsites=$(wc -l <"$tmp/sites")
+		# every call up to $max of them; above, the first call of each call site
+		# and $max more evenly spaced from the first call to the last
+		local n k runs=0 bad= nfail=0 nths=()
+		if [ "$count" -le "$max" ]; then
+			nths=($(seq 1 "$count"))
+		else
+			nths=($( { cat "$tmp/sites"
+				for ((k = 0; k < max; k++)); do
+					echo $((1 + k * (count - 1) / (max - 1)))
+				done; } | sort -nu))
+		fi
+		for n in "${nths[@]}"; do
 			local errno
 			case $group in
 			open) errno=EACCES; [ $((n % 2)) -eq 0 ] && errno=EMFILE ;;
@@ -195,7 +203,7 @@ walk() {
 			fi
 		done
 		[ -z "$bad" ]
-		ok $? "$name, $group: $runs runs of $count calls, each a report or a clean error ($nfail failed)"
+		ok $? "$name, $group: $runs runs of $count calls from $nsites call sites, each a report or a clean error ($nfail failed)"
 		[ -z "$bad" ] || diag "$bad"
 	done
 	rm -rf "$save"
