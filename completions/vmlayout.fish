@@ -67,6 +67,7 @@ complete -c vmlayout -l sort -x -a '(__vmlayout_columns)' -d 'Sort the rows by a
 complete -c vmlayout -s r -l raw -d 'Raw table output'
 complete -c vmlayout -s P -l pairs -d 'Print NAME="value" pairs'
 complete -c vmlayout -s n -l noheadings -d 'Print no header line'
+complete -c vmlayout -l total -d 'End the table with a row of totals'
 complete -c vmlayout -l role -x -a '(__vmlayout_list text jit rodata relro data bss heap arena anon shm file reserved guard stack thread_stack vdso vvar vsyscall other)' -d 'Only the VMAs of these roles'
 complete -c vmlayout -l region -x -a '(__vmlayout_list code data bss heap mmap stack special)' -d 'Only the VMAs of these regions'
 complete -c vmlayout -l perms -x -a 'r w x s p rw rx wx rwx' -d 'Only the VMAs with all these permissions'

@@ -249,6 +249,42 @@ grep -q "filtered: .* VMAs 1 of $n\$" "$tmp/out" && grep -q '^filtered ' "$tmp/o
 	! grep -q '^total ' "$tmp/out" && grep -q 'task_size' "$tmp/out"
 check "--role heap: the text view's totals say they are filtered"
 
+# ------------------------------------------------------------ --total
+# (no PSS here: two reads of it differ as the rest of the machine moves)
+cols=START,SIZE,RSS,SWAP,PERMS,OBJECT
+"$VMLAYOUT" --vmas --json -o "$cols" "$pid" > "$tmp/rows.json"
+run --total -b -o "$cols" "$pid"
+last=$(tail -1 "$tmp/out")
+want=$("$JQ" -r '[.vmas | (map(.size) | add), (map(.rss) | add),
+	(map(.swap) | add)] | "total \(.[0]) \(.[1]) \(.[2])"' "$tmp/rows.json")
+[ $rc -eq 0 ] && [ "$(echo $last)" = "$want" ] &&
+	[ "$(($(wc -l < "$tmp/out") - 2))" -eq "$("$JQ" '.vmas | length' "$tmp/rows.json")" ]
+check "--total: a last row with the sum of each size column, 'total' in START ($want)"
+run --total -b -o "$cols" --sort=-RSS "$pid"
+[ "$(echo $(tail -1 "$tmp/out"))" = "$want" ]
+check "--total --sort=-RSS: the totals row still last"
+run --total --json -o START,SIZE,RSS,PSS,SWAP,OBJECT "$pid"
+"$JQ" -e '.total == {size: (.vmas | map(.size) | add), rss: (.vmas | map(.rss) | add),
+	pss: (.vmas | map(.pss) | add), swap: (.vmas | map(.swap) | add)}' "$tmp/out" > /dev/null
+check "--total --json: an object total with the sums of the size columns, in bytes"
+run --total -b -o SIZE,RSS --role heap "$pid"
+heap=$("$JQ" -r '.vmas | map(select(.role == "heap")) | "\(map(.size) | add) \(map(.rss) | add)"' \
+	"$tmp/doc")
+[ "$(echo $(tail -1 "$tmp/out"))" = "$heap" ]
+check "--total with --role heap: the sums of the rows shown ($heap; no label: no column for it)"
+if command -v pmap > /dev/null; then
+	run --total -b -o RSS "$pid"
+	ours=$(($(tail -1 "$tmp/out") / 1024))
+	theirs=$(pmap -x "$pid" | awk '$1 == "total" {print $4}')
+	[ "$ours" = "$theirs" ]
+	check "--total: the RSS total is pmap -x's ($ours kB, pmap $theirs kB)"
+else
+	skip "--total against pmap -x" "pmap not found"
+fi
+run --total --addr 0x1000 "$pid"
+[ $rc -eq 64 ] && [ ! -s "$tmp/out" ] && grep -q 'exclude each other' "$tmp/err"
+check "--total with --addr: a usage error"
+
 # ------------------------------------------------------------ several processes
 run --json-lines "$pid" $$
 [ $rc -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 2 ] &&

@@ -156,9 +156,9 @@ static void compare(const char *what, const char *locale, const struct layout *L
 			ncols = columns_count();
 			for (size_t k = 0; k < ncols; k++)
 				cols[k] = (int)k;
-			t.bytes = t.noheadings = true;
+			t.bytes = t.noheadings = t.total = true;
 			t.sort = column_lookup("OBJECT", 6);
-			how = "every column, --bytes, --noheadings, --sort object";
+			how = "every column, --bytes, --noheadings, --sort object, --total";
 		}
 		t.ncols = ncols;
 		size_t alen = 0, blen = 0;

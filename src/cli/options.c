@@ -54,6 +54,8 @@ static const struct argp_option options[] = {
 	  "escaped as \\xHH (implies --vmas)", 3 },
 	{ "pairs", 'P', NULL, 0, "print the rows as NAME=\"value\" pairs (implies --vmas)", 3 },
 	{ "noheadings", 'n', NULL, 0, "print no header line (implies --vmas)", 3 },
+	{ "total", OPT_TOTAL, NULL, 0, "end the table with a row of totals: the sum of each "
+	  "size column over the rows (implies --vmas)", 3 },
 	{ NULL, 0, NULL, 0, "Filters (for the tables, the figures of the text view, and "
 	  "--json):", 4 },
 	{ "role", OPT_ROLE, "LIST", 0, "only the VMAs of these roles (text, jit, rodata, "
@@ -121,12 +123,13 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 	if (ctl->raw && ctl->pairs)
 		argp_error(state, "--raw and --pairs exclude each other");
 	if (ctl->n_addrs) {
-		if (ctl->vmas || ctl->output || ctl->output_all || ctl->sort)
+		if (ctl->vmas || ctl->output || ctl->output_all || ctl->sort || ctl->total)
 			argp_error(state, "--addr and the VMA table exclude each other");
 		if (vma_filter_active(&ctl->filter))
 			argp_error(state, "the filters do not apply to --addr");
 	} else if (!ctl->list_columns && (ctl->output || ctl->output_all || ctl->sort ||
-					  ctl->raw || ctl->pairs || ctl->noheadings)) {
+					  ctl->raw || ctl->pairs || ctl->noheadings ||
+					  ctl->total)) {
 		ctl->vmas = true;
 	}
 	if (ctl->parts && (ctl->json || ctl->vmas || ctl->n_addrs))
@@ -240,6 +243,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'n':
 		ctl->noheadings = true;
+		break;
+	case OPT_TOTAL:
+		ctl->total = true;
 		break;
 	case OPT_ROLE:
 		if (vma_filter_roles(&ctl->filter, arg, err, sizeof(err)) < 0)

@@ -29,6 +29,7 @@ enum {
 	OPT_DIAGRAM,
 	OPT_OUTPUT_ALL,
 	OPT_SORT,
+	OPT_TOTAL,
 	OPT_ROLE,
 	OPT_REGION,
 	OPT_PERMS,
@@ -59,6 +60,7 @@ struct ctl {
 	bool vmas;			/* --vmas: the VMA table */
 	bool list_columns;
 	bool raw, pairs, noheadings;
+	bool total;			/* --total: the VMA table's totals row */
 	const char *output;		/* -o LIST */
 	bool output_all;
 	const char *sort;		/* --sort [-]COL */

@@ -134,7 +134,7 @@ static int report(const struct ctl *ctl, struct out *o, const struct layout *L,
 		.cols = ctl->cols, .ncols = ctl->ncols, .sort = ctl->sort_col,
 		.sort_desc = ctl->sort_desc,
 		.bytes = ctl->bytes, .raw = ctl->raw, .pairs = ctl->pairs,
-		.noheadings = ctl->noheadings,
+		.noheadings = ctl->noheadings, .total = ctl->total,
 	};
 	struct vma_selection s;
 	struct addr_info *ai = NULL;

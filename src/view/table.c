@@ -84,6 +84,33 @@ static void setup(struct libscols_table *tb, FILE *out, const struct table_opts 
 	scols_table_enable_colors(tb, t->color);
 }
 
+/* The cells of the totals row (t->total) over the rows r (n of them), ncols of
+ * them into tot: each size column the sum of its known values (bytes), the first
+ * column that is not a size "total", the others empty.  Returns tot. */
+static struct cell *total_cells(const struct layout *L, const size_t *r, size_t n,
+				const struct table_opts *t, struct cell *tot, char *buf)
+{
+	bool named = false;
+
+	for (size_t k = 0; k < t->ncols; k++) {
+		const struct column *col = column_get((size_t)t->cols[k]);
+		tot[k] = (struct cell){ .kind = CELL_UNKNOWN };
+		if (col->type == COLT_SIZE) {
+			tot[k].kind = CELL_SIZE;
+			for (size_t i = 0; i < n; i++) {
+				struct cell c;
+				if (column_cell(t->cols[k], L, r[i], buf, CELL, &c) &&
+				    c.kind == CELL_SIZE)
+					tot[k].x += c.x;
+			}
+		} else if (!named) {
+			named = true;
+			tot[k] = (struct cell){ .kind = CELL_TEXT, .s = "total", .sl = 5 };
+		}
+	}
+	return tot;
+}
+
 /* ------------------------------------------------------------------ the streamed table
  *
  * Off a terminal libsmartcols lays a table out without regard to any width: each
@@ -228,7 +255,11 @@ struct streamed {
 	char *enc;		/* its encoding: 4 * CELL bytes */
 	struct outbuf *out;
 	struct last_size *last;	/* per column */
+	const struct cell *total;	/* the totals row's cells, or NULL */
 };
+
+/* the row number of the totals row */
+#define TOTAL_ROW (SIZE_MAX - 1)
 
 /* Cell c of column k as libsmartcols shows it.  Only names need encoding: the other
  * cells are the program's own printable ASCII (numbers, addresses, sizes,
@@ -262,7 +293,10 @@ static void cell_shown(const struct streamed *a, size_t row, size_t k, struct sh
 {
 	struct cell c;
 
-	column_cell(a->t->cols[k], a->L, a->r[row], a->cell, CELL, &c);
+	if (row == TOTAL_ROW)
+		c = a->total[k];
+	else
+		column_cell(a->t->cols[k], a->L, a->r[row], a->cell, CELL, &c);
 	show_cell(a, k, &c, sh);
 }
 
@@ -272,7 +306,10 @@ static size_t cell_shown_width(const struct streamed *a, size_t row, size_t k)
 	struct cell c;
 	struct shown sh;
 
-	column_cell(a->t->cols[k], a->L, a->r[row], a->cell, CELL, &c);
+	if (row == TOTAL_ROW)
+		c = a->total[k];
+	else
+		column_cell(a->t->cols[k], a->L, a->r[row], a->cell, CELL, &c);
 	if (c.kind != CELL_SIZE && c.kind != CELL_NAME)
 		return cell_width(&c, a->t->bytes, a->cell, CELL);
 	show_cell(a, k, &c, &sh);
@@ -320,8 +357,11 @@ static int print_streamed(FILE *out, const struct layout *L, const size_t *r, si
 	a.enc = malloc(4 * CELL + 1);
 	a.out = malloc(sizeof(*a.out));
 	a.last = calloc(ncols, sizeof(*a.last));
-	if (!a.col || !a.w || !a.cell || !a.enc || !a.out || !a.last)
+	struct cell *total = t->total ? calloc(ncols, sizeof(*total)) : NULL;
+	if (!a.col || !a.w || !a.cell || !a.enc || !a.out || !a.last || (t->total && !total))
 		goto out;
+	if (total)
+		a.total = total_cells(L, r, n, t, total, a.cell);
 	a.out->f = out;
 	a.out->len = 0;
 	/* the widths: of the headers (printed or not), then of every cell */
@@ -331,9 +371,9 @@ static int print_streamed(FILE *out, const struct layout *L, const size_t *r, si
 		show(&sh, a.col[k]->name, strlen(a.col[k]->name), a.enc);
 		a.w[k] = sh.width;
 	}
-	for (size_t row = 0; row < n; row++) {
+	for (size_t row = 0; row < n + (a.total != NULL); row++) {
 		for (size_t k = 0; k < t->ncols; k++) {
-			size_t width = cell_shown_width(&a, row, k);
+			size_t width = cell_shown_width(&a, row < n ? row : TOTAL_ROW, k);
 			if (width > a.w[k])
 				a.w[k] = width;
 		}
@@ -342,9 +382,12 @@ static int print_streamed(FILE *out, const struct layout *L, const size_t *r, si
 		print_line(&a, SIZE_MAX);
 	for (size_t row = 0; row < n; row++)
 		print_line(&a, row);
+	if (a.total)
+		print_line(&a, TOTAL_ROW);
 	out_flush(a.out);
 	rc = 0;
 out:
+	free(total);
 	free(a.col);
 	free(a.w);
 	free(a.cell);
@@ -361,9 +404,10 @@ static int print_scols(FILE *out, const struct layout *L, const size_t *r, size_
 {
 	struct libscols_table *tb = scols_new_table();
 	char *cell = malloc(CELL);
+	struct cell *total = t->total ? calloc(t->ncols ? t->ncols : 1, sizeof(*total)) : NULL;
 	int rc = -1;
 
-	if (!tb || !cell)
+	if (!tb || !cell || (t->total && !total))
 		goto out;
 	setup(tb, out, t);
 	if (off_terminal)
@@ -384,10 +428,22 @@ static int print_scols(FILE *out, const struct layout *L, const size_t *r, size_
 				goto out;
 		}
 	}
+	if (total) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto out;
+		total_cells(L, r, n, t, total, cell);
+		for (size_t c = 0; c < t->ncols; c++) {
+			cell_format(&total[c], t->bytes, cell, CELL);
+			if (scols_line_set_data(ln, c, cell) < 0)
+				goto out;
+		}
+	}
 	rc = scols_print_table(tb) == 0 ? 0 : -1;
 out:
 	scols_unref_table(tb);
 	free(cell);
+	free(total);
 	return rc;
 }
 
@@ -483,6 +539,25 @@ int render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma_
 		jsonwrt_object_close(w);
 	}
 	jsonwrt_array_close(w);
+	if (t->total) {
+		/* the size columns' sums, in bytes */
+		jsonwrt_object_open(w, "total");
+		for (size_t c = 0; c < t->ncols; c++) {
+			const struct column *col = column_get((size_t)t->cols[c]);
+			if (col->type != COLT_SIZE)
+				continue;
+			uint64_t sum = 0;
+			for (size_t k = 0; k < n; k++) {
+				struct cell ce;
+				if (column_cell(t->cols[c], L, r[k], cell, CELL, &ce) &&
+				    ce.kind == CELL_SIZE)
+					sum += ce.x;
+			}
+			lower(key, sizeof(key), col->name);
+			jsonwrt_u64(w, key, sum);
+		}
+		jsonwrt_object_close(w);
+	}
 	jsonwrt_object_close(w);
 	free(r);
 	free(cell);

@@ -82,10 +82,13 @@ struct table_opts {
 	bool pairs;		/* NAME="value" pairs */
 	bool noheadings;
 	bool color;
+	bool total;	/* a last row: each size column's sum, "total" in the first other */
 };
 
 /* The table of the selected VMAs of L, one row each, in address order (or sorted by
- * t->sort: numbers by value, text by bytes).  On a terminal, and in the raw and
+ * t->sort: numbers by value, text by bytes); with t->total a last row sums each
+ * size column (bytes; unknown values count nothing) and says "total" in the first
+ * column that is not a size.  On a terminal, and in the raw and
  * pairs formats, libsmartcols prints it (fitted to the terminal's width); elsewhere
  * a printer that streams the rows lays it out as libsmartcols does off a terminal,
  * byte for byte, without holding the cells in memory.  Returns 0, or -1 with errno
@@ -104,7 +107,8 @@ int render_vma_table_by(FILE *out, const struct layout *L, const struct vma_sele
 /* The same rows as a JSON value onto w: {"pid": N, "vmas": [{"start": ...}, ...]}
  * with the columns' names in lower case as keys; sizes and numbers as JSON numbers
  * (bytes), addresses as hex strings, DELETED and THP_ELIGIBLE as booleans, unknown
- * values as null.  Returns 0, or -1 with errno ENOMEM having written nothing. */
+ * values as null.  With t->total a member "total" follows "vmas": an object with
+ * each size column's sum over the rows (bytes; unknown values count nothing).  Returns 0, or -1 with errno ENOMEM having written nothing. */
 int render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma_selection *s,
 		    const struct table_opts *t);
 
