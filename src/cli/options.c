@@ -10,6 +10,7 @@
 
 #include "attr/addr.h"
 #include "cli/options.h"
+#include "model/kspace.h"
 #include "view/columns.h"
 #include "view/views.h"
 
@@ -41,6 +42,9 @@ static const struct argp_option options[] = {
 	{ "ascii", OPT_ASCII, NULL, 0,
 	  "draw with ASCII instead of UTF-8 box-drawing characters (automatic when the "
 	  "locale's character set is not UTF-8)", 2 },
+	{ "reference", OPT_REFERENCE, "ARCH", 0, "draw the documented layout of an "
+	  "architecture's address space, without a process: x86_64, x86_64-la57, i386, "
+	  "arm64-39, arm64-48 (or arm64)", 2 },
 	{ NULL, 0, NULL, 0, "VMA table:", 3 },
 	{ "vmas", 'v', NULL, 0, "print a table of the VMAs, one row each, with its role and "
 	  "object", 3 },
@@ -161,7 +165,12 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 			argp_error(state, "--sort: unknown column '%s' (see --list-columns)",
 				   name);
 	}
-	if (!ctl->n_targets && !ctl->list_columns)
+	if (ctl->reference && (ctl->n_targets || ctl->list_columns || ctl->vmas ||
+			       ctl->n_addrs || ctl->parts || ctl->save_dir ||
+			       vma_filter_active(&ctl->filter)))
+		argp_error(state, "--reference draws a layout without a process: it takes no "
+			   "PID and no option of the other views (only --json and --bytes)");
+	if (!ctl->n_targets && !ctl->list_columns && !ctl->reference)
 		argp_error(state, "missing PID or process name");
 	for (size_t i = 0; ctl->has_base && i < ctl->n_targets; i++)
 		if (ctl->kinds[i] == TARGET_AUTO && !options_is_path(ctl->targets[i]))
@@ -197,6 +206,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ASCII:
 		ctl->ascii = true;
+		break;
+	case OPT_REFERENCE:
+		ctl->reference = kspace_reference(arg);
+		if (!ctl->reference)
+			argp_error(state, "--reference: unknown architecture '%s': use x86_64, "
+				   "x86_64-la57, i386, arm64-39 or arm64-48", arg);
 		break;
 	case OPT_COLOR:
 		if (!arg || strcmp(arg, "auto") == 0)

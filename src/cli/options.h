@@ -22,6 +22,7 @@ enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 enum {
 	OPT_COLOR = 0x100,
 	OPT_ASCII,
+	OPT_REFERENCE,
 	OPT_JSON_LINES,
 	OPT_SUMMARY,
 	OPT_OBJECTS,
@@ -59,6 +60,7 @@ struct ctl {
 	unsigned parts;			/* TEXT_*: --summary, --objects, --diagram */
 	bool vmas;			/* --vmas: the VMA table */
 	bool list_columns;
+	const struct kspace_layout *reference;	/* --reference=ARCH */
 	bool raw, pairs, noheadings;
 	bool total;			/* --total: the VMA table's totals row */
 	const char *output;		/* -o LIST */

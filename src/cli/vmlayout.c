@@ -18,6 +18,7 @@
 #include "cli/msg.h"
 #include "cli/options.h"
 #include "elf/elfinfo.h"
+#include "model/kspace.h"
 #include "model/layout.h"
 #include "source/procinfo.h"
 #include "source/snapshot.h"
@@ -355,6 +356,20 @@ int main(int argc, char **argv)
 		if (render_columns_list(stdout, &t, ctl.json) < 0) {
 			vml_err(NULL, "--list-columns");
 			failed = true;
+		}
+		if (close_stdout() < 0)
+			failed = true;
+		goto out;
+	}
+
+	if (ctl.reference) {
+		if (ctl.json) {
+			struct jsonwrt w;
+			jsonwrt_init(&w, stdout, false);
+			render_reference_json(&w, ctl.reference);
+			jsonwrt_finish(&w);
+		} else {
+			render_reference_text(stdout, ctl.reference, ctl.bytes);
 		}
 		if (close_stdout() < 0)
 			failed = true;

@@ -118,6 +118,22 @@ int render_vma_json(struct jsonwrt *w, const struct layout *L, const struct vma_
  * Returns 0, or -1 with errno ENOMEM (the table only). */
 int render_columns_list(FILE *out, const struct table_opts *t, bool json);
 
+/* --reference: the documented layout k (model/kspace.h), no process, from the top
+ * of the address space down: a header naming the layout and the kernel document
+ * it is from, then a row for each of the kernel's regions, the hole between the
+ * halves (when there is one) and user space, each with its first and last address
+ * (bytes; the last is the documents' "End"), its size (in words, "2 MiB", or in
+ * bytes with bytes), its name ("*" after it: KASLR moves its base) and on the
+ * next line what it holds.  Returns 0; write errors are left in out. */
+struct kspace_layout;
+int render_reference_text(FILE *out, const struct kspace_layout *k, bool bytes);
+
+/* The same as one JSON document onto w: {"schema": 1, "reference": "x86_64",
+ * "paging", "address_bits", "source", "note" (or null), "user_end",
+ * "kernel_start", "regions": [{"start", "last" (hex strings), "size" (bytes),
+ * "part" ("kernel", "hole" or "user"), "name", "meaning" (or null), "kaslr"}]}. */
+void render_reference_json(struct jsonwrt *w, const struct kspace_layout *k);
+
 /* The report as text lines (sizes in human units unless bytes). */
 void addr_render_text(FILE *out, const struct layout *L, const struct addr_info *ai,
 		      bool bytes);
