@@ -399,6 +399,30 @@ ok $? "expand: a name of 300 bytes: File name too long"
 [ $? -eq 1 ] && grep -q 'nonexistent/elf: No such file' "$tmp/err"
 ok $? "pack: a snapshot without elf/: an error naming it"
 
+# ------------------------------------------------------------ vm.legacy_va_layout
+# The mmap area's direction of a live process reads vm.legacy_va_layout: where
+# /proc/sys hides it (a tmpfs over /proc/sys/vm, as some containers have), the
+# default, top-down, and no warning; where it reads empty, a warning and no
+# direction.  In a mount namespace of their own (root with CAP_SYS_ADMIN).
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+	sleep 600 &
+	lv=$!
+	started+=("$lv")
+	unshare -m sh -c 'mount -t tmpfs none /proc/sys/vm && exec "$0" --json "$1"' \
+		"$VMLAYOUT" "$lv" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	reads && [ ! -s "$tmp/err" ] && jqt '.mm.mmap_layout == "top-down" and .warnings == []'
+	ok $? "no vm.legacy_va_layout under /proc/sys: top-down, no warning"
+	unshare -m sh -c 'mount --bind /dev/null /proc/sys/vm/legacy_va_layout &&
+		exec "$0" --json "$1"' "$VMLAYOUT" "$lv" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	reads "legacy_va_layout not read: empty" && jqt '.mm.mmap_layout == null'
+	ok $? "vm.legacy_va_layout empty: a warning that says so, the direction unknown"
+	kill "$lv" 2>/dev/null
+else
+	skip "vm.legacy_va_layout hidden or empty" "needs root with CAP_SYS_ADMIN (unshare -m)"
+fi
+
 # ------------------------------------------------------------ 32-bit
 if [ -x "$top_builddir/tests/target-m32" ] && ! runs_here "$top_builddir/tests/target-m32"; then
 	skip "32-bit snapshots" "the kernel does not run tests/target-m32 (no IA-32 emulation)"

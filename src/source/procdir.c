@@ -287,20 +287,19 @@ static void set_mmap_layout(struct layout *L, const struct procfs *pf)
 	free(buf);
 	bool legacy = pers & 0x0200000;		/* ADDR_COMPAT_LAYOUT */
 	if (!legacy && pf->live) {
+		/* a kernel without the sysctl (or a /proc/sys that hides it) has the
+		 * default, top-down */
 		int fd = open("/proc/sys/vm/legacy_va_layout", O_RDONLY | O_CLOEXEC);
 		char c = '0';
-		if (fd < 0 || read(fd, &c, 1) != 1) {
-			if (errno != ENOENT) {
-				layout_warn(L, "/proc/sys/vm/legacy_va_layout not read: %s",
-					    strerror(errno));
-				if (fd >= 0)
-					close(fd);
-				return;		/* the direction is unknown */
-			}
-			c = '0';
-		}
+		ssize_t n = fd < 0 ? -1 : read(fd, &c, 1);
+		int e = errno;
 		if (fd >= 0)
 			close(fd);
+		if (n != 1 && !(fd < 0 && e == ENOENT)) {
+			layout_warn(L, "/proc/sys/vm/legacy_va_layout not read: %s",
+				    n == 0 ? "empty" : strerror(e));
+			return;		/* the direction is unknown */
+		}
 		legacy = c != '0';
 	}
 	L->mmap_layout = legacy ? LAYOUT_MMAP_LEGACY : LAYOUT_MMAP_TOPDOWN;
