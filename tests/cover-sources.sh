@@ -399,6 +399,19 @@ ok $? "expand: a name of 300 bytes: File name too long"
 [ $? -eq 1 ] && grep -q 'nonexistent/elf: No such file' "$tmp/err"
 ok $? "pack: a snapshot without elf/: an error naming it"
 
+# ------------------------------------------------------------ a snapshot's smaps out of order
+# (what --save keeps of a process whose smaps changed at every read): read once,
+# the VMAs out of address order left out, with a warning
+fresh libs
+awk '/^[0-9a-f]+-[0-9a-f]+ / {n++} {b[n] = b[n] $0 "\n"}
+	END {printf "%s%s%s", b[0], b[2], b[1]; for (i = 3; i <= n; i++) printf "%s", b[i]}' \
+	"$tmp/s/smaps" >"$tmp/smaps" && mv "$tmp/smaps" "$tmp/s/smaps"
+run --json "$tmp/s/"
+reads "smaps is not in address order: 1 overlapping or out-of-order VMAs left out" &&
+	"$JQ" -e --argjson n "$(grep -cE '^[0-9a-f]+-[0-9a-f]+ ' "$tmp/s/smaps")" \
+		'.vmas | length == $n - 1' "$tmp/out" >/dev/null
+ok $? "a snapshot whose smaps is out of address order: one VMA left out, a warning"
+
 # ------------------------------------------------------------ vm.legacy_va_layout
 # The mmap area's direction of a live process reads vm.legacy_va_layout: where
 # /proc/sys hides it (a tmpfs over /proc/sys/vm, as some containers have), the

@@ -17,13 +17,14 @@
 #include "source/smaps.h"
 #include "source/source.h"
 
-/* Read smaps until it is consistent (bounded), or resolve it. */
+/* Read smaps until it is consistent (bounded; a snapshot's once: its file does not
+ * change), or resolve it. */
 int procdir_read_smaps(struct layout *L, const struct procfs *pf, char *msg, size_t msglen)
 {
-	enum { MAX_READS = 5 };
+	const int max_reads = pf->live ? 5 : 1;
 	struct smaps_error perr;
 
-	for (L->reads = 1; L->reads <= MAX_READS; L->reads++) {
+	for (L->reads = 1; L->reads <= max_reads; L->reads++) {
 		int fd = procfs_open_file(pf, "smaps");
 		if (fd < 0)
 			return -1;
@@ -42,7 +43,7 @@ int procdir_read_smaps(struct layout *L, const struct procfs *pf, char *msg, siz
 			return 0;
 		}
 	}
-	L->reads = MAX_READS;
+	L->reads = max_reads;
 	/* Still inconsistent: keep the entries in address order and drop those that
 	 * overlap an earlier one, and say so. */
 	struct vma_list *l = &L->vmas;
@@ -52,8 +53,12 @@ int procdir_read_smaps(struct layout *L, const struct procfs *pf, char *msg, siz
 			continue;
 		l->v[kept++] = l->v[i];
 	}
-	layout_warn(L, "smaps changed while it was read (%d reads): %zu overlapping or "
-		 "out-of-order VMAs left out", MAX_READS, l->n - kept);
+	if (pf->live)
+		layout_warn(L, "smaps changed while it was read (%d reads): %zu overlapping or "
+			    "out-of-order VMAs left out", max_reads, l->n - kept);
+	else	/* saved from a process that changed while it was read */
+		layout_warn(L, "smaps is not in address order: %zu overlapping or out-of-order "
+			    "VMAs left out", l->n - kept);
 	l->n = kept;
 	l->n_extra = 0;
 	L->consistent = false;
