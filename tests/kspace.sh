@@ -63,7 +63,7 @@ m32=$top_builddir/tests/target-m32
 . "$top_srcdir/tests/target.sh"
 tmp_k=$tmp
 target_setup kspace32
-if [ -x "$m32" ] && start_target "$m32"; then
+if [ -x "$m32" ] && runs_here "$m32" && start_target "$m32"; then
 	"$VMLAYOUT" --diagram "$target_pid" >"$tmp/m32" 2>/dev/null
 	sed -n 4,6p "$tmp/m32" | tr '\n' '|' >"$tmp/m32.top"
 	grep -qE '^0xffffffff \+- top of the 32-bit address space\| +:  8 KiB  not for user space; the kernel \(64-bit\) is outside this view\|0xffffe000 \+- task_size \(4 GiB of user space\)\|$' "$tmp/m32.top"

@@ -218,6 +218,10 @@ for v in pie nopie m32 static-pie; do
 		skip "$v: target" "target-$v not built"
 		continue
 	fi
+	if ! runs_here "$prog"; then
+		skip "$v: target" "the kernel does not run target-$v (no IA-32 emulation)"
+		continue
+	fi
 	found=1
 	check_variant "$v" "$prog"
 done

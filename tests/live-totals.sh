@@ -165,7 +165,9 @@ if [ -x "$b/target-static-pie" ]; then
 	cp "$b/target-static-pie" "$tmp/target-static-pie" || bail_out "cp failed"
 	check_target static-pie-copy "$tmp/target-static-pie" 1
 fi
-if [ -x "$b/target-m32" ]; then
+if [ -x "$b/target-m32" ] && ! runs_here "$b/target-m32"; then
+	skip "m32-copy" "the kernel does not run target-m32 (no IA-32 emulation)"
+elif [ -x "$b/target-m32" ]; then
 	cp "$b/target-m32" "$tmp/target-m32" || bail_out "cp failed"
 	check_target m32-copy "$tmp/target-m32" 1
 fi

@@ -2,6 +2,11 @@
 # ok COND-EXIT-STATUS "description"   e.g.  test "$a" = "$b"; ok $? "a equals b"
 # skip_all "reason"                   the whole script is skipped (plan 1..0)
 # done_testing                        prints the plan; call at the end
+# runs_here PROGRAM                   0 when the kernel runs PROGRAM (a test target:
+#                                     it exits at end of file on its stdin); 1 when
+#                                     exec says "Exec format error": a 32-bit program
+#                                     on a kernel without IA-32 emulation
+#                                     (CONFIG_IA32_EMULATION off, or ia32_emulation=0)
 tap_n=0
 tap_failed=0
 ok() {
@@ -21,3 +26,8 @@ diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 bail_out() { echo "Bail out! $1"; exit 1; }
 done_testing() { echo "1..$tap_n"; exit 0; }
+runs_here() {
+	local err
+	err=$(TMPDIR=${tmp:-${TMPDIR:-/tmp}} "$1" </dev/null 2>&1 >/dev/null)
+	[ $? -ne 126 ] || ! grep -q "Exec format error" <<<"$err"
+}

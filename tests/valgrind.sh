@@ -23,6 +23,10 @@ ran=0
 for variant in pie nopie m32 static-pie; do
 	prog=$top_builddir/tests/target-$variant
 	[ -x "$prog" ] || continue
+	if ! runs_here "$prog"; then
+		skip "$variant" "the kernel does not run target-$variant (no IA-32 emulation)"
+		continue
+	fi
 	if ! start_target "$prog"; then
 		ok 1 "$variant: the target started"
 		continue
