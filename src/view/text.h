@@ -1,4 +1,4 @@
-/* text.h - what the parts of the text view share (text.c, diagram.c)
+/* text.h - what the parts of the text view share (text.c, diagram.c; svg.c too)
  *
  * Units: bytes.
  */
