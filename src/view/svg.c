@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,41 +62,67 @@ struct svg {
 	int width, height;
 	uint64_t last_addr;	/* the address written last on the left */
 	bool addr_written;
+	bool failed;		/* a write failed */
 };
+
+/* The writes, each failure remembered: glibc's memory streams (open_memstream())
+ * drop what they have no memory for and do not set the stream's error, but the
+ * write returns it. */
+static void out_b(struct svg *s, const void *p, size_t n)
+{
+	if (fwrite(p, 1, n, s->out) != n)
+		s->failed = true;
+}
+
+static void out_s(struct svg *s, const char *t)
+{
+	out_b(s, t, strlen(t));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void out_f(struct svg *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vfprintf(s->out, fmt, ap) < 0)
+		s->failed = true;
+	va_end(ap);
+}
 
 /* The text s for XML character data or an attribute value: &, <, >, " and '
  * escaped; a byte of ill-formed UTF-8, a control character (other than a newline
  * or a tab), DEL, a C1 control or a noncharacter U+FFFE/U+FFFF as the four
  * characters \xNN. */
-static void xml_text(FILE *out, const char *s)
+static void xml_text(struct svg *s, const char *t)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s);
+	const unsigned char *u = (const unsigned char *)t;
+	size_t n = strlen(t);
 
 	for (size_t i = 0; i < n;) {
 		unsigned char b = u[i];
 		if (b < 0x80) {
 			switch (b) {
 			case '&':
-				fputs("&amp;", out);
+				out_s(s, "&amp;");
 				break;
 			case '<':
-				fputs("&lt;", out);
+				out_s(s, "&lt;");
 				break;
 			case '>':
-				fputs("&gt;", out);
+				out_s(s, "&gt;");
 				break;
 			case '"':
-				fputs("&quot;", out);
+				out_s(s, "&quot;");
 				break;
 			case '\'':
-				fputs("&apos;", out);
+				out_s(s, "&apos;");
 				break;
 			default:
 				if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7f)
-					fprintf(out, "\\x%02x", b);
+					out_f(s, "\\x%02x", b);
 				else
-					fputc(b, out);
+					out_b(s, &b, 1);
 			}
 			i++;
 			continue;
@@ -107,9 +134,9 @@ static void xml_text(FILE *out, const char *s)
 		size_t len = (size_t)(l < 0 ? -l : l);
 		if (bad) {
 			for (size_t k = 0; k < len; k++)
-				fprintf(out, "\\x%02x", u[i + k]);
+				out_f(s, "\\x%02x", u[i + k]);
 		} else {
-			fwrite(u + i, 1, len, out);
+			out_b(s, u + i, len);
 		}
 		i += len;
 	}
@@ -248,7 +275,7 @@ static void range_text(const struct diagram_row *r, char *buf, size_t len)
 }
 
 /* The tooltip of row r: <title>label, addresses, figures</title>. */
-static void title(const struct svg *s, const struct diagram_row *r)
+static void title(struct svg *s, const struct diagram_row *r)
 {
 	const struct ctx *c = s->c;
 	char buf[160], w[48], f[6][32];
@@ -256,42 +283,42 @@ static void title(const struct svg *s, const struct diagram_row *r)
 
 	while (*label == ' ')
 		label++;
-	fputs("<title>", s->out);
+	out_s(s, "<title>");
 	if (r->kind == DROW_KREGION) {
-		xml_text(s->out, r->name);
-		fputs(r->randomized ? " (documented, not measured; KASLR moves its base)"
-				    : " (documented, not measured)", s->out);
+		xml_text(s, r->name);
+		out_s(s, r->randomized ? " (documented, not measured; KASLR moves its base)"
+				       : " (documented, not measured)");
 	} else {
-		xml_text(s->out, label);
+		xml_text(s, label);
 	}
 	if (r->has_range) {
 		range_text(r, buf, sizeof(buf));
-		fprintf(s->out, "\n%s", buf);
+		out_f(s, "\n%s", buf);
 		if (!r->has_fig)
-			fprintf(s->out, "  %s", r->size_text[0] ? r->size_text
+			out_f(s, "  %s", r->size_text[0] ? r->size_text
 					  : size_words(w, sizeof(w), r->last - r->lo + 1));
 	} else if (r->kind == DROW_MARK || r->kind == DROW_HEAD) {
-		fprintf(s->out, "\n0x%" PRIx64, r->addr);
+		out_f(s, "\n0x%" PRIx64, r->addr);
 	}
 	if (r->has_fig) {
 		const struct figures *g = &r->fig;
-		fprintf(s->out, "\nSIZE %s  RSS %s  PSS %s  SHARE %s  PRIVATE %s  SWAP %s  VMAs %" PRIu64,
+		out_f(s, "\nSIZE %s  RSS %s  PSS %s  SHARE %s  PRIVATE %s  SWAP %s  VMAs %" PRIu64,
 			text_size(c, f[0], 32, g->size), text_figure(c, f[1], 32, g->rss),
 			text_figure(c, f[2], 32, g->pss), text_figure(c, f[3], 32, g->shared),
 			text_figure(c, f[4], 32, g->priv), text_figure(c, f[5], 32, g->swap),
 			g->vmas);
 	}
-	fputs("</title>", s->out);
+	out_s(s, "</title>");
 }
 
 /* A text element at x, y (its baseline) with the attributes attr; its spaces kept
  * (the labels align columns with them). */
-static void text_at(const struct svg *s, int x, int y, const char *attr, const char *t)
+static void text_at(struct svg *s, int x, int y, const char *attr, const char *t)
 {
-	fprintf(s->out, "<text x=\"%d\" y=\"%d\" xml:space=\"preserve\"%s%s>", x, y,
+	out_f(s, "<text x=\"%d\" y=\"%d\" xml:space=\"preserve\"%s%s>", x, y,
 		attr[0] ? " " : "", attr);
-	xml_text(s->out, t);
-	fputs("</text>\n", s->out);
+	xml_text(s, t);
+	out_s(s, "</text>\n");
 }
 
 /* The address a on the left at the height y, with a tick to the boxes; once. */
@@ -304,13 +331,13 @@ static void address(struct svg *s, int y, uint64_t a)
 	s->addr_written = true;
 	s->last_addr = a;
 	snprintf(t, sizeof(t), "0x%" PRIx64, a);
-	fprintf(s->out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555555\"/>\n",
+	out_f(s, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555555\"/>\n",
 		s->x_addr + 2, y, s->x_bar, y);
 	text_at(s, s->x_addr, y + 4, "text-anchor=\"end\" fill=\"#333333\"", t);
 }
 
 /* The figures of r on the right, on the line at baseline y. */
-static void figures_right(const struct svg *s, const struct diagram_row *r, int y)
+static void figures_right(struct svg *s, const struct diagram_row *r, int y)
 {
 	char f[96];
 
@@ -322,7 +349,7 @@ static void figures_right(const struct svg *s, const struct diagram_row *r, int 
 
 /* A box drawn inside another: an ITEM (split across by region: a library's code,
  * data and bss) or a KREGION, or a NOTE's line. */
-static void inner_row(const struct svg *s, size_t i)
+static void inner_row(struct svg *s, size_t i)
 {
 	const struct diagram_row *r = &s->d->rows[i];
 	int x = s->x_bar + INSET, w = s->w_bar - 2 * INSET, y = s->y[i],
@@ -332,9 +359,9 @@ static void inner_row(const struct svg *s, size_t i)
 		text_at(s, x, y + 11, "font-size=\"11\" fill=\"#444444\"", r->label);
 		return;
 	}
-	fprintf(s->out, "<g class=\"%s\">", r->kind == DROW_ITEM ? "item" : "kregion");
+	out_f(s, "<g class=\"%s\">", r->kind == DROW_ITEM ? "item" : "kregion");
 	title(s, r);
-	fputc('\n', s->out);
+	out_s(s, "\n");
 	if (r->kind == DROW_ITEM) {
 		/* the parts of its size in each region, left to right; each at least
 		 * 3 px */
@@ -354,22 +381,22 @@ static void inner_row(const struct svg *s, size_t i)
 				pw = 3;
 			if (xx + pw > x + w - 3 * left)
 				pw = x + w - 3 * left - xx;
-			fprintf(s->out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
+			out_f(s, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
 				xx, y, pw, h, fill[k]);
 			xx += pw;
 		}
 		if (!total)
-			fprintf(s->out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
+			out_f(s, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
 				x, y, w, h, fill[r->color]);
 	} else {
-		fprintf(s->out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
+		out_f(s, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
 			x, y, w, h, fill[DCOLOR_KERNEL]);
 	}
-	fprintf(s->out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
+	out_f(s, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
 		"stroke=\"#555555\"/>\n", x, y, w, h);
 	text_at(s, x + 6, y + 14, "", r->label);
 	figures_right(s, r, y + 14);
-	fputs("</g>\n", s->out);
+	out_s(s, "</g>\n");
 }
 
 /* A HEAD, BAND or GAP row i and the rows inside it, up to (not including) row
@@ -390,12 +417,12 @@ static void box(struct svg *s, size_t i, size_t *next)
 	for (size_t k = i + 1; k < j; k++)
 		holds_boxes |= d->rows[k].kind != DROW_NOTE;
 
-	fprintf(s->out, "<g class=\"%s %s\">", r->kind == DROW_GAP ? "gap" : "band",
+	out_f(s, "<g class=\"%s %s\">", r->kind == DROW_GAP ? "gap" : "band",
 		band_class[r->color]);
 	title(s, r);
-	fputc('\n', s->out);
+	out_s(s, "\n");
 	if (r->kind == DROW_GAP) {
-		fprintf(s->out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
+		out_f(s, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
 			"stroke=\"#999999\" stroke-dasharray=\"4 3\"/>\n", s->x_bar, y, s->w_bar, h,
 			fill[DCOLOR_GAP]);
 		char t[600];
@@ -404,7 +431,7 @@ static void box(struct svg *s, size_t i, size_t *next)
 		text_at(s, s->x_bar + s->w_bar / 2, yt, "text-anchor=\"middle\" fill=\"#555555\" "
 			"font-style=\"italic\"", t);
 	} else {
-		fprintf(s->out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
+		out_f(s, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
 			"stroke=\"#444444\"/>\n", s->x_bar, y, s->w_bar, h,
 			holds_boxes ? fill_light[r->color] : fill[r->color]);
 		text_at(s, s->x_bar + 6, y + 14, "font-weight=\"bold\"", r->label);
@@ -412,7 +439,7 @@ static void box(struct svg *s, size_t i, size_t *next)
 	}
 	for (size_t k = i + 1; k < j; k++)
 		inner_row(s, k);
-	fputs("</g>\n", s->out);
+	out_s(s, "</g>\n");
 	if (r->kind == DROW_GAP) {
 		/* its top: the bottom of the band above (a mark or the head above has
 		 * its own address there) */
@@ -447,17 +474,17 @@ static void legend(struct svg *s, int y)
 {
 	int x = MARGIN;
 
-	fputs("<g class=\"legend\"><title>The colours: the region of each part (a library: "
-	      "its code, data and bss side by side)</title>\n", s->out);
+	out_s(s, "<g class=\"legend\"><title>The colours: the region of each part (a library: "
+	      "its code, data and bss side by side)</title>\n");
 	for (size_t k = 0; k < N_LEGEND; k++) {
 		int c = legend_entries[k].color;
-		fprintf(s->out, "<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"14\" fill=\"%s\" "
+		out_f(s, "<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"14\" fill=\"%s\" "
 			"stroke=\"#444444\"%s/>\n", x, y - 11, fill[c],
 			c == DCOLOR_GAP ? " stroke-dasharray=\"4 3\"" : "");
 		text_at(s, x + 22, y, "", legend_entries[k].name);
 		x += legend_entry_w(k);
 	}
-	fputs("</g>\n", s->out);
+	out_s(s, "</g>\n");
 }
 
 int render_svg(FILE *out, const struct layout *L, const struct render_opts *o,
@@ -494,15 +521,15 @@ int render_svg(FILE *out, const struct layout *L, const struct render_opts *o,
 	if (text_w(head) * 14 / 12 + 2 * MARGIN > s.width)
 		s.width = text_w(head) * 14 / 12 + 2 * MARGIN;
 
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	out_f(&s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
 		"height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans Mono, "
 		"Liberation Mono, monospace\" font-size=\"12\">\n", s.width, s.height, s.width,
 		s.height);
-	fputs("<title>", out);
-	xml_text(out, what);
-	fputs(": the address space (vmlayout)</title>\n", out);
-	fprintf(out, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", s.width, s.height);
+	out_s(&s, "<title>");
+	xml_text(&s, what);
+	out_s(&s, ": the address space (vmlayout)</title>\n");
+	out_f(&s, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", s.width, s.height);
 	text_at(&s, MARGIN, 26, "font-size=\"14\" font-weight=\"bold\"", head);
 	text_at(&s, MARGIN, 46, "", totals + strspn(totals, " "));
 	legend(&s, 74);
@@ -518,13 +545,13 @@ int render_svg(FILE *out, const struct layout *L, const struct render_opts *o,
 			continue;
 		}
 		if (r->kind == DROW_MARK) {
-			fputs("<g class=\"mark\">", out);
+			out_s(&s, "<g class=\"mark\">");
 			title(&s, r);
-			fprintf(out, "\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#222222\" "
+			out_f(&s, "\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#222222\" "
 				"stroke-width=\"2\"/>\n", s.x_bar, y, s.x_bar + s.w_bar, y);
 			text_at(&s, s.x_bar + 6, y + 14, "font-size=\"11\" font-weight=\"bold\"",
 				r->label);
-			fputs("</g>\n", out);
+			out_s(&s, "</g>\n");
 			address(&s, y, r->addr);
 		} else if (r->kind == DROW_END) {
 			address(&s, y, r->addr);
@@ -533,9 +560,13 @@ int render_svg(FILE *out, const struct layout *L, const struct render_opts *o,
 		}
 		i++;
 	}
-	fputs("</svg>\n", out);
+	out_s(&s, "</svg>\n");
 	free(s.y);
 	free(s.h);
 	diagram_free(&d);
+	if (s.failed) {
+		errno = ENOMEM;
+		return -1;
+	}
 	return 0;
 }
