@@ -262,7 +262,7 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 	const struct layout *L = c->L;
 	const struct vma *v = &L->vmas.v[it->first];
 	char name[256];
-	size_t nw = (size_t)(WIDTH - c->aw - 6 - 20);
+	size_t nw = (size_t)(c->width - c->aw - 6 - 20);
 
 	if (it->kind == -1) {
 		const struct object *o = &L->objects[it->object];
@@ -410,7 +410,7 @@ static void fold_label(int k, size_t n, const struct figures *f, int32_t lo, int
 static void thread_names(const struct ctx *c, struct diagram *d, const struct item *items,
 			 size_t n, char *buf, size_t len)
 {
-	size_t w = (size_t)(WIDTH - c->aw - 6), used = 0, more = 0;
+	size_t w = (size_t)(c->width - c->aw - 6), used = 0, more = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
@@ -649,7 +649,7 @@ static void markers_in(const struct ctx *c, struct diagram *d, struct marker *m,
 		snprintf(a, sizeof(a), "0x%" PRIx64, m[i].a.v);
 		char piece[64];
 		snprintf(piece, sizeof(piece), "%s %s", m[i].name, a);
-		if (n && n + strlen(piece) + 3 > (size_t)(WIDTH - c->aw - 6)) {
+		if (n && n + strlen(piece) + 3 > (size_t)(c->width - c->aw - 6)) {
 			add_note(d, line);
 			n = 0;
 			line[0] = '\0';

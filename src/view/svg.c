@@ -35,6 +35,8 @@
 #define ITEM_GAP 3	/* between two boxes inside a band */
 #define INSET 14	/* boxes inside a band: from its sides */
 #define TOP 118		/* the diagram starts below the header and the legend */
+#define COLUMNS 100	/* the labels are cut to fit in COLUMNS, less the addresses'
+			 * (the text view's are cut to fit in 80) */
 
 /* Colours: each region's, the kernel's, the gaps'; the second the lighter fill of a
  * band that holds boxes. */
@@ -206,6 +208,8 @@ static void lay_out(struct svg *s)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diagram_row *r = &d->rows[i];
 		int w = text_w(r->label) + (is_inner(r->kind) ? 2 * INSET + 12 : 12);
+		if (r->kind == DROW_NOTE)
+			w = text_w(r->label) * 11 / 12 + 2 * INSET + 12;	/* 11 px */
 		if (r->kind == DROW_GAP)
 			w += text_w(r->size_text) + 8;
 		if (w > wlabel)
@@ -496,6 +500,7 @@ int render_svg(FILE *out, const struct layout *L, const struct render_opts *o,
 	char what[TEXT_HEADER_LEN], rest[TEXT_HEADER_LEN], totals[TEXT_HEADER_LEN];
 
 	text_ctx_init(&c, out, L, o, sel);
+	c.width = COLUMNS;
 	if (diagram_rows(&c, &d) < 0)
 		return -1;
 	s.c = &c;
@@ -518,8 +523,10 @@ int render_svg(FILE *out, const struct layout *L, const struct render_opts *o,
 		wl += legend_entry_w(k);
 	if (wl > s.width)
 		s.width = wl;
-	if (text_w(head) * 14 / 12 + 2 * MARGIN > s.width)
-		s.width = text_w(head) * 14 / 12 + 2 * MARGIN;
+	/* the header is 14 px bold: more than 14/12 of CHAR_W, for the fonts that
+	 * are a little wider */
+	if (text_w(head) * 15 / 12 + 2 * MARGIN > s.width)
+		s.width = text_w(head) * 15 / 12 + 2 * MARGIN;
 
 	out_f(&s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "

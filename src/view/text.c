@@ -82,8 +82,8 @@ void text_header(const struct ctx *c, char *what, char *rest, char *totals)
 		/* the command line gets what the rest leaves of the width (16 at
 		 * least), cut with an ellipsis */
 		size_t used = strlen(what) + 2 + 3 + strlen(more);
-		text_fit_end(cmd, sizeof(cmd), cmdline, used + 16 < WIDTH ? WIDTH - used : 16,
-			     c->o->ascii);
+		text_fit_end(cmd, sizeof(cmd), cmdline,
+			     used + 16 < (size_t)c->width ? (size_t)c->width - used : 16, c->o->ascii);
 		snprintf(rest, TEXT_HEADER_LEN, "  %s   %s", cmd, more);
 	}
 	const struct figures *t = &c->s->sum.totals;
@@ -373,7 +373,7 @@ static void mmap_bands_note(const struct ctx *c)
 void text_ctx_init(struct ctx *cp, FILE *out, const struct layout *L,
 		   const struct render_opts *o, const struct vma_selection *s)
 {
-	struct ctx c = { .out = out, .L = L, .o = o, .s = s };
+	struct ctx c = { .out = out, .L = L, .o = o, .s = s, .width = WIDTH };
 	uint64_t maxa = L->task_size.known ? L->task_size.v : 0;
 
 	for (size_t i = 0; i < L->vmas.n; i++)

@@ -17,6 +17,8 @@ struct ctx {
 	const struct layout *L;
 	const struct vma_selection *s;
 	const struct render_opts *o;
+	int width;		/* columns the header and the diagram's labels fit in
+				 * (WIDTH; the SVG gives them more) */
 	int aw;			/* width of the address column */
 	const char *v, *top, *mid, *end, *gap;	/* line drawing */
 	const char *c_dim, *c_bold, *c_off, *c_warn;
