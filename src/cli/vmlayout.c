@@ -120,12 +120,12 @@ struct out {
  * What a failure leaves on stdout: nothing of the process's report.  Everything that
  * can fail is done before the first byte of it: the selection of the VMAs, the
  * address lookups, and the text view or the SVG, which are made in memory and
- * written whole (a few KiB; tens for the SVG).  --vmas and --json are streamed (the JSON of a large process
- * is tens of MiB): their views take all the memory they need before they write,
- * and return -1 having written nothing.  The exceptions: with several
- * processes, an empty line between two text reports may come before a table that
- * then fails; a write error (a full disk, a closed pipe) leaves the output cut where
- * it happened, for close_stdout() to report. */
+ * written whole (a few KiB; tens for the SVG).  --vmas and --json are streamed (the
+ * JSON of a large process is tens of MiB): their views take all the memory they need
+ * before they write, and return -1 having written nothing.  The exceptions: with
+ * several processes, an empty line between two text reports may come before a table
+ * that then fails; a write error (a full disk, a closed pipe) leaves the output cut
+ * where it happened, for close_stdout() to report. */
 static int report(const struct ctl *ctl, struct out *o, const struct layout *L,
 		  struct source *src)
 {
