@@ -35,9 +35,10 @@ check() {
 	fi
 	iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1
 	ok $? "$name: valid UTF-8"
+	local root='^<svg xmlns="http://www.w3.org/2000/svg" [^>]*'
+	root+='width="[0-9]+" height="[0-9]+" viewBox="0 0 [0-9]+ [0-9]+"'
 	head -c 200 "$f" | grep -q '^<?xml version="1.0" encoding="UTF-8"?>' &&
-		grep -qE '^<svg xmlns="http://www.w3.org/2000/svg" [^>]*width="[0-9]+" height="[0-9]+" viewBox="0 0 [0-9]+ [0-9]+"' "$f" &&
-		[ "$(tail -n 1 "$f")" = "</svg>" ]
+		grep -qE "$root" "$f" && [ "$(tail -n 1 "$f")" = "</svg>" ]
 	ok $? "$name: an SVG document with a width, a height and a viewBox"
 	! grep -qiE '<script|href|url\(|@import|<image|<foreignObject|<use|file:|https?:' \
 		<(grep -v '^<svg xmlns="http://www.w3.org/2000/svg" ' "$f")
