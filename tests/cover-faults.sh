@@ -1,6 +1,6 @@
 #!/bin/bash
 # cover-faults.sh - a failed allocation in each view: the VMA table (streamed, sorted,
-# through libsmartcols), --list-columns, the VMA table as JSON, the diagram.
+# through libsmartcols), --list-columns, the VMA table as JSON, the diagram, the SVG.
 #
 # tests/faults.sh fails the calls of the text view and --json spread over the whole
 # run; this test fails, one run each, every allocation (tests/failinj.so) of the
@@ -89,4 +89,5 @@ two=1
 walk "--json --vmas of two targets" 16 --json --vmas "$S" "$S"
 two=
 walk "--diagram" 24 --diagram "$S"
+walk "--svg" 40 --svg "$S"
 done_testing

@@ -165,5 +165,8 @@ ok $? "--reference with a PID: a usage error"
 "$VMLAYOUT" --reference=x86_64 --vmas >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 64 ] && [ ! -s "$tmp/out" ]
 ok $? "--reference with --vmas: a usage error"
+"$VMLAYOUT" --reference=x86_64 --svg >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 64 ] && [ ! -s "$tmp/out" ]
+ok $? "--reference with --svg: a usage error"
 
 done_testing

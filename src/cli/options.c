@@ -28,6 +28,8 @@ static const struct argp_option options[] = {
 	  "several processes, a JSON array of documents", 1 },
 	{ "json-lines", OPT_JSON_LINES, NULL, 0, "like --json, but one document per line for "
 	  "each process, not an array", 1 },
+	{ "svg", OPT_SVG, NULL, 0, "draw the diagram as a standalone SVG document (for a "
+	  "browser, a bug report, slides) instead of the text view; one target", 1 },
 	{ "bytes", 'b', NULL, 0, "print sizes in bytes instead of K/M/G/T (binary units)", 1 },
 	{ NULL, 0, NULL, 0, "Text view (the default; any combination of the parts, the "
 	  "first three when none is given):", 2 },
@@ -136,6 +138,22 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 					  ctl->total)) {
 		ctl->vmas = true;
 	}
+	if (ctl->svg) {
+		/* one document: the diagram alone, of the whole address space */
+		const char *with = ctl->json_lines ? "--json-lines" : ctl->json ? "--json"
+				 : ctl->n_addrs ? "--addr" : ctl->list_columns ? "--list-columns"
+				 : ctl->vmas ? "the VMA table (--vmas, -o, --sort, --raw, ...)"
+				 : ctl->parts ? "the parts of the text view (--diagram, --summary, "
+						"--objects, --roles)"
+					      : NULL;
+		if (with)
+			argp_error(state, "--svg and %s exclude each other", with);
+		if (vma_filter_active(&ctl->filter))
+			argp_error(state, "the filters do not apply to --svg (it draws the whole "
+				   "address space)");
+		if (ctl->n_targets > 1)
+			argp_error(state, "--svg draws one process or file: give one target");
+	}
 	if (ctl->parts && (ctl->json || ctl->vmas || ctl->n_addrs))
 		argp_error(state, "--diagram, --summary, --objects and --roles choose parts of "
 			   "the text view, not of --json, --vmas or --addr");
@@ -165,7 +183,7 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 			argp_error(state, "--sort: unknown column '%s' (see --list-columns)",
 				   name);
 	}
-	if (ctl->reference && (ctl->n_targets || ctl->list_columns || ctl->vmas ||
+	if (ctl->reference && (ctl->n_targets || ctl->list_columns || ctl->vmas || ctl->svg ||
 			       ctl->n_addrs || ctl->parts || ctl->save_dir ||
 			       vma_filter_active(&ctl->filter)))
 		argp_error(state, "--reference draws a layout without a process: it takes no "
@@ -203,6 +221,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'b':
 		ctl->bytes = true;
+		break;
+	case OPT_SVG:
+		ctl->svg = true;
 		break;
 	case OPT_ASCII:
 		ctl->ascii = true;

@@ -41,6 +41,7 @@ enum {
 	OPT_MAPS,
 	OPT_SYSROOT,
 	OPT_BASE,
+	OPT_SVG,
 };
 
 /* What a target on the command line names. */
@@ -54,6 +55,7 @@ enum target_kind {
 /* Everything the options say. */
 struct ctl {
 	bool json, json_lines;
+	bool svg;			/* --svg: the diagram as an SVG document */
 	bool bytes;
 	bool ascii;
 	enum color_when color;

@@ -120,13 +120,13 @@ struct out {
  *
  * What a failure leaves on stdout: nothing of the process's report.  Everything that
  * can fail is done before the first byte of it: the selection of the VMAs, the
- * address lookups, and the text view, which is made in memory and written whole
- * (it is a few KiB).  --vmas and --json are streamed (the JSON of a large process
- * is tens of MiB): their views take all the memory they need before they write,
- * and return -1 having written nothing.  The exceptions: with several
- * processes, an empty line between two text reports may come before a table that
- * then fails; a write error (a full disk, a closed pipe) leaves the output cut where
- * it happened, for close_stdout() to report. */
+ * address lookups, and the text view or the SVG, which are made in memory and
+ * written whole (a few KiB; tens for the SVG).  --vmas and --json are streamed (the
+ * JSON of a large process is tens of MiB): their views take all the memory they need
+ * before they write, and return -1 having written nothing.  The exceptions: with
+ * several processes, an empty line between two text reports may come before a table
+ * that then fails; a write error (a full disk, a closed pipe) leaves the output cut
+ * where it happened, for close_stdout() to report. */
 static int report(const struct ctl *ctl, struct out *o, const struct layout *L,
 		  struct source *src)
 {
@@ -156,16 +156,19 @@ static int report(const struct ctl *ctl, struct out *o, const struct layout *L,
 				goto out;
 	} else if (!ctl->vmas && !ctl->json) {
 		const char *nc = getenv("NO_COLOR");
+		/* the SVG is UTF-8 whatever the locale */
 		struct render_opts ro = {
 			.bytes = ctl->bytes,
-			.ascii = ctl->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0,
+			.ascii = ctl->ascii ||
+				 (!ctl->svg && strcmp(nl_langinfo(CODESET), "UTF-8") != 0),
 			.color = ctl->color == COLOR_ALWAYS ||
 				 (ctl->color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc)),
 		};
 		FILE *mem = open_memstream(&text, &text_len);
 		if (!mem)
 			goto out;
-		int r = render_text_view(mem, L, &ro, &s, ctl->parts);
+		int r = ctl->svg ? render_svg(mem, L, &ro, &s)
+				 : render_text_view(mem, L, &ro, &s, ctl->parts);
 		e = errno;
 		/* glibc's fclose() of a memory stream returns 0 when its last
 		 * realloc() fails, and leaves text NULL */

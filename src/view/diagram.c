@@ -1,11 +1,14 @@
-/* diagram.c - the diagram of the text view (see text.h)
+/* diagram.c - the diagram: its rows (see diagram.h), and the text view's lines of
+ * them (see text.h)
  *
  * The diagram puts high addresses on top, like the textbook picture.  The VMAs are
  * cut into bands (stack, mmap area, heap, bss, data, code, [vsyscall]); unmapped
  * gaps between bands are printed with their sizes; inside the mmap area, runs of
  * VMAs of one object, one thread stack, one file or of anonymous memory fold into
  * one line each, and when there are still too many lines the smallest are folded
- * together, so that the diagram stays a few dozen lines for any process.
+ * together, so that the diagram stays a few dozen lines for any process.  The
+ * rows are made first (diagram_rows()), then printed (text_diagram()) or drawn
+ * (svg.c).
  */
 #include "config.h"
 
@@ -15,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/util.h"
 #include "model/kspace.h"
+#include "view/diagram.h"
 #include "view/text.h"
 
 #define MAX_ITEMS 6	/* runs inside one mmap band above which they fold by kind */
@@ -38,7 +43,80 @@ struct item {
 				 * object */
 	int32_t object;
 	int32_t tid;		/* for a thread stack */
+	uint64_t alo, alast;	/* its addresses, alast inclusive (alo UINT64_MAX: none yet) */
+	uint64_t parts[REGION_COUNT];	/* its size in each region */
 };
+
+/* A new row of kind at the end of d: zeroed, not coloured.  When there is no room,
+ * d->oom is set and the row returned is d->spare (written, never drawn). */
+static struct diagram_row *add_row(struct diagram *d, enum drow_kind kind)
+{
+	struct diagram_row *r = &d->spare;
+
+	if (ARRAY_GROW(d->rows, d->cap, d->n, 64) < 0)
+		d->oom = true;
+	else
+		r = &d->rows[d->n++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	r->color = DCOLOR_NONE;
+	return r;
+}
+
+/* A NOTE row of text. */
+static void add_note(struct diagram *d, const char *text)
+{
+	snprintf(add_row(d, DROW_NOTE)->label, sizeof(d->spare.label), "%s", text);
+}
+
+/* it += the figures f of the addresses [lo, end) of region (a VMA or a part of one). */
+static void item_add(struct item *it, const struct figures *f, uint64_t lo, uint64_t end,
+		     enum region region)
+{
+	figures_add(&it->fig, f);
+	it->parts[region] += end - lo;
+	if (it->alo == UINT64_MAX || lo < it->alo)
+		it->alo = lo;
+	if (end - 1 > it->alast)
+		it->alast = end - 1;
+}
+
+static void item_add_vma(struct item *it, const struct vma *v)
+{
+	struct figures f = vma_figures(v);
+
+	item_add(it, &f, v->start, v->end, v->region);
+}
+
+/* g += the runs of it (folded together). */
+static void item_merge(struct item *g, const struct item *it)
+{
+	figures_add(&g->fig, &it->fig);
+	for (int k = 0; k < REGION_COUNT; k++)
+		g->parts[k] += it->parts[k];
+	if (g->alo == UINT64_MAX || it->alo < g->alo)
+		g->alo = it->alo;
+	if (it->alast > g->alast)
+		g->alast = it->alast;
+}
+
+/* An ITEM row of it, labelled label, coloured as the region most of it is in. */
+static void add_item_row(struct diagram *d, const struct item *it, const char *label)
+{
+	struct diagram_row *r = add_row(d, DROW_ITEM);
+
+	r->has_fig = true;
+	r->fig = it->fig;
+	r->has_range = it->alo != UINT64_MAX;
+	r->lo = it->alo;
+	r->last = it->alast;
+	memcpy(r->parts, it->parts, sizeof(r->parts));
+	r->color = 0;
+	for (int k = 1; k < REGION_COUNT; k++)
+		if (it->parts[k] > it->parts[r->color])
+			r->color = k;
+	snprintf(r->label, sizeof(d->spare.label), "%s", label);
+}
 
 
 static enum band_kind band_of(const struct layout *L, const struct vma *v)
@@ -147,12 +225,24 @@ static char *gap_size(const struct ctx *c, char *w, size_t len, uint64_t bytes)
 	return size_words(w, len, bytes);
 }
 
-static void gap_line(const struct ctx *c, uint64_t bytes, const char *what)
+/* "┆  12 GiB  unmapped" */
+static void gap_line(const struct ctx *c, const char *size, const char *what)
 {
-	char w[48];
+	fprintf(c->out, "%*s %s  %s%s %s%s\n", c->aw, "", c->gap, c->c_dim, size, what, c->c_off);
+}
 
-	fprintf(c->out, "%*s %s  %s%s %s%s\n", c->aw, "", c->gap, c->c_dim,
-		gap_size(c, w, sizeof(w), bytes), what, c->c_off);
+/* A GAP row: the addresses [lo, end), what they are. */
+static void add_gap(const struct ctx *c, struct diagram *d, uint64_t lo, uint64_t end,
+		    const char *what)
+{
+	struct diagram_row *r = add_row(d, DROW_GAP);
+
+	r->has_range = true;
+	r->lo = lo;
+	r->last = end - 1;
+	r->color = DCOLOR_GAP;
+	gap_size(c, r->size_text, sizeof(r->size_text), end - lo);
+	snprintf(r->label, sizeof(d->spare.label), "%s", what);
 }
 
 /* Whether v maps the file of an ELF object (a mapping that no instance of the
@@ -172,7 +262,7 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 	const struct layout *L = c->L;
 	const struct vma *v = &L->vmas.v[it->first];
 	char name[256];
-	size_t nw = (size_t)(WIDTH - c->aw - 6 - 20);
+	size_t nw = (size_t)(c->width - c->aw - 6 - 20);
 
 	if (it->kind == -1) {
 		const struct object *o = &L->objects[it->object];
@@ -317,10 +407,10 @@ static void fold_label(int k, size_t n, const struct figures *f, int32_t lo, int
 
 /* A note under folded thread stacks: the names of their threads (task/TID/comm),
  * each once, as many as fit on the line. */
-static void thread_names(const struct ctx *c, const struct item *items, size_t n, char *buf,
-			 size_t len)
+static void thread_names(const struct ctx *c, struct diagram *d, const struct item *items,
+			 size_t n, char *buf, size_t len)
 {
-	size_t w = (size_t)(WIDTH - c->aw - 6), used = 0, more = 0;
+	size_t w = (size_t)(c->width - c->aw - 6), used = 0, more = 0;
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
@@ -348,11 +438,11 @@ static void thread_names(const struct ctx *c, const struct item *items, size_t n
 	if (more && used + 6 < len)
 		snprintf(buf + used, len - used, ", %s", c->o->ascii ? "..." : "\xe2\x80\xa6");
 	if (used)
-		note_line(c, buf);
+		add_note(d, buf);
 }
 
-/* Returns 0, or -1 with errno ENOMEM. */
-static int draw_mmap_items(const struct ctx *c, const struct band *b)
+/* The rows of the runs inside mmap band b.  Returns 0, or -1 with errno ENOMEM. */
+static int mmap_items(const struct ctx *c, struct diagram *d, const struct band *b)
 {
 	const struct layout *L = c->L;
 	size_t cap = 64, n = 0;
@@ -372,15 +462,20 @@ static int draw_mmap_items(const struct ctx *c, const struct band *b)
 		for (int k = split ? 1 : 0; k >= 0; k--) {
 			const struct figures *f = k ? &parts[1] : split ? &parts[0] : NULL;
 			struct item want = { .first = i, .last = i, .kind = item_key_kind(v),
-					     .object = v->object, .tid = v->tid };
+					     .object = v->object, .tid = v->tid, .alo = UINT64_MAX };
+			/* the part's addresses and region: the bss first */
+			uint64_t b0 = v->start + (uint64_t)v->bss_pages * L->page_size;
+			uint64_t plo = split && k == 1 ? b0 : v->start, pend = split && k == 0 ? b0 : v->end;
+			enum region preg = split && k == 0 ? REGION_BSS : v->region;
 			if (split && k == 0)
 				want = (struct item){ .first = i, .last = i, .kind = -1,
-						      .object = v->bss_object };
+						      .object = v->bss_object, .alo = UINT64_MAX };
 			if (n && ((split && k == 0) ? items[n - 1].kind == -1 &&
 							      items[n - 1].object == want.object
 						    : same_item(L, &items[n - 1], v))) {
 				items[n - 1].first = i;
-				f ? figures_add(&items[n - 1].fig, f) : figures_add_vma(&items[n - 1].fig, v);
+				f ? item_add(&items[n - 1], f, plo, pend, preg)
+				  : item_add_vma(&items[n - 1], v);
 				continue;
 			}
 			/* a guard page right below a thread stack belongs to it */
@@ -388,7 +483,7 @@ static int draw_mmap_items(const struct ctx *c, const struct band *b)
 			    items[n - 1].kind == ROLE_THREAD_STACK &&
 			    v->end == L->vmas.v[items[n - 1].first].start) {
 				items[n - 1].first = i;
-				figures_add_vma(&items[n - 1].fig, v);
+				item_add_vma(&items[n - 1], v);
 				continue;
 			}
 			if (n == cap) {
@@ -401,7 +496,7 @@ static int draw_mmap_items(const struct ctx *c, const struct band *b)
 				cap *= 2;
 			}
 			items[n] = want;
-			f ? figures_add(&items[n].fig, f) : figures_add_vma(&items[n].fig, v);
+			f ? item_add(&items[n], f, plo, pend, preg) : item_add_vma(&items[n], v);
 			n++;
 		}
 	}
@@ -432,13 +527,13 @@ static int draw_mmap_items(const struct ctx *c, const struct band *b)
 			/* the kind's highest run: its line goes here */
 			at[k] = i;
 			group[k] = (struct item){ .kind = k, .first = items[i].first,
-						  .last = items[i].last };
+						  .last = items[i].last, .alo = UINT64_MAX };
 			tid_lo[k] = tid_hi[k] = items[i].tid;
 			one_name[k] = true;
 		} else if (L->vmas.v[items[i].first].name != L->vmas.v[group[k].first].name) {
 			one_name[k] = false;
 		}
-		figures_add(&group[k].fig, &items[i].fig);
+		item_merge(&group[k], &items[i]);
 		if (items[i].tid && (!tid_lo[k] || items[i].tid < tid_lo[k]))
 			tid_lo[k] = items[i].tid;
 		if (items[i].tid > tid_hi[k])
@@ -450,17 +545,17 @@ static int draw_mmap_items(const struct ctx *c, const struct band *b)
 		int k = items[i].kind;
 		if (!folded[i]) {
 			item_label(c, &items[i], label, sizeof(label));
-			item_line(c, label, &items[i].fig);
+			add_item_row(d, &items[i], label);
 		} else if (at[k] == i && (k == ROLE_FILE || k == ROLE_SHM) && one_name[k]) {
 			/* one file in several places: its name, with the count */
 			item_label(c, &group[k], label, sizeof(label));
-			item_line(c, label, &group[k].fig);
+			add_item_row(d, &group[k], label);
 		} else if (at[k] == i) {
 			fold_label(k, cnt[k], &group[k].fig, tid_lo[k], tid_hi[k], label,
 				   sizeof(label));
-			item_line(c, label, &group[k].fig);
+			add_item_row(d, &group[k], label);
 			if (k == ROLE_THREAD_STACK)
-				thread_names(c, items, n, label, sizeof(label));
+				thread_names(c, d, items, n, label, sizeof(label));
 		}
 	}
 	free(folded);
@@ -514,7 +609,7 @@ static const char *band_title(const struct ctx *c, const struct band *b, char *b
 }
 
 /* "rodata 16K  relro 4K  data 4K": the roles inside a band of the executable. */
-static void role_note(const struct ctx *c, const struct band *b)
+static void role_note(const struct ctx *c, struct diagram *d, const struct band *b)
 {
 	struct figures r[ROLE_COUNT] = { { 0 } };
 	char line[160], s1[32];
@@ -530,7 +625,7 @@ static void role_note(const struct ctx *c, const struct band *b)
 		if (r[k].vmas)
 			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s %s", n ? "  " : "",
 					      role_name(k), text_size(c, s1, sizeof(s1), r[k].size));
-	note_line(c, line);
+	add_note(d, line);
 }
 
 struct marker {
@@ -539,8 +634,9 @@ struct marker {
 	bool done;
 };
 
-/* Print the mm_struct boundaries that fall in [lo, hi]. */
-static void markers_in(const struct ctx *c, struct marker *m, size_t nm, uint64_t lo, uint64_t hi)
+/* NOTE rows of the mm_struct boundaries that fall in [lo, hi]. */
+static void markers_in(const struct ctx *c, struct diagram *d, struct marker *m, size_t nm,
+		       uint64_t lo, uint64_t hi)
 {
 	char line[160], a[24];
 	size_t n = 0;
@@ -553,15 +649,25 @@ static void markers_in(const struct ctx *c, struct marker *m, size_t nm, uint64_
 		snprintf(a, sizeof(a), "0x%" PRIx64, m[i].a.v);
 		char piece[64];
 		snprintf(piece, sizeof(piece), "%s %s", m[i].name, a);
-		if (n && n + strlen(piece) + 3 > (size_t)(WIDTH - c->aw - 6)) {
-			note_line(c, line);
+		if (n && n + strlen(piece) + 3 > (size_t)(c->width - c->aw - 6)) {
+			add_note(d, line);
 			n = 0;
 			line[0] = '\0';
 		}
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", n ? "   " : "", piece);
 	}
 	if (n)
-		note_line(c, line);
+		add_note(d, line);
+}
+
+/* A MARK row: a boundary at addr that is no VMA. */
+static struct diagram_row *add_mark(struct diagram *d, uint64_t addr, bool top)
+{
+	struct diagram_row *r = add_row(d, DROW_MARK);
+
+	r->addr = addr;
+	r->top = top;
+	return r;
 }
 
 /* The top of a 64-bit x86-64 process's picture: the kernel's half as the kernel
@@ -569,46 +675,60 @@ static void markers_in(const struct ctx *c, struct marker *m, size_t nm, uint64_
  * KASLR moves the bases), with the [vsyscall] VMA (gate) in it when mapped, then the
  * non-canonical hole and the end of the lower half down to task_size.  Sets
  * *prev_low to task_size. */
-static void kernel_half(const struct ctx *c, const struct band *gate, uint64_t *prev_low)
+static void kernel_half(const struct ctx *c, struct diagram *d, const struct band *gate,
+			uint64_t *prev_low)
 {
 	const struct layout *L = c->L;
 	const struct kspace_layout *k = kspace_x86_64(L->paging_levels == 5 ? 5 : 4);
-	char label[160], line[160], w[48], a[24];
+	char line[160], w[48], a[24];
+	struct diagram_row *r;
 
-	snprintf(label, sizeof(label), "kernel space: the documented layout");
 	/* the top: the last byte of the address space (its end, 2^64, has no
 	 * 64-bit address) */
-	fprintf(c->out, "%*s %s %s%s%s\n", c->aw, "0xffffffffffffffff", c->top, c->c_bold, label,
-		c->c_off);
+	r = add_row(d, DROW_HEAD);
+	r->addr = UINT64_MAX;
+	r->has_range = true;
+	r->lo = k->kernel_start;
+	r->last = UINT64_MAX;
+	r->color = DCOLOR_KERNEL;
+	snprintf(r->label, sizeof(d->spare.label), "kernel space: the documented layout");
 	if (L->paging_levels)
 		snprintf(line, sizeof(line), "%s; * moved by KASLR", k->paging);
 	else
 		snprintf(line, sizeof(line), "paging unknown: the 4-level layout; * moved by KASLR");
-	note_line(c, line);
+	add_note(d, line);
 	for (size_t i = 0; i < k->n; i++) {
-		const struct kspace_region *r = &k->regions[i];
-		if (!r->main)
+		const struct kspace_region *kr = &k->regions[i];
+		if (!kr->main)
 			continue;
-		snprintf(a, sizeof(a), "0x%" PRIx64, r->start);
-		if (gate && r->start == c->L->vmas.v[gate->first].start) {
-			snprintf(line, sizeof(line), "%s %s", a, r->name);
-			item_line(c, line, &gate->fig);
+		snprintf(a, sizeof(a), "0x%" PRIx64, kr->start);
+		if (gate && kr->start == c->L->vmas.v[gate->first].start) {
+			struct item it = { .alo = UINT64_MAX };
+			for (size_t g = gate->first; g <= gate->last; g++)
+				item_add_vma(&it, &L->vmas.v[g]);
+			snprintf(line, sizeof(line), "%s %s", a, kr->name);
+			add_item_row(d, &it, line);
 			continue;
 		}
-		snprintf(line, sizeof(line), "%s %-16s %9s%s", a, r->name,
-			 gap_size(c, w, sizeof(w), r->last - r->start + 1), r->randomized ? " *" : "");
-		note_line(c, line);
+		r = add_row(d, DROW_KREGION);
+		r->has_range = true;
+		r->lo = kr->start;
+		r->last = kr->last;
+		r->color = DCOLOR_KERNEL;
+		r->randomized = kr->randomized;
+		gap_size(c, r->size_text, sizeof(r->size_text), kr->last - kr->start + 1);
+		snprintf(r->name, sizeof(r->name), "%s", kr->name);
+		snprintf(r->label, sizeof(d->spare.label), "%s %-16s %9s%s", a, kr->name, r->size_text,
+			 kr->randomized ? " *" : "");
 	}
-	snprintf(label, sizeof(label), "the kernel's half starts (%s)",
-		 gap_size(c, w, sizeof(w), -k->kernel_start));
-	band_line(c, k->kernel_start, c->mid, label, NULL);
+	snprintf(add_mark(d, k->kernel_start, false)->label, sizeof(d->spare.label),
+		 "the kernel's half starts (%s)", gap_size(c, w, sizeof(w), -k->kernel_start));
 	/* the hole, and the page between task_size and the end of the lower half
 	 * (kept unmapped), in one gap */
 	snprintf(line, sizeof(line), " non-canonical, from 0x%" PRIx64 " up", k->user_end);
-	gap_line(c, k->kernel_start - L->task_size.v, line);
-	snprintf(label, sizeof(label), "task_size (%s of user space)",
-		 gap_size(c, w, sizeof(w), L->task_size.v));
-	band_line(c, L->task_size.v, c->mid, label, NULL);
+	add_gap(c, d, L->task_size.v, k->kernel_start, line);
+	snprintf(add_mark(d, L->task_size.v, false)->label, sizeof(d->spare.label),
+		 "task_size (%s of user space)", gap_size(c, w, sizeof(w), L->task_size.v));
 	*prev_low = L->task_size.v;
 }
 
@@ -621,15 +741,45 @@ static bool band_has_object(const struct layout *L, const struct band *b)
 	return false;
 }
 
-/* Returns 0, or -1 with errno ENOMEM. */
-int text_diagram(struct ctx *c)
+/* The region a band is coloured as. */
+static int band_color(enum band_kind k)
+{
+	switch (k) {
+	case BAND_CODE:
+		return REGION_CODE;
+	case BAND_RODATA:
+	case BAND_DATA:
+		return REGION_DATA;
+	case BAND_BSS:
+		return REGION_BSS;
+	case BAND_HEAP:
+		return REGION_HEAP;
+	case BAND_STACK:
+		return REGION_STACK;
+	case BAND_GATE:
+		return REGION_SPECIAL;
+	default:
+		return REGION_MMAP;
+	}
+}
+
+void diagram_free(struct diagram *d)
+{
+	free(d->rows);
+	d->rows = NULL;
+	d->n = d->cap = 0;
+}
+
+int diagram_rows(const struct ctx *c, struct diagram *d)
 {
 	const struct layout *L = c->L;
 	const struct vma_list *l = &L->vmas;
 	struct band *bands;
 	size_t nb = 0;
-	char label[256], a[24];
+	struct diagram_row *r;
+	char w[48];
 
+	memset(d, 0, sizeof(*d));
 	bands = calloc(l->n ? l->n : 1, sizeof(*bands));
 	if (!bands)
 		return -1;
@@ -675,7 +825,7 @@ int text_diagram(struct ctx *c)
 	size_t nm = sizeof(m) / sizeof(m[0]);
 
 	bool first = true;
-	uint64_t prev_low = 0;	/* low address of the band printed just above */
+	uint64_t prev_low = 0;	/* low address of the band above */
 	bool ts_done = !L->task_size.known;
 	/* x86-64, 64-bit: the kernel's half on top, with [vsyscall] in it */
 	bool khalf = L->machine == EM_X86_64 && L->elf_class == 64 && L->task_size.known &&
@@ -683,7 +833,7 @@ int text_diagram(struct ctx *c)
 	if (khalf) {
 		const struct band *gate = nb && bands[nb - 1].kind == BAND_GATE ? &bands[nb - 1]
 										 : NULL;
-		kernel_half(c, gate, &prev_low);
+		kernel_half(c, d, gate, &prev_low);
 		if (gate)
 			nb--;
 		first = false;
@@ -691,16 +841,15 @@ int text_diagram(struct ctx *c)
 	} else if (L->elf_class == 32 && (L->machine == EM_386 || L->machine == EM_X86_64) &&
 		   L->task_size.known && L->task_size.v < UINT64_C(0x100000000)) {
 		/* a 32-bit x86 process: its 4 GiB, and where the kernel is for it */
-		fprintf(c->out, "%*s %s %s%s%s\n", c->aw, "0xffffffff", c->top, c->c_bold,
-			"top of the 32-bit address space", c->c_off);
-		gap_line(c, UINT64_C(0x100000000) - L->task_size.v,
-			 L->task_size.v == UINT64_C(0xffffe000)
-				 ? " not for user space; the kernel (64-bit) is outside this view"
-				 : " above the 3 GiB limit (a 32-bit kernel's 1 GiB)");
-		char w[48];
-		snprintf(label, sizeof(label), "task_size (%s of user space)",
-			 gap_size(c, w, sizeof(w), L->task_size.v));
-		band_line(c, L->task_size.v, c->mid, label, NULL);
+		r = add_row(d, DROW_HEAD);
+		r->addr = UINT64_C(0xffffffff);
+		snprintf(r->label, sizeof(d->spare.label), "top of the 32-bit address space");
+		add_gap(c, d, L->task_size.v, UINT64_C(0x100000000),
+			L->task_size.v == UINT64_C(0xffffe000)
+				? " not for user space; the kernel (64-bit) is outside this view"
+				: " above the 3 GiB limit (a 32-bit kernel's 1 GiB)");
+		snprintf(add_mark(d, L->task_size.v, false)->label, sizeof(d->spare.label),
+			 "task_size (%s of user space)", gap_size(c, w, sizeof(w), L->task_size.v));
 		prev_low = L->task_size.v;
 		first = false;
 		ts_done = true;
@@ -710,41 +859,91 @@ int text_diagram(struct ctx *c)
 		uint64_t hi = l->v[b->last].end, lo = l->v[b->first].start;
 
 		if (!ts_done && hi <= L->task_size.v) {
-			char w[48];
-			if (!first) {
-				gap_line(c, prev_low - L->task_size.v, " (kernel space)");
-			}
-			snprintf(label, sizeof(label), "task_size (%s of user space)",
+			if (!first)
+				add_gap(c, d, L->task_size.v, prev_low, " (kernel space)");
+			snprintf(add_mark(d, L->task_size.v, first)->label, sizeof(d->spare.label),
+				 "task_size (%s of user space)",
 				 gap_size(c, w, sizeof(w), L->task_size.v));
-			band_line(c, L->task_size.v, first ? c->top : c->mid, label, NULL);
 			prev_low = L->task_size.v;
 			first = false;
 			ts_done = true;
 		}
 		if (!first && prev_low > hi) {
-			gap_line(c, prev_low - hi, " unmapped");
+			add_gap(c, d, hi, prev_low, " unmapped");
 			/* boundaries that fall in the gap */
-			markers_in(c, m, nm, hi + 1, prev_low - 1);
+			markers_in(c, d, m, nm, hi + 1, prev_low - 1);
 		}
-		if (first || prev_low != hi)
-			band_line(c, hi, first ? c->top : c->mid, band_title(c, b, label, sizeof(label)),
-				  &b->fig);
-		else
-			band_line(c, hi, c->mid, band_title(c, b, label, sizeof(label)), &b->fig);
+		r = add_row(d, DROW_BAND);
+		r->addr = hi;
+		r->top = first;
+		r->has_range = true;
+		r->lo = lo;
+		r->last = hi - 1;
+		r->has_fig = true;
+		r->fig = b->fig;
+		r->color = band_color(b->kind);
+		band_title(c, b, r->label, sizeof(r->label));
 		first = false;
-		if (b->kind == BAND_MMAP && draw_mmap_items(c, b) < 0) {
+		if (b->kind == BAND_MMAP && mmap_items(c, d, b) < 0) {
 			free(bands);
+			diagram_free(d);
 			return -1;
 		} else if (b->kind == BAND_DATA)
-			role_note(c, b);
-		markers_in(c, m, nm, lo, hi);
+			role_note(c, d, b);
+		markers_in(c, d, m, nm, lo, hi);
 		prev_low = lo;
 	}
-	if (!first) {
-		fmt_addr(c, a, sizeof(a), prev_low);
-		fprintf(c->out, "%s %s\n", a, c->end);
-	}
+	if (!first)
+		add_row(d, DROW_END)->addr = prev_low;
 	free(bands);
+	if (d->oom) {
+		diagram_free(d);
+		errno = ENOMEM;
+		return -1;
+	}
 	return 0;
 }
 
+/* The line of row r. */
+static void print_row(const struct ctx *c, const struct diagram_row *r)
+{
+	char a[24];
+
+	switch (r->kind) {
+	case DROW_HEAD:
+		snprintf(a, sizeof(a), "0x%" PRIx64, r->addr);
+		fprintf(c->out, "%*s %s %s%s%s\n", c->aw, a, c->top, c->c_bold, r->label, c->c_off);
+		break;
+	case DROW_BAND:
+	case DROW_MARK:
+		band_line(c, r->addr, r->top ? c->top : c->mid, r->label,
+			  r->kind == DROW_BAND ? &r->fig : NULL);
+		break;
+	case DROW_ITEM:
+		item_line(c, r->label, &r->fig);
+		break;
+	case DROW_KREGION:
+	case DROW_NOTE:
+		note_line(c, r->label);
+		break;
+	case DROW_GAP:
+		gap_line(c, r->size_text, r->label);
+		break;
+	case DROW_END:
+		fmt_addr(c, a, sizeof(a), r->addr);
+		fprintf(c->out, "%s %s\n", a, c->end);
+		break;
+	}
+}
+
+int text_diagram(struct ctx *c)
+{
+	struct diagram d;
+
+	if (diagram_rows(c, &d) < 0)
+		return -1;
+	for (size_t i = 0; i < d.n; i++)
+		print_row(c, &d.rows[i]);
+	diagram_free(&d);
+	return 0;
+}

@@ -29,7 +29,7 @@ const char *text_figure(const struct ctx *c, char *buf, size_t len, uint64_t v)
 	return text_size(c, buf, len, v);
 }
 
-static void header(const struct ctx *c)
+void text_header(const struct ctx *c, char *what, char *rest, char *totals)
 {
 	const struct layout *L = c->L;
 	char cmdline[512], cmd[160], s[7][32];
@@ -61,48 +61,54 @@ static void header(const struct ctx *c)
 	size_words(page, sizeof(page), L->page_size);
 	int threads = L->has_id ? L->id.threads : (int)L->n_threads;
 	const struct layout_offline *off = L->offline;
-	char what[96];
 	if (L->source == LAYOUT_SOURCE_ELF_FILE || L->source == LAYOUT_SOURCE_SMAPS_TEXT ||
 	    L->source == LAYOUT_SOURCE_MAPS_TEXT) {
 		char p[64];
 		const char *path = off && off->path ? off->path : "";
 		name_printable(p, sizeof(p), path, strlen(path), 40, c->o->ascii);
-		snprintf(what, sizeof(what), "%s %s",
+		snprintf(what, TEXT_HEADER_LEN, "%s %s",
 			 L->source == LAYOUT_SOURCE_ELF_FILE ? "ELF file" :
 			 L->source == LAYOUT_SOURCE_SMAPS_TEXT ? "smaps text" : "maps text", p);
-		fprintf(c->out, "%s%s%s   %s  ELF%d %s  %s pages\n", c->c_bold, what, c->c_off,
-			L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page);
+		snprintf(rest, TEXT_HEADER_LEN, "   %s  ELF%d %s  %s pages",
+			 L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page);
 	} else {
-		char rest[128];
-		snprintf(what, sizeof(what), "%spid %d",
+		char more[128];
+		snprintf(what, TEXT_HEADER_LEN, "%spid %d",
 			 L->source == LAYOUT_SOURCE_CORE ? "core of " :
 			 L->source == LAYOUT_SOURCE_SNAPSHOT ? "snapshot of " : "", (int)L->pid);
-		snprintf(rest, sizeof(rest), "%s  ELF%d %s  %s pages  %d thread%s",
+		snprintf(more, sizeof(more), "%s  ELF%d %s  %s pages  %d thread%s",
 			 L->machine ? elf_machine_name(L->machine) : "?", L->elf_class, type, page,
 			 threads, threads == 1 ? "" : "s");
 		/* the command line gets what the rest leaves of the width (16 at
 		 * least), cut with an ellipsis */
-		size_t used = strlen(what) + 2 + 3 + strlen(rest);
-		text_fit_end(cmd, sizeof(cmd), cmdline, used + 16 < WIDTH ? WIDTH - used : 16,
-			     c->o->ascii);
-		fprintf(c->out, "%s%s%s  %s   %s\n", c->c_bold, what, c->c_off, cmd, rest);
+		size_t used = strlen(what) + 2 + 3 + strlen(more);
+		text_fit_end(cmd, sizeof(cmd), cmdline,
+			     used + 16 < (size_t)c->width ? (size_t)c->width - used : 16, c->o->ascii);
+		snprintf(rest, TEXT_HEADER_LEN, "  %s   %s", cmd, more);
 	}
 	const struct figures *t = &c->s->sum.totals;
 	if (L->source == LAYOUT_SOURCE_CORE && off) {
-		fprintf(c->out, "   SIZE %s  DUMPED %s  VMAs %" PRIu64 "%s\n\n",
-			text_size(c, s[0], 32, t->size), text_size(c, s[1], 32, off->dumped_total), t->vmas,
-			c->s->filtered ? " (not filtered)" : "");
+		snprintf(totals, TEXT_HEADER_LEN, "   SIZE %s  DUMPED %s  VMAs %" PRIu64 "%s",
+			 text_size(c, s[0], 32, t->size), text_size(c, s[1], 32, off->dumped_total),
+			 t->vmas, c->s->filtered ? " (not filtered)" : "");
 		return;
 	}
-	fprintf(c->out, "   %sSIZE %s  RSS %s  PSS %s  SHARE %s  PRIVATE %s  SWAP %s  VMAs %" PRIu64,
-		c->s->filtered ? "filtered: " : "",
-		text_size(c, s[0], 32, t->size), text_figure(c, s[1], 32, t->rss), text_figure(c, s[2], 32, t->pss),
-		text_figure(c, s[3], 32, t->shared), text_figure(c, s[4], 32, t->priv), text_figure(c, s[5], 32, t->swap),
-		t->vmas);
-	if (c->s->filtered)
-		fprintf(c->out, " of %zu", L->vmas.n);
-	fputc('\n', c->out);
-	fputc('\n', c->out);
+	int n = snprintf(totals, TEXT_HEADER_LEN,
+			 "   %sSIZE %s  RSS %s  PSS %s  SHARE %s  PRIVATE %s  SWAP %s  VMAs %" PRIu64,
+			 c->s->filtered ? "filtered: " : "", text_size(c, s[0], 32, t->size),
+			 text_figure(c, s[1], 32, t->rss), text_figure(c, s[2], 32, t->pss),
+			 text_figure(c, s[3], 32, t->shared), text_figure(c, s[4], 32, t->priv),
+			 text_figure(c, s[5], 32, t->swap), t->vmas);
+	if (c->s->filtered && n > 0 && n < TEXT_HEADER_LEN)
+		snprintf(totals + n, TEXT_HEADER_LEN - (size_t)n, " of %zu", L->vmas.n);
+}
+
+static void header(const struct ctx *c)
+{
+	char what[TEXT_HEADER_LEN], rest[TEXT_HEADER_LEN], totals[TEXT_HEADER_LEN];
+
+	text_header(c, what, rest, totals);
+	fprintf(c->out, "%s%s%s%s\n%s\n\n", c->c_bold, what, c->c_off, rest, totals);
 }
 
 /* The cells of the text view's tables: 0, or a negative number when libsmartcols
@@ -364,10 +370,10 @@ static void mmap_bands_note(const struct ctx *c)
 	fprintf(c->out, "%s%s%s\n", c->c_dim, line, c->c_off);
 }
 
-int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
-		     const struct vma_selection *s, unsigned parts)
+void text_ctx_init(struct ctx *cp, FILE *out, const struct layout *L,
+		   const struct render_opts *o, const struct vma_selection *s)
 {
-	struct ctx c = { .out = out, .L = L, .o = o, .s = s };
+	struct ctx c = { .out = out, .L = L, .o = o, .s = s, .width = WIDTH };
 	uint64_t maxa = L->task_size.known ? L->task_size.v : 0;
 
 	for (size_t i = 0; i < L->vmas.n; i++)
@@ -403,7 +409,15 @@ int render_text_view(FILE *out, const struct layout *L, const struct render_opts
 	} else {
 		c.c_dim = c.c_bold = c.c_off = c.c_warn = "";
 	}
+	*cp = c;
+}
 
+int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
+		     const struct vma_selection *s, unsigned parts)
+{
+	struct ctx c;
+
+	text_ctx_init(&c, out, L, o, s);
 	if (!parts)
 		parts = TEXT_ALL;
 	header(&c);

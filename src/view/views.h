@@ -48,6 +48,19 @@ enum {
 int render_text_view(FILE *out, const struct layout *L, const struct render_opts *o,
 		     const struct vma_selection *s, unsigned parts);
 
+/* The diagram of the text view (the whole address space, whatever s selects) as
+ * one standalone SVG document (svg.c): a box a band, run, kernel region or gap, from
+ * the top of the address space down, coloured by region, its height growing with
+ * log2 of its size (pixels); the addresses on the left, SIZE and RSS on the right;
+ * a <title> (tooltip) on each with its addresses and figures (SIZE, RSS, PSS,
+ * SHARE, PRIVATE, SWAP: bytes, written as the text view writes them, o->bytes);
+ * above it the header of the text view (its totals over s) and a legend.  No
+ * script, no reference outside the document; valid UTF-8 XML whatever bytes the
+ * names hold.  Returns 0, or -1 with errno ENOMEM: out then holds part of the
+ * document, or nothing (vmlayout.c makes it in memory and writes it only whole). */
+int render_svg(FILE *out, const struct layout *L, const struct render_opts *o,
+	       const struct vma_selection *s);
+
 /* The attribution of VMA v as JSON members of the object open on w: "region",
  * "role", "object" (the ELF object's path or null) and "tid" (or null). */
 void render_json_vma_role(struct jsonwrt *w, const struct layout *L, const struct vma *v);
