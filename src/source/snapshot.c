@@ -1,6 +1,6 @@
 /* snapshot.c - a snapshot directory: saved, and read as a source (see snapshot.h)
  *
- * The writer and the reader of the format live in this one file (a little over 800
+ * The writer and the reader of the format live in this one file (about 900
  * lines), so that a change to what is saved and to how it is read back is made, and
  * reviewed, in one place. */
 #include "config.h"

@@ -9,6 +9,10 @@
  * together, so that the diagram stays a few dozen lines for any process.  The
  * rows are made first (diagram_rows()), then printed (text_diagram()) or drawn
  * (svg.c).
+ *
+ * Over 800 lines (about 950), on purpose: the bands, the folding of the mmap area
+ * and the kernel's half are one algorithm over types private to this file (band,
+ * item, marker); its text printer is the short part at the end.
  */
 #include "config.h"
 
