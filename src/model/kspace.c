@@ -142,11 +142,6 @@ const struct kspace_layout *kspace_x86_64(int levels)
 	return levels == 4 ? &layouts[0] : levels == 5 ? &layouts[1] : NULL;
 }
 
-const struct kspace_layout *kspace_reference_at(size_t i)
-{
-	return i < N(layouts) ? &layouts[i] : NULL;
-}
-
 const struct kspace_layout *kspace_reference(const char *name)
 {
 	if (strcmp(name, "arm64") == 0)

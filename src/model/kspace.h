@@ -50,9 +50,7 @@ const struct kspace_layout *kspace_x86_64(int levels);
 /* The textbook layouts of --reference, by name: "x86_64" (4-level paging),
  * "x86_64-la57" (5-level), "i386" (3G/1G split), "arm64-39" (4 KiB pages, 3
  * levels), "arm64-48" (4 KiB pages, 4 levels; "arm64" is another name for it).
- * NULL for another name.  kspace_reference_at(i) for i from 0 is each of the five
- * in that order, then NULL (for --help, the completions and the tests). */
+ * NULL for another name. */
 const struct kspace_layout *kspace_reference(const char *name);
-const struct kspace_layout *kspace_reference_at(size_t i);
 
 #endif
