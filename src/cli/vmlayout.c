@@ -7,6 +7,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,38 @@ static int close_stdout(void)
 }
 
 /* Where the reports go, and how many were printed. */
+/* A stream into memory whose failed growth is an error of the stream (ferror()):
+ * glibc's open_memstream() drops what it has no memory for and leaves the error
+ * unset, so that a view made in memory could come out cut without a word. */
+struct membuf {
+	char *p;
+	size_t len, cap;
+};
+
+static ssize_t membuf_write(void *cookie, const char *buf, size_t n)
+{
+	struct membuf *m = cookie;
+
+	if (n > m->cap - m->len) {
+		size_t cap = m->cap ? m->cap : 4096;
+		while (cap - m->len < n) {
+			if (cap > SIZE_MAX / 2) {
+				errno = ENOMEM;
+				return 0;
+			}
+			cap *= 2;
+		}
+		char *p = realloc(m->p, cap);
+		if (!p)
+			return 0;	/* stdio marks the stream's error */
+		m->p = p;
+		m->cap = cap;
+	}
+	memcpy(m->p + m->len, buf, n);
+	m->len += n;
+	return (ssize_t)n;
+}
+
 struct out {
 	struct jsonwrt w;
 	bool array_open;
@@ -164,18 +197,22 @@ static int report(const struct ctl *ctl, struct out *o, const struct layout *L,
 			.color = ctl->color == COLOR_ALWAYS ||
 				 (ctl->color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(nc && *nc)),
 		};
-		FILE *mem = open_memstream(&text, &text_len);
+		struct membuf mb = { 0 };
+		FILE *mem = fopencookie(&mb, "w", (cookie_io_functions_t){ .write = membuf_write });
 		if (!mem)
 			goto out;
 		int r = ctl->svg ? render_svg(mem, L, &ro, &s)
 				 : render_text_view(mem, L, &ro, &s, ctl->parts);
 		e = errno;
-		/* glibc's fclose() of a memory stream returns 0 when its last
-		 * realloc() fails, and leaves text NULL */
-		if ((fclose(mem) != 0 || !text) && r == 0) {
+		/* the last of the text goes into mb at fflush(): a failure then is
+		 * the stream's error too */
+		if ((fflush(mem) != 0 || ferror(mem)) && r == 0) {
 			r = -1;
 			e = ENOMEM;
 		}
+		fclose(mem);
+		text = mb.p;
+		text_len = mb.len;
 		if (r < 0) {
 			errno = e;
 			goto out;
