@@ -138,6 +138,7 @@ struct smaps_extra {
 struct vma_list {
 	struct vma *v;
 	size_t n, cap;
+	size_t populated;	/* v[0 .. populated) is on pages asked for ahead (vma.c) */
 	char *names;
 	size_t names_len, names_cap;
 	struct smaps_extra *extra;
