@@ -347,6 +347,22 @@ static void test_vma_list(void)
 	tap_ok(v && vma_list_check_order(&l) == 1, "an empty VMA: vma_list_check_order() names it");
 	vma_list_free(&l);
 
+	/* 20 000 VMAs: megabytes, whose pages are asked for ahead (vma.c); filled,
+	 * cleared and filled again */
+	vma_list_init(&l);
+	for (int round = 0; round < 2; round++) {
+		vma_list_clear(&l);
+		for (uint64_t i = 0; i < 20000 && ok; i++)
+			ok = vma_list_add(&l, (i + 1) << 12, (i + 2) << 12, VMA_PERM_READ, i, 0, 0,
+					  i, NULL, 0, false) != NULL;
+	}
+	for (size_t i = 0; i < l.n && ok; i++)
+		ok = l.v[i].start == (i + 1) << 12 && l.v[i].offset == i && l.v[i].inode == i &&
+		     l.v[i].object == -1 && l.v[i].name_kind == VMA_NAME_NONE;
+	tap_ok(ok && l.n == 20000 && vma_list_check_order(&l) == l.n && l.populated >= l.n,
+	       "20 000 VMAs added twice to a cleared list: every one as added, in order");
+	vma_list_free(&l);
+
 	static const struct {
 		const char *s;
 		enum vma_name_kind kind;
