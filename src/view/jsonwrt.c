@@ -106,7 +106,8 @@ static void put_string(struct jsonwrt *w, const char *s, size_t len)
 	while (p < end) {
 		char *o = reserve(w, 8);
 		size_t room = JSONWRT_BUFSIZE - w->len, n = 0;
-		while (n < room && p + n < end && plain_byte(p[n])) {
+		size_t lim = (size_t)(end - p) < room ? (size_t)(end - p) : room;
+		while (n < lim && plain_byte(p[n])) {
 			o[n] = (char)p[n];
 			n++;
 		}
@@ -145,18 +146,22 @@ static inline size_t plain_key_len(const char *key)
 	return key[n] ? SIZE_MAX : n;
 }
 
-/* The quoted key. */
+/* The quoted key.  A short plain key is copied as it is checked (one pass); any
+ * other goes through put_string(), over what the pass left unclaimed. */
 static void put_key(struct jsonwrt *w, const char *key)
 {
-	size_t n = plain_key_len(key);
+	char *o = reserve(w, KEY_SHORT + 2);
+	size_t n = 0;
 
-	if (n == SIZE_MAX) {
+	while (n < KEY_SHORT && plain_byte((unsigned char)key[n])) {	/* NUL is not plain */
+		o[n + 1] = key[n];
+		n++;
+	}
+	if (key[n]) {
 		put_string(w, key, strlen(key));
 		return;
 	}
-	char *o = reserve(w, n + 2);
 	o[0] = '"';
-	memcpy(o + 1, key, n);
 	o[n + 1] = '"';
 	w->len += n + 2;
 }
@@ -224,24 +229,21 @@ static void close_container(struct jsonwrt *w, bool array)
 	put(w, array ? ']' : '}');
 }
 
-/* v in decimal at o (room for 20 bytes); returns the length. */
+/* v in decimal at o (room for 20 bytes); returns the length.  The digits are
+ * counted first, then written from the last. */
 static inline size_t decimal(char *o, uint64_t v)
 {
-	char digits[20], *d = digits + sizeof(digits);
-	size_t n;
+	size_t n = 1;
 
 	if (v < 10) {
 		/* most figures of a small VMA are 0 */
 		*o = (char)('0' + v);
 		return 1;
 	}
-	do {
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	for (char *d = o + n; v; v /= 10)
 		*--d = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	n = (size_t)(digits + sizeof(digits) - d);
-	for (size_t i = 0; i < n; i++)
-		o[i] = d[i];
 	return n;
 }
 
