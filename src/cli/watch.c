@@ -76,9 +76,9 @@ static int sample(struct watch *w, struct elf_cache *cache)
 	enum layout_status st;
 
 	if (source_open_pid(&src, w->pid, 0) < 0) {
-		if (errno == ESRCH)
+		if (errno == ESRCH && w->has_first)
 			return 1;
-		report_status(w->who, LAYOUT_ERROR, "");
+		report_status(w->who, errno == ESRCH ? LAYOUT_NO_PROCESS : LAYOUT_ERROR, "");
 		return -1;
 	}
 	double t = now();

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/util.h"
 #include "view/diff_view.h"
@@ -37,14 +38,15 @@ static const char *num(const struct dctx *c, char *buf, size_t len, uint64_t v)
 	return size_human(buf, len, v, c->o->bytes);
 }
 
-/* A change right-aligned in width columns, coloured by its sign. */
+/* A change right-aligned in width columns, coloured by its sign; width 0: in
+ * parentheses. */
 static void put_change(const struct dctx *c, int width, int64_t v)
 {
 	char b[40];
 
 	size_change(b, sizeof(b), v, c->o->bytes);
-	fprintf(c->out, " %s%*s%s", v > 0 ? c->grow : v < 0 ? c->shrink : "", width, b,
-		v ? c->off : "");
+	fprintf(c->out, width ? " %s%*s%s" : " (%s%*s%s)", v > 0 ? c->grow : v < 0 ? c->shrink : "",
+		width, b, v ? c->off : "");
 }
 
 /* RSS before, after, change; the change of SIZE, PSS, PRIVATE and SWAP. */
@@ -67,16 +69,20 @@ static void put_pair(const struct dctx *c, const struct fig_pair *p)
 	put_change(c, 9, fig_change(x->swap, y->swap));
 }
 
+/* The two lines of the heading of a table; name: the first column's (the regions,
+ * the roles), or the last one's (name_last: the objects). */
 static void table_head(const struct dctx *c, const char *title, const char *name,
 		       bool name_last)
 {
+	const char *first = name_last ? "" : name;
+	int w = name_last ? 0 : 12;
+
 	fprintf(c->out, "\n%s%s%s\n", c->bold, title, c->off);
-	fprintf(c->out, "%-*s %8s %8s %9s %9s %9s %9s %9s%s%s\n", name_last ? 0 : 12,
-		name_last ? "" : name, "RSS", "RSS", "RSS", "SIZE", "PSS", "PRIVATE", "SWAP",
-		name_last ? "  " : "", name_last ? "" : "");
-	fprintf(c->out, "%-*s %8s %8s %9s %9s %9s %9s %9s%s%s\n", name_last ? 0 : 12, "",
-		"BEFORE", "AFTER", "CHANGE", "CHANGE", "CHANGE", "CHANGE", "CHANGE",
-		name_last ? "  " : "", name_last ? name : "");
+	fprintf(c->out, "%-*s %8s %8s %9s %9s %9s %9s %9s\n", w, first, "RSS", "RSS", "RSS",
+		"SIZE", "PSS", "PRIVATE", "SWAP");
+	fprintf(c->out, "%-*s %8s %8s %9s %9s %9s %9s %9s%s%s\n", w, "", "BEFORE", "AFTER",
+		"CHANGE", "CHANGE", "CHANGE", "CHANGE", "CHANGE", name_last ? "  " : "",
+		name_last ? name : "");
 }
 
 static bool pair_moved(const struct fig_pair *p)
@@ -214,9 +220,14 @@ static void side(const struct dctx *c, const struct moment *M)
 	char name[160];
 
 	name_printable(name, sizeof(name), M->origin, strlen(M->origin), 60, c->o->ascii);
-	if (strcmp(M->kind, "pid") == 0)
-		fprintf(c->out, "%s (read now)", name);
-	else
+	if (strcmp(M->kind, "pid") == 0) {
+		time_t t = (time_t)M->time;
+		struct tm tm;
+		char when[32] = "";
+		if (localtime_r(&t, &tm))
+			strftime(when, sizeof(when), ", %H:%M:%S", &tm);
+		fprintf(c->out, "%s (live%s)", name, when);
+	} else
 		fprintf(c->out, "%s %s", strcmp(M->kind, "json") == 0 ? "JSON document" : "snapshot",
 			name);
 }
