@@ -144,6 +144,36 @@ else
 	skip "by name: no change since the second snapshot" "another process is named $comm"
 fi
 
+# a mapping moved (mremap), one grown in place: matched, not removed and added
+step move && step extend
+ok $? "the grower moved one mapping and extended another"
+"$V" --diff --json "$tmp/b" "$P" >"$tmp/m.json" 2>"$tmp/err"
+ok $? "--diff after mremap $(cat "$tmp/err")"
+jqok "one VMA moved, one grown in place; nothing appeared or disappeared" "$tmp/m.json" \
+	'([.vmas[] | select(.state == "moved")] | length == 1) and
+	 ([.vmas[] | select(.state == "moved")][0] | .match == "moved" and
+	  .before.start != .after.start and .figures.size.change == 0) and
+	 ([.vmas[] | select(.state == "grown" and .after.role == "anon")][0] |
+	  .match == "address" and .figures.size.change == 65536 and
+	  .before.start == .after.start) and
+	 ([.vmas[] | select(.state == "appeared" or .state == "disappeared")] == [])'
+"$V" --diff "$tmp/b" "$P" | grep -q '^moved  *0x'
+ok $? "the text: moved"
+
+# maps text: no figures but SIZE; null in JSON, ? in the text
+"$V" --json --maps "/proc/$P/maps" >"$tmp/maps1.json" 2>/dev/null
+step "mmap 1"
+"$V" --json --maps "/proc/$P/maps" >"$tmp/maps2.json" 2>/dev/null
+"$V" --diff --json "$tmp/maps1.json" "$tmp/maps2.json" >"$tmp/u.json" 2>"$tmp/err"
+ok $? "--diff of two documents of maps text $(cat "$tmp/err")"
+jqok "figures unknown: null but SIZE; one VMA appeared" "$tmp/u.json" \
+	'.totals.rss.change == null and .totals.size.change == 65536 and
+	 ([.vmas[] | select(.state == "appeared")] | length == 1)'
+"$V" --diff "$tmp/maps1.json" "$tmp/maps2.json" >"$tmp/u.txt" 2>&1
+grep -q '^mmap  *? *? *? *+64K  *? ' "$tmp/u.txt" && ! grep -q '^SIZE .* RSS ' "$tmp/u.txt"
+ok $? "the text: ? for the figures not known"
+[ $? -eq 0 ] || diag "$(cat "$tmp/u.txt")"
+
 stop_target
 ok $? "the grower exits 0"
 done_testing

@@ -13,6 +13,10 @@
  *	threads N      N new threads, each blocked in pause(); answered when all run
  *	leak BYTES MS  a thread that grows the heap by BYTES every MS milliseconds
  *	               (malloc, written, never freed), for the leak hint of --watch
+ *	move           move the first of the mappings of "mmap" to the top of their
+ *	               range with mremap(2) (the same size and contents)
+ *	extend         grow the last of them in place to twice its size (mremap(2);
+ *	               the new half written); only as the last of the "mmap" steps
  *
  * and answers "done" (or "error TEXT").  It exits 0 at end of file on stdin, and
  * by itself after 600 s.
@@ -37,6 +41,7 @@
 #define SPAN (64 * 1024 * 1024)		/* the address range the mappings go into */
 
 static char *area;			/* where the next mapping goes */
+static char *area_start;		/* the first mapping */
 static char *area_end;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
@@ -88,6 +93,28 @@ static const char *do_mmap(long n)
 	return NULL;
 }
 
+/* "move": the first mapping to the top of the range */
+static const char *do_move(void)
+{
+	char *to = area_end - MAP_LEN;
+	char *p = mremap(area_start, MAP_LEN, MAP_LEN, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+
+	return p == MAP_FAILED ? strerror(errno) : NULL;
+}
+
+/* "extend": the last mapping to twice its size, in place */
+static const char *do_extend(void)
+{
+	char *last = area - 2 * MAP_LEN;
+	char *p = mremap(last, MAP_LEN, 2 * MAP_LEN, 0);
+
+	if (p == MAP_FAILED)
+		return strerror(errno);
+	memset(p + MAP_LEN, 1, MAP_LEN);
+	area += MAP_LEN;	/* a hole again before the next one */
+	return NULL;
+}
+
 static const char *do_threads(long n)
 {
 	pthread_t t;
@@ -133,11 +160,18 @@ int main(void)
 	if (pad)
 		memset(pad, 1, 256 * 1024);	/* resident: its use later adds no RSS */
 	free(pad);
-	/* an address range free now, for the mappings */
-	area = mmap(NULL, SPAN, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* an address range of our own for the mappings, far below the mmap area
+	 * (which grows down from near the top: thread stacks, libraries), so that
+	 * nothing else is ever placed in it */
+	area = MAP_FAILED;
+	for (uintptr_t base = (uintptr_t)1 << 33; area == MAP_FAILED && base < (uintptr_t)1 << 40;
+	     base <<= 1)
+		area = mmap((void *)base, SPAN, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	if (area == MAP_FAILED)
 		return 1;
 	munmap(area, SPAN);
+	area_start = area;
 	area_end = area + SPAN;
 	alarm(600);
 	printf("pid %d\nready\n", (int)getpid());
@@ -163,6 +197,10 @@ int main(void)
 			err = do_threads(n);
 		} else if (sscanf(line, "dlopen %3999s", arg) == 1) {
 			err = do_dlopen(arg);
+		} else if (strcmp(line, "move") == 0) {
+			err = do_move();
+		} else if (strcmp(line, "extend") == 0) {
+			err = do_extend();
 		} else if (sscanf(line, "leak %ld %ld", &n, &m) == 2) {
 			static struct leak l;
 			pthread_t t;
