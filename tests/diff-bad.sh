@@ -89,6 +89,9 @@ fails 1 "schema 2" "$tmp/schema2.json: a document of schema 2" \
 	--diff "$tmp/schema2.json" "$tmp/doc.json"
 "$V" --diff --force --json "$tmp/schema2.json" "$tmp/doc.json" >"$tmp/out" 2>/dev/null
 ok $? "--force compares schema 2 with schema 1"
+"$JQ" -c '.schema = 2 | del(.vmas)' "$tmp/doc.json" >"$tmp/schema2b.json"
+fails 1 "schema 2 that cannot be read" "a document of schema 2 (this vmlayout reads schema 1): member \"vmas\" missing" \
+	--force --diff "$tmp/schema2b.json" "$tmp/doc.json"
 jqok "--force says so" "$tmp/out" '.forced == true and .old.schema == 2'
 "$V" --json --role heap "$P" >"$tmp/filtered.json"
 fails 1 "a filtered document" "$tmp/filtered.json: written with a filter" \

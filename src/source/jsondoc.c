@@ -337,6 +337,13 @@ int moment_from_json(struct moment *M, const char *path, char *msg, size_t msgle
 	json_decref(root);
 	if (r.failed) {
 		int e = errno == ENOMEM ? ENOMEM : EINVAL;
+		if (M->schema > 1) {
+			/* what a later version changed: say that first */
+			char cause[256];
+			snprintf(cause, sizeof(cause), "%s", msg);
+			snprintf(msg, msglen, "a document of schema %d (this vmlayout reads schema 1): "
+				 "%s", M->schema, cause);
+		}
 		moment_free(M);
 		errno = e;
 		return -1;
