@@ -247,6 +247,16 @@ static void change_cell(const struct watch *w, char *buf, size_t len, uint64_t a
 	size_change(buf, len, fig_change(a, b), w->ctl->bytes);
 }
 
+/* The RSS of object o in moment M (the same path and load bias); o's own when M
+ * does not have it (it was loaded since). */
+static uint64_t object_rss(const struct moment *M, const struct moment_object *o)
+{
+	for (size_t i = 0; i < M->n_objects; i++)
+		if (M->objects[i].load_bias == o->load_bias && strcmp(M->objects[i].path, o->path) == 0)
+			return M->objects[i].f.rss;
+	return o->f.rss;
+}
+
 /* The view on a terminal, redrawn in place. */
 static void screen(struct watch *w)
 {
@@ -272,7 +282,8 @@ static void screen(struct watch *w)
 	change_cell(w, d, sizeof(d), P->totals.rss, M->totals.rss);
 	printf("%-10s %10s %10s %12s %12s\n\n", "total", size_human(a, sizeof(a), M->totals.size, ex),
 	       size_human(b, sizeof(b), M->totals.rss, ex), c, d);
-	printf("%10s %12s  %s\n", "RSS", "SINCE START", "OBJECT (the largest RSS)");
+	printf("%-10s %10s %10s %12s %12s  %s\n", "", "SIZE", "RSS", "SINCE START", "SINCE LAST",
+	       "OBJECT (the largest RSS)");
 	/* the TOP_OBJECTS largest, by a selection over the few objects */
 	bool *shown = calloc(M->n_objects + 1, sizeof(*shown));
 	for (int k = 0; shown && k < TOP_OBJECTS; k++) {
@@ -284,15 +295,13 @@ static void screen(struct watch *w)
 			break;
 		shown[best] = true;
 		const struct moment_object *o = &M->objects[best];
-		uint64_t before = o->f.rss;
-		for (size_t i = 0; i < F->n_objects; i++)
-			if (F->objects[i].load_bias == o->load_bias &&
-			    strcmp(F->objects[i].path, o->path) == 0)
-				before = F->objects[i].f.rss;
-		change_cell(w, c, sizeof(c), before, o->f.rss);
+		change_cell(w, c, sizeof(c), object_rss(F, o), o->f.rss);
+		change_cell(w, d, sizeof(d), object_rss(P, o), o->f.rss);
 		char name[96];
-		name_printable(name, sizeof(name), o->path, strlen(o->path), 50, w->ctl->ascii);
-		printf("%10s %12s  %s\n", size_human(b, sizeof(b), o->f.rss, ex), c, name);
+		name_printable(name, sizeof(name), path_base(o->path), strlen(path_base(o->path)), 30,
+			       w->ctl->ascii);
+		printf("%-10s %10s %10s %12s %12s  %s\n", "", size_human(a, sizeof(a), o->f.size, ex),
+		       size_human(b, sizeof(b), o->f.rss, ex), c, d, name);
 	}
 	free(shown);
 	printf("\nCtrl-C ends the watch with a summary of what grew.\n");
