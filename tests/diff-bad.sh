@@ -108,6 +108,25 @@ fails 1 "the same PID, another executable" "runs" --diff "$tmp/doc.json" "$tmp/o
 ok $? "--force compares two processes"
 jqok "--force: a comparison, forced" "$tmp/out" '.forced == true and .old.pid != .new.pid'
 
+# the same PID, another start time: the PID was reused
+cp -r "$tmp/snap" "$tmp/reused"
+awk '{ $22 = $22 + 100; print }' "$tmp/snap/stat" >"$tmp/reused/stat"
+fails 1 "the same PID, started at another time" "was another process then" \
+	--diff "$tmp/snap" "$tmp/reused"
+
+# write errors: a full disk is an error, exit 1
+if [ -w /dev/full ]; then
+	"$V" --diff "$tmp/snap" "$tmp/doc.json" >/dev/full 2>"$tmp/err"
+	[ $? -eq 1 ] && grep -q "write error" "$tmp/err"
+	ok $? "--diff onto a full disk: write error, exit 1"
+	"$V" --watch=0 --count=2 --json-lines "$P" >/dev/full 2>"$tmp/err"
+	[ $? -eq 1 ] && grep -q "write error" "$tmp/err"
+	ok $? "--watch onto a full disk: write error, exit 1"
+else
+	skip "--diff onto a full disk" "no /dev/full"
+	skip "--watch onto a full disk" "no /dev/full"
+fi
+
 # live targets that are not there
 fails 1 "a process that does not exist" "no such process" --diff "$tmp/snap" 999999999
 fails 1 "no process of that name" "no process named" --diff "$tmp/snap" no-such-process-name

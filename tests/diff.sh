@@ -27,7 +27,8 @@ step() {
 	wait_blocked "$target_pid"
 }
 
-start_target "$G" || bail_out "grower did not start"
+# a name of its own: other tests run growers at the same time
+start_target "$G" "dg$$" || bail_out "grower did not start"
 P=$target_pid
 
 "$V" --save "$tmp/a" "$P" >/dev/null 2>"$tmp/err"
@@ -132,6 +133,25 @@ jqok "the other way: unloaded, disappeared, threads ended" "$tmp/r.json" \
 	 ([.threads.ended[].tid] | sort == $tids) and
 	 ([.vmas[] | select(.state == "disappeared" and .before.role == "anon")] | length >= 5)' \
 	--argjson tids "$tids_json"
+
+# an object loaded again at another address (the same figures): moved
+bias=$("$JQ" -r '.objects[] | select(.path | endswith("/libplug.so")) | .load_bias' "$tmp/b.json")
+lower=$(printf '0x%x' $((bias - 4096)))
+sed "s/\"load_bias\":\"$bias\"/\"load_bias\":\"$lower\"/" "$tmp/b.json" >"$tmp/b2.json"
+"$V" --diff --json "$tmp/b.json" "$tmp/b2.json" >"$tmp/o.json" 2>"$tmp/err"
+ok $? "--diff of an object at another load bias $(cat "$tmp/err")"
+jqok "the object moved: one object, state moved" "$tmp/o.json" \
+	'[.objects[] | .state] == ["moved"] and (.objects[0].path | endswith("/libplug.so")) and
+	 .objects[0].load_bias_before != .objects[0].load_bias_after'
+
+# the snapshots committed with the suite, each against itself
+for fx in "$top_srcdir"/tests/snapshots/*/; do
+	[ -f "$fx/snapshot" ] || continue
+	"$V" --diff "$fx" "$fx" >"$tmp/fx.txt" 2>/dev/null
+	rc=$?
+	[ $rc -eq 0 ] && grep -q '^no change' "$tmp/fx.txt"
+	ok $? "$(basename "$fx"): a committed snapshot against itself: no change"
+done
 
 # a name, and --json-lines
 comm=$(cat /proc/"$P"/comm)

@@ -2,6 +2,9 @@
  * tests/watch.sh: each step a command on stdin, answered on stdout when done, so
  * that a test reads the process between two known steps (no timing).
  *
+ *	grower [NAME]
+ *
+ * NAME: its command name (comm) instead of "grower", so that a test can name it.
  * At start it prints "pid PID" and "ready".  Then one command a line:
  *
  *	heap BYTES     grow the brk heap by BYTES (a multiple of the page size) with
@@ -34,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,9 +150,12 @@ static const char *do_dlopen(const char *path)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char line[4096];
+
+	if (argc > 1)
+		prctl(PR_SET_NAME, argv[1], 0, 0, 0);
 
 	/* malloc keeps to the heap and keeps what is freed: dlopen() and the threads
 	 * take their few small blocks from the 256 KiB freed here, so that the brk

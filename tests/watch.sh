@@ -53,6 +53,15 @@ ok $? "--watch=0 off a terminal"
 jqok "off a terminal: JSON records without --json-lines" "$tmp/w2.jsonl" \
 	'.type == "sample" or .type == "summary"'
 
+# on a terminal, a process that does not grow: no leak
+if command -v script >/dev/null; then
+	script -qec "$V --watch=0 --count=2 $P" /dev/null >"$tmp/idle.txt" 2>&1
+	grep -q '^nothing rose in most samples' "$tmp/idle.txt"
+	ok $? "on a terminal, an idle process: nothing looks like a leak"
+else
+	skip "on a terminal, an idle process" "script(1) not installed"
+fi
+
 # ended by a signal, SIGTERM and SIGINT
 for sig in TERM INT; do
 	: >"$tmp/s.jsonl"
