@@ -90,6 +90,18 @@ static const struct argp_option options[] = {
 	  "maps text and core dumps", 6 },
 	{ "base", OPT_BASE, "ADDR", 0, "load a position-independent ELF file at ADDR "
 	  "(hexadecimal, page aligned; default 0)", 6 },
+	{ NULL, 0, NULL, 0, "Comparing and watching:", 7 },
+	{ "diff", OPT_DIFF, NULL, 0, "compare two moments of a process: OLD NEW, each a "
+	  "snapshot directory (--save), a saved --json document or a PID or name (read now); "
+	  "what grew, shrank, appeared and disappeared (with --json, --bytes, --summary, "
+	  "--roles, --objects, --vmas)", 7 },
+	{ "force", OPT_FORCE, NULL, 0, "with --diff: compare even two different processes, "
+	  "documents of different schema numbers or filtered documents", 7 },
+	{ "watch", OPT_WATCH, "SECONDS", OPTION_ARG_OPTIONAL, "sample the process every SECONDS "
+	  "(default 1; fractions allowed) and show what grows: a view refreshed in place on a "
+	  "terminal, else one JSON record a sample; a summary at the end (Ctrl-C, SIGTERM, "
+	  "the process exits, --count)", 7 },
+	{ "count", OPT_COUNT, "N", 0, "with --watch: stop after N samples", 7 },
 	{ NULL, 0, NULL, 0, "Informational:", -1 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
@@ -118,11 +130,55 @@ bool options_is_path(const char *s)
 	return strchr(s, '/') || strcmp(s, "-") == 0;
 }
 
+/* --diff and --watch: the checks between them and the other options. */
+static void finish_time_options(struct ctl *ctl, struct argp_state *state)
+{
+	const char *what = ctl->diff ? "--diff" : "--watch";
+	const char *with = ctl->diff && ctl->watch ? "--watch"
+			 : ctl->svg ? "--svg" : ctl->n_addrs ? "--addr"
+			 : ctl->save_dir ? "--save" : ctl->reference ? "--reference"
+			 : ctl->list_columns ? "--list-columns"
+			 : ctl->output || ctl->output_all || ctl->sort || ctl->raw || ctl->pairs ||
+			   ctl->noheadings || ctl->total ? "the VMA table's options (-o, --sort, "
+							   "--raw, --pairs, --noheadings, --total)"
+			 : ctl->parts & TEXT_DIAGRAM ? "--diagram"
+			 : vma_filter_active(&ctl->filter) ? "the filters"
+			 : ctl->sysroot ? "--sysroot" : ctl->has_base ? "--base" : NULL;
+
+	if (with)
+		argp_error(state, "%s and %s exclude each other", what, with);
+	for (size_t i = 0; i < ctl->n_targets; i++)
+		if (ctl->kinds[i] != TARGET_AUTO)
+			argp_error(state, "%s reads no smaps or maps text (--smaps, --maps)", what);
+	if (ctl->diff && ctl->n_targets != 2)
+		argp_error(state, "--diff compares two: OLD NEW, each a snapshot directory, a "
+			   "JSON document, or a PID or process name");
+	if (ctl->watch) {
+		if (ctl->n_targets != 1 || options_is_path(ctl->targets[0]))
+			argp_error(state, "--watch samples one live process: give one PID or "
+				   "process name");
+		if (ctl->vmas || (ctl->parts && ctl->json))
+			argp_error(state, "--watch shows regions and objects: --vmas and the parts "
+				   "of the text view do not apply");
+	}
+}
+
 /* After the options: the checks between them, and the columns. */
 static void finish_options(struct ctl *ctl, struct argp_state *state)
 {
 	char err[256];
 	const char *env = getenv("VMLAYOUT_COLUMNS");
+
+	if (ctl->count && !ctl->watch)
+		argp_error(state, "--count counts the samples of --watch");
+	if (ctl->force && !ctl->diff)
+		argp_error(state, "--force applies to --diff");
+	if (ctl->diff || ctl->watch) {
+		if (ctl->json_lines)
+			ctl->json = true;
+		finish_time_options(ctl, state);
+		return;
+	}
 
 	if (ctl->json_lines)
 		ctl->json = true;
@@ -326,6 +382,35 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		ctl->has_base = true;
 		break;
 	}
+	case OPT_DIFF:
+		ctl->diff = true;
+		break;
+	case OPT_FORCE:
+		ctl->force = true;
+		break;
+	case OPT_WATCH: {
+		char *end;
+		ctl->watch = true;
+		ctl->interval = 1;
+		if (!arg)
+			break;
+		errno = 0;
+		ctl->interval = strtod(arg, &end);
+		/* a day at most: a sample a day is a cron job */
+		if (errno || end == arg || *end || !(ctl->interval >= 0 && ctl->interval <= 86400))
+			argp_error(state, "--watch: '%s' is not a number of seconds (0 to 86400)",
+				   arg);
+		break;
+	}
+	case OPT_COUNT: {
+		char *end;
+		errno = 0;
+		ctl->count = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || !ctl->count || *arg == '-')
+			argp_error(state, "--count: '%s' is not a number of samples (1 or more)",
+				   arg);
+		break;
+	}
 	case ARGP_KEY_ARG:
 		if (options_parse_target(arg) < 0)
 			argp_error(state, "'%s': not a PID, process name or path", arg);
@@ -344,7 +429,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp argp = {
 	.options = options,
 	.parser = parse_opt,
-	.args_doc = "PID|NAME...",
+	.args_doc = "PID|NAME...\n--diff OLD NEW\n--watch[=SECONDS] PID|NAME",
 	.doc = "Show the layout of a process's address space: code, data, bss, heap, mmap "
 	       "area and stack, with the size and memory use of each part, from /proc/PID/smaps "
 	       "and the ELF program headers of the executable and its libraries."

@@ -42,6 +42,10 @@ enum {
 	OPT_SYSROOT,
 	OPT_BASE,
 	OPT_SVG,
+	OPT_DIFF,
+	OPT_FORCE,
+	OPT_WATCH,
+	OPT_COUNT,
 };
 
 /* What a target on the command line names. */
@@ -82,6 +86,11 @@ struct ctl {
 	const char *sysroot;		/* --sysroot DIR */
 	uint64_t base;			/* --base ADDR */
 	bool has_base;
+	bool diff;			/* --diff OLD NEW: targets[0], targets[1] */
+	bool force;			/* --force: compare two processes, two schemas */
+	bool watch;			/* --watch[=SECONDS] PID|NAME */
+	double interval;		/* --watch's SECONDS (default 1, 0 allowed) */
+	unsigned long count;		/* --count=N samples; 0: until the end */
 };
 
 /* Parse argv into *ctl (zeroed first).  Usage errors and --help, --usage, --version

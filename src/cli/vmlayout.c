@@ -16,6 +16,7 @@
 
 #include "attr/addr.h"
 #include "attr/attribute.h"
+#include "cli/commands.h"
 #include "cli/msg.h"
 #include "cli/options.h"
 #include "elf/elfinfo.h"
@@ -64,8 +65,8 @@ static int resolve_name(const char *name, pid_t *pid)
 	return 0;
 }
 
-/* The error of a process or file that could not be read (who: msg.h). */
-static void report_status(const char *who, enum layout_status st, const char *msg)
+/* The error of a process or file that could not be read (commands.h). */
+void report_status(const char *who, enum layout_status st, const char *msg)
 {
 	switch (st) {
 	case LAYOUT_NO_PROCESS:
@@ -97,8 +98,8 @@ static void report_status(const char *who, enum layout_status st, const char *ms
 	}
 }
 
-/* Flush stdout; a failed write is an error, except a closed pipe (`| head`). */
-static int close_stdout(void)
+/* Flush stdout (commands.h). */
+int close_stdout(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
@@ -358,8 +359,8 @@ static int open_path(const struct ctl *ctl, size_t i, struct source *src, int *f
 	return 0;
 }
 
-/* The PID of target; -1 after an error message. */
-static pid_t target_pid(const char *target)
+/* The PID of target (commands.h). */
+pid_t target_pid(const char *target)
 {
 	long t = options_parse_target(target);
 	pid_t pid;
@@ -400,6 +401,12 @@ int main(int argc, char **argv)
 		if (close_stdout() < 0)
 			failed = true;
 		goto out;
+	}
+
+	if (ctl.diff || ctl.watch) {
+		int rc = ctl.diff ? diff_main(&ctl) : watch_main(&ctl);
+		options_free(&ctl);
+		return rc;
 	}
 
 	if (ctl.reference) {

@@ -1,0 +1,352 @@
+/* jsondoc.c - a saved JSON document (vmlayout --json, schema 1) read back as a
+ * moment, for --diff (see attr/moment.h)
+ *
+ * The one file that parses JSON, with jansson (Debian libjansson-dev): a document
+ * is read whole (a process of 60 000 VMAs gives about 60 MiB of JSON), then the
+ * members a comparison needs are taken from it, each checked for its type.  A
+ * member missing or of another type is an error that names it ("vmas[3].start"),
+ * never a zero taken for granted. */
+#include "config.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "attr/moment.h"
+
+/* What is being read, for the messages. */
+struct rd {
+	char *msg;
+	size_t msglen;
+	bool failed;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void bad(struct rd *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->failed)
+		return;		/* the first error is the one to tell */
+	r->failed = true;
+	va_start(ap, fmt);
+	vsnprintf(r->msg, r->msglen, fmt, ap);
+	va_end(ap);
+}
+
+static json_t *member(struct rd *r, json_t *o, const char *where, const char *key)
+{
+	json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
+
+	if (!v)
+		bad(r, "member \"%s%s%s\" missing", where, *where ? "." : "", key);
+	return v;
+}
+
+static uint64_t get_u64(struct rd *r, json_t *o, const char *where, const char *key)
+{
+	json_t *v = member(r, o, where, key);
+
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
+		bad(r, "member \"%s%s%s\" is not a number of bytes", where, *where ? "." : "", key);
+		return 0;
+	}
+	return v ? (uint64_t)json_integer_value(v) : 0;
+}
+
+/* A hex string "0x..." or, with nullable, null (*known false). */
+static uint64_t get_hex(struct rd *r, json_t *o, const char *where, const char *key,
+			bool nullable, bool *known)
+{
+	json_t *v = member(r, o, where, key);
+	const char *s = v ? json_string_value(v) : NULL;
+	char *end;
+
+	if (known)
+		*known = false;
+	if (!v || (nullable && json_is_null(v)))
+		return 0;
+	errno = 0;
+	uint64_t a = s && strncmp(s, "0x", 2) == 0 ? strtoull(s + 2, &end, 16) : 0;
+	if (!s || strncmp(s, "0x", 2) != 0 || !s[2] || errno || *end) {
+		bad(r, "member \"%s%s%s\" is not an address (a hex string \"0x...\")", where,
+		    *where ? "." : "", key);
+		return 0;
+	}
+	if (known)
+		*known = true;
+	return a;
+}
+
+/* A string, or "" for null when nullable. */
+static const char *get_str(struct rd *r, json_t *o, const char *where, const char *key,
+			   bool nullable)
+{
+	json_t *v = member(r, o, where, key);
+
+	if (!v || (nullable && json_is_null(v)))
+		return "";
+	if (!json_is_string(v)) {
+		bad(r, "member \"%s%s%s\" is not a string", where, *where ? "." : "", key);
+		return "";
+	}
+	return json_string_value(v);
+}
+
+/* "fe:00" */
+static void get_dev(struct rd *r, json_t *o, const char *where, uint32_t *major,
+		    uint32_t *minor)
+{
+	const char *s = get_str(r, o, where, "dev", false);
+	unsigned a, b;
+	int n = 0;
+
+	if (r->failed)
+		return;
+	if (sscanf(s, "%x:%x%n", &a, &b, &n) != 2 || s[n]) {
+		bad(r, "member \"%s.dev\" is not a device (\"fe:00\")", where);
+		return;
+	}
+	*major = a;
+	*minor = b;
+}
+
+/* The figures members of o (size, rss, pss, shared, private, swap, dirty, and vmas
+ * when with_count); null for all but size when the figures are unknown. */
+static void get_figures(struct rd *r, json_t *o, const char *where, bool unknown,
+			bool with_count, struct figures *f)
+{
+	static const char *const keys[] = { "rss", "pss", "shared", "private", "swap", "dirty" };
+	uint64_t *dst[] = { &f->rss, &f->pss, &f->shared, &f->priv, &f->swap, &f->dirty };
+
+	memset(f, 0, sizeof(*f));
+	if (!json_is_object(o)) {
+		bad(r, "member \"%s\" is not an object", where);
+		return;
+	}
+	f->size = get_u64(r, o, where, "size");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = unknown ? json_object_get(o, keys[i]) : NULL;
+		if (unknown && json_is_null(v))
+			continue;
+		*dst[i] = get_u64(r, o, where, keys[i]);
+	}
+	f->vmas = with_count ? get_u64(r, o, where, "vmas") : 1;
+}
+
+static int lookup_name(const char *s, const char *(*name)(int), int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(s, name(i)) == 0)
+			return i;
+	return -1;
+}
+
+static const char *role_name_i(int i)
+{
+	return role_name(i);
+}
+
+static const char *region_name_i(int i)
+{
+	return region_name(i);
+}
+
+static void get_vma(struct rd *r, json_t *o, const char *where, bool unknown,
+		    struct moment_vma *m)
+{
+	const char *perms, *role, *region;
+	json_t *tid;
+
+	m->start = get_hex(r, o, where, "start", false, NULL);
+	m->end = get_hex(r, o, where, "end", false, NULL);
+	m->offset = get_hex(r, o, where, "offset", false, NULL);
+	m->inode = get_u64(r, o, where, "inode");
+	get_dev(r, o, where, &m->dev_major, &m->dev_minor);
+	perms = get_str(r, o, where, "perms", false);
+	role = get_str(r, o, where, "role", false);
+	region = get_str(r, o, where, "region", false);
+	m->path = strdup(get_str(r, o, where, "path", true));
+	m->object = strdup(get_str(r, o, where, "object", true));
+	tid = member(r, o, where, "tid");
+	get_figures(r, o, where, unknown, false, &m->f);
+	if (r->failed)
+		return;
+	if (!m->path || !m->object) {
+		errno = ENOMEM;
+		bad(r, "%s", strerror(ENOMEM));
+		return;
+	}
+	if (strlen(perms) != 4 || m->start >= m->end) {
+		bad(r, "\"%s\": not a VMA (start, end, perms)", where);
+		return;
+	}
+	m->perms = (perms[0] == 'r' ? VMA_PERM_READ : 0) | (perms[1] == 'w' ? VMA_PERM_WRITE : 0) |
+		   (perms[2] == 'x' ? VMA_PERM_EXEC : 0) | (perms[3] == 's' ? VMA_PERM_SHARED : 0);
+	int ro = lookup_name(role, role_name_i, ROLE_COUNT);
+	int re = lookup_name(region, region_name_i, REGION_COUNT);
+	if (ro < 0 || re < 0) {
+		bad(r, "\"%s\": unknown %s \"%s\"", where, ro < 0 ? "role" : "region",
+		    ro < 0 ? role : region);
+		return;
+	}
+	m->role = (uint8_t)ro;
+	m->region = (uint8_t)re;
+	m->tid = json_is_integer(tid) ? (pid_t)json_integer_value(tid) : 0;
+	json_t *d = json_object_get(o, "deleted");
+	m->deleted = json_is_true(d);
+}
+
+static void get_lists(struct rd *r, json_t *root, struct moment *M)
+{
+	json_t *objects = member(r, root, "", "objects"), *threads = member(r, root, "", "threads");
+	json_t *vmas = member(r, root, "", "vmas"), *v;
+	char where[64];
+	size_t i;
+
+	if (r->failed)
+		return;
+	if (!json_is_array(objects) || !json_is_array(threads) || !json_is_array(vmas)) {
+		bad(r, "\"objects\", \"threads\" and \"vmas\" must be arrays");
+		return;
+	}
+	M->objects = calloc(json_array_size(objects) + 1, sizeof(*M->objects));
+	M->threads = calloc(json_array_size(threads) + 1, sizeof(*M->threads));
+	M->vmas = calloc(json_array_size(vmas) + 1, sizeof(*M->vmas));
+	if (!M->objects || !M->threads || !M->vmas) {
+		errno = ENOMEM;
+		bad(r, "%s", strerror(ENOMEM));
+		return;
+	}
+	json_array_foreach(objects, i, v) {
+		struct moment_object *o = &M->objects[i];
+		snprintf(where, sizeof(where), "objects[%zu]", i);
+		M->n_objects = i + 1;
+		o->path = strdup(get_str(r, v, where, "path", false));
+		get_dev(r, v, where, &o->dev_major, &o->dev_minor);
+		o->inode = get_u64(r, v, where, "inode");
+		o->load_bias = get_hex(r, v, where, "load_bias", true, &o->has_bias);
+		snprintf(where, sizeof(where), "objects[%zu].totals", i);
+		get_figures(r, member(r, v, where, "totals"), where, M->figures_unknown, true,
+			    &o->f);
+		if (!o->path && !r->failed) {
+			errno = ENOMEM;
+			bad(r, "%s", strerror(ENOMEM));
+		}
+		if (r->failed)
+			return;
+	}
+	json_array_foreach(threads, i, v) {
+		snprintf(where, sizeof(where), "threads[%zu]", i);
+		json_t *tid = member(r, v, where, "tid");
+		if (!json_is_integer(tid)) {
+			bad(r, "member \"%s.tid\" is not a number", where);
+			return;
+		}
+		M->threads[i].tid = (pid_t)json_integer_value(tid);
+		snprintf(M->threads[i].comm, sizeof(M->threads[i].comm), "%s",
+			 get_str(r, v, where, "comm", false));
+		M->n_threads = i + 1;
+	}
+	json_array_foreach(vmas, i, v) {
+		snprintf(where, sizeof(where), "vmas[%zu]", i);
+		M->n_vmas = i + 1;
+		get_vma(r, v, where, M->figures_unknown, &M->vmas[i]);
+		if (r->failed)
+			return;
+		if (i && M->vmas[i].start < M->vmas[i - 1].end) {
+			bad(r, "\"%s\": not in address order", where);
+			return;
+		}
+	}
+}
+
+static void get_document(struct rd *r, json_t *root, struct moment *M)
+{
+	json_t *schema = json_is_object(root) ? json_object_get(root, "schema") : NULL;
+	json_t *process, *source, *totals, *mm, *exe;
+
+	if (json_is_array(root)) {
+		bad(r, "a JSON array, not one vmlayout document (--json of several processes: "
+		       "save one process a file)");
+		return;
+	}
+	if (!json_is_integer(schema) || !json_object_get(root, "process")) {
+		bad(r, "not a vmlayout JSON document (no \"schema\" and \"process\": write it "
+		       "with vmlayout --json PID)");
+		return;
+	}
+	M->schema = (int)json_integer_value(schema);
+	process = member(r, root, "", "process");
+	source = member(r, root, "", "source");
+	M->pid = (pid_t)get_u64(r, process, "process", "pid");
+	snprintf(M->comm, sizeof(M->comm), "%s", get_str(r, process, "process", "comm", false));
+	exe = member(r, process, "process", "exe");
+	if (json_is_string(exe) && !(M->exe = strdup(json_string_value(exe)))) {
+		errno = ENOMEM;
+		bad(r, "%s", strerror(ENOMEM));
+	}
+	M->figures_unknown = strcmp(get_str(r, source, "source", "figures", false), "smaps") != 0;
+	totals = member(r, root, "", "totals");
+	get_figures(r, totals, "totals", M->figures_unknown, true, &M->totals);
+	M->filtered = json_is_true(json_object_get(totals, "filtered"));
+	mm = member(r, root, "", "mm");
+	for (int i = 0; i < MM_COUNT && !r->failed; i++)
+		M->mm[i].v = get_hex(r, mm, "mm", moment_mm_name(i), true, &M->mm[i].known);
+	get_lists(r, root, M);
+	if (!r->failed)
+		moment_sum(M);
+}
+
+int moment_from_json(struct moment *M, const char *path, char *msg, size_t msglen)
+{
+	struct rd r = { .msg = msg, .msglen = msglen };
+	json_error_t err;
+	struct stat st;
+	FILE *f;
+
+	memset(M, 0, sizeof(*M));
+	msg[0] = '\0';
+	M->kind = "json";
+	f = fopen(path, "re");
+	if (!f) {
+		snprintf(msg, msglen, "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0)
+		M->time = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+	fclose(f);
+	if (!root) {
+		/* a truncated document ends early: jansson says where */
+		snprintf(msg, msglen, "not a JSON document: line %d, column %d: %s", err.line,
+			 err.column, err.text);
+		errno = EINVAL;
+		return -1;
+	}
+	M->origin = strdup(path);
+	if (!M->origin) {
+		errno = ENOMEM;
+		bad(&r, "%s", strerror(ENOMEM));
+	}
+	get_document(&r, root, M);
+	json_decref(root);
+	if (r.failed) {
+		int e = errno == ENOMEM ? ENOMEM : EINVAL;
+		if (M->schema > 1) {
+			/* what a later version changed: say that first */
+			char cause[256];
+			snprintf(cause, sizeof(cause), "%s", msg);
+			snprintf(msg, msglen, "a document of schema %d (this vmlayout reads schema 1): "
+				 "%s", M->schema, cause);
+		}
+		moment_free(M);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
