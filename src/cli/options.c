@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "attr/addr.h"
+#include "cli/all.h"
 #include "cli/options.h"
 #include "model/kspace.h"
 #include "view/columns.h"
@@ -90,6 +91,17 @@ static const struct argp_option options[] = {
 	  "maps text and core dumps", 6 },
 	{ "base", OPT_BASE, "ADDR", 0, "load a position-independent ELF file at ADDR "
 	  "(hexadecimal, page aligned; default 0)", 6 },
+	{ NULL, 0, NULL, 0, "The whole machine (PID|NAME... narrow it to those processes):", 7 },
+	{ "all", 'A', NULL, 0, "every process the caller may read, one row each: PID, USER, "
+	  "COMM, VMAS, RSS, PSS, PRIVATE, SWAP, SWAPPSS and the PSS of each region, sorted by "
+	  "PSS, with a totals row; with --objects one row per ELF object or mapped file, "
+	  "with --users one row per user", 7 },
+	{ "users", OPT_USERS, NULL, 0, "one row per user (implies --all)", 7 },
+	{ "user", OPT_USER, "LIST", 0, "only the processes of these users (names or uids, "
+	  "comma-separated; implies --all)", 7 },
+	{ "jobs", OPT_JOBS, "N", 0, "read N processes at once (default: one per online CPU)", 7 },
+	{ "openmetrics", OPT_OPENMETRICS, NULL, 0, "print OpenMetrics text (gauges in bytes) "
+	  "for Prometheus and node_exporter's textfile collector", 7 },
 	{ NULL, 0, NULL, 0, "Informational:", -1 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
@@ -128,6 +140,10 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 		ctl->json = true;
 	if (ctl->raw && ctl->pairs)
 		argp_error(state, "--raw and --pairs exclude each other");
+	if (ctl->all || ctl->users_view || ctl->n_users || ctl->jobs || ctl->openmetrics) {
+		all_finish_options(ctl, state);
+		return;
+	}
 	if (ctl->n_addrs) {
 		if (ctl->vmas || ctl->output || ctl->output_all || ctl->sort || ctl->total)
 			argp_error(state, "--addr and the VMA table exclude each other");
@@ -326,6 +342,26 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		ctl->has_base = true;
 		break;
 	}
+	case 'A':
+		ctl->all = true;
+		break;
+	case OPT_USERS:
+		ctl->users_view = true;
+		break;
+	case OPT_USER:
+		ctl->users[ctl->n_users++] = arg;
+		break;
+	case OPT_JOBS: {
+		char *end;
+		errno = 0;
+		ctl->jobs = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || ctl->jobs < 1 || ctl->jobs > 1024)
+			argp_error(state, "--jobs: '%s' is not a number from 1 to 1024", arg);
+		break;
+	}
+	case OPT_OPENMETRICS:
+		ctl->openmetrics = true;
+		break;
 	case ARGP_KEY_ARG:
 		if (options_parse_target(arg) < 0)
 			argp_error(state, "'%s': not a PID, process name or path", arg);
@@ -384,7 +420,8 @@ int options_parse(int argc, char **argv, struct ctl *ctl)
 	ctl->kinds = calloc(n, sizeof(*ctl->kinds));
 	ctl->addrs = calloc(n, sizeof(*ctl->addrs));
 	ctl->filter.globs = calloc(n, sizeof(*ctl->filter.globs));
-	if (!ctl->targets || !ctl->kinds || !ctl->addrs || !ctl->filter.globs) {
+	ctl->users = calloc(n, sizeof(*ctl->users));
+	if (!ctl->targets || !ctl->kinds || !ctl->addrs || !ctl->filter.globs || !ctl->users) {
 		options_free(ctl);
 		errno = ENOMEM;
 		return -1;
@@ -408,6 +445,10 @@ void options_free(struct ctl *ctl)
 	free(ctl->kinds);
 	free(ctl->addrs);
 	free(ctl->filter.globs);
+	free(ctl->users);
+	free(ctl->uids);
+	ctl->users = NULL;
+	ctl->uids = NULL;
 	ctl->targets = NULL;
 	ctl->kinds = NULL;
 	ctl->addrs = NULL;
