@@ -386,7 +386,8 @@ static const struct argp argp = {
 	       "and the ELF program headers of the executable and its libraries."
 	       "\vNAME is the command name (comm) of exactly one process.  Several PIDs and "
 	       "names give one report each.  Exit status: 0 success, 1 a process could not be "
-	       "analysed (the others are still reported), 64 usage error.  Environment: "
+	       "analysed (the others are still reported), 64 usage error; with --all, 0 also "
+	       "when processes of other users could not be read.  Environment: "
 	       "VMLAYOUT_COLUMNS (the default columns of --vmas), NO_COLOR.",
 };
 
