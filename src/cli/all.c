@@ -152,6 +152,7 @@ struct slot {
 	pid_t pid;
 	uid_t euid;		/* libproc2's */
 	bool kernel_thread;
+	uint64_t rss;		/* libproc2's VmRSS, bytes: the order of the reads */
 	enum slot_state st;
 	struct machine_proc p;
 	char msg[200];
@@ -161,6 +162,7 @@ struct scan {
 	const struct ctl *ctl;
 	struct slot *slots;
 	size_t n;
+	size_t *order;		/* the slots in the order to read them */
 	struct elf_cache *cache;
 	atomic_size_t next, done;
 	pthread_mutex_t lock;
@@ -256,7 +258,7 @@ static void *worker(void *arg)
 		size_t i = atomic_fetch_add(&s->next, 1);
 		if (i >= s->n)
 			break;
-		read_one(s, &s->slots[i]);
+		read_one(s, &s->slots[s->order[i]]);
 		atomic_fetch_add(&s->done, 1);
 	}
 	pthread_mutex_lock(&s->lock);
@@ -327,6 +329,32 @@ static int scan_run(struct scan *s, long jobs)
 
 /* ------------------------------------------------------------------ the run */
 
+static int cmp_rss_desc(const void *a, const void *b, void *arg)
+{
+	const struct slot *sl = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	if (sl[i].rss != sl[j].rss)
+		return sl[i].rss < sl[j].rss ? 1 : -1;
+	return (i > j) - (i < j);
+}
+
+/* The order of the reads: the largest processes (by RSS, which grows with their
+ * smaps) first, so that the last worker to finish does not start the largest one
+ * when the others are done: the run takes about as long as its longest read, or its
+ * share of the rest, whichever is longer.  NULL on ENOMEM. */
+static size_t *read_order(const struct slot *slots, size_t n)
+{
+	size_t *o = malloc((n ? n : 1) * sizeof(*o));
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		o[i] = i;
+	qsort_r(o, n, sizeof(*o), cmp_rss_desc, (void *)slots);
+	return o;
+}
+
 /* The slots to read: every process, or those of the targets.  Returns the slots
  * (*n of them, PID order), or NULL with *n 0 (an error said; *failed set). */
 static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
@@ -388,7 +416,8 @@ static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 		if (ctl->n_targets && !(want && want[j]))
 			continue;
 		slots[k++] = (struct slot){ .pid = list[j].pid, .euid = list[j].euid,
-					    .kernel_thread = list[j].kernel_thread };
+					    .kernel_thread = list[j].kernel_thread,
+					    .rss = list[j].rss };
 	}
 	free(want);
 	free(list);
@@ -468,7 +497,8 @@ int all_run(const struct ctl *ctl)
 	elf_version(EV_CURRENT);	/* once, before the workers */
 	s.slots = make_slots(ctl, &s.n, &failed);
 	s.cache = elf_cache_new();
-	if (!s.slots || !s.cache) {
+	s.order = s.slots ? read_order(s.slots, s.n) : NULL;
+	if (!s.slots || !s.cache || !s.order) {
 		if (s.slots)
 			vml_err(NULL, "the ELF cache");
 		failed = true;
@@ -545,6 +575,7 @@ out:
 	free(r.users);
 	free(r.order);
 	free(s.slots);
+	free(s.order);
 	elf_cache_free(s.cache);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -178,8 +178,8 @@ static int cmp_entry(const void *a, const void *b)
 
 int procinfo_list(struct procinfo_entry **list, size_t *n)
 {
-	/* result members as in pids.h of 4.0.2: s_int, u_int, ul_int */
-	enum pids_item items[] = { PIDS_ID_PID, PIDS_ID_EUID, PIDS_FLAGS };
+	/* result members as in pids.h of 4.0.2: s_int, u_int, ul_int, ul_int (KiB) */
+	enum pids_item items[] = { PIDS_ID_PID, PIDS_ID_EUID, PIDS_FLAGS, PIDS_VM_RSS };
 	struct pids_info *info = NULL;
 	struct pids_fetch *fetch;
 	struct procinfo_entry *v = NULL;
@@ -188,7 +188,7 @@ int procinfo_list(struct procinfo_entry **list, size_t *n)
 
 	*list = NULL;
 	*n = 0;
-	if (pids_new(&info, items, 3) < 0)
+	if (pids_new(&info, items, 4) < 0)
 		return -1;
 	errno = 0;
 	fetch = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
@@ -214,6 +214,7 @@ int procinfo_list(struct procinfo_entry **list, size_t *n)
 		v[count++] = (struct procinfo_entry){
 			.pid = pid, .euid = r[1].result.u_int,
 			.kernel_thread = (r[2].result.ul_int & PF_KTHREAD) != 0,
+			.rss = (uint64_t)r[3].result.ul_int * 1024,
 		};
 	}
 	procps_pids_unref(&info);

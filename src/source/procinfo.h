@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* The processes (thread group leaders, not threads) whose comm is name, like pidof:
@@ -32,6 +33,7 @@ struct procinfo_entry {
 	pid_t pid;
 	uid_t euid;		/* effective uid (status Uid, second field) */
 	bool kernel_thread;	/* PF_KTHREAD in the flags (stat field 9) */
+	uint64_t rss;		/* resident set size, bytes (status VmRSS; 0 unknown) */
 };
 
 /* Every process of the machine (thread group leaders, not threads), the calling
