@@ -209,6 +209,51 @@ for v in "" --objects --users; do
 	ok $? "--all $v --list-columns: the view's columns ($want first)"
 done
 
+# a process whose comm has a quote, a backslash, a tab, UTF-8 and a byte that is not
+# UTF-8 (one write: the kernel takes a comm up to a newline): the table, JSON and
+# OpenMetrics escape it
+bash -c 'printf "a\"b\\\\c\td\303\251\377" >/proc/$$/comm; read -r _' <"$tmp/fifo" &
+odd=$!
+pids+=($odd)
+sleep 0.3
+"$VMLAYOUT" --all --json "$odd" >"$tmp/odd.json" 2>/dev/null
+jqok "an odd comm: JSON has it escaped, the invalid byte replaced" "$tmp/odd.json" \
+	'.processes[0].comm == "a\"b\\c\tdé\ufffd"'
+"$VMLAYOUT" --all -o PID,COMM "$odd" >"$tmp/odd.txt" 2>/dev/null
+test $? -eq 0 && test "$(wc -l <"$tmp/odd.txt")" -eq 3
+ok $? "an odd comm: the table has one line for it"
+"$VMLAYOUT" --openmetrics "$odd" >"$tmp/om-odd" 2>/dev/null
+grep -q "$(printf 'comm="a\\\\"b\\\\\\\\c\td\303\251\357\277\275"')" "$tmp/om-odd"
+ok $? "an odd comm: OpenMetrics escapes it and replaces the invalid byte with U+FFFD"
+
+# every column of each view; sorting by text; the list of columns as JSON
+for v in "" --objects --users; do
+	"$VMLAYOUT" --all $v --output-all -r "${pids[@]}" >"$tmp/oa" 2>/dev/null
+	rc=$?
+	want=$("$VMLAYOUT" --all $v --list-columns -r -n | cut -d' ' -f1 | tr '\n' ' ')
+	test $rc -eq 0 && test "$(head -n 1 "$tmp/oa") " = "$want"
+	ok $? "--all $v --output-all: every column, in --list-columns order"
+done
+"$VMLAYOUT" --all -r -n -o COMM --sort COMM "${pids[@]}" >"$tmp/bycomm" 2>/dev/null
+head -n -1 "$tmp/bycomm" | LC_ALL=C sort -c 2>/dev/null
+ok $? "--sort COMM: by name"
+"$VMLAYOUT" --all --objects -r -n -o OBJECT --sort -OBJECT "${pids[@]}" >"$tmp/byobj" 2>/dev/null
+head -n -1 "$tmp/byobj" | LC_ALL=C sort -r -c 2>/dev/null
+ok $? "--objects --sort -OBJECT: by name, descending"
+"$VMLAYOUT" --all --users --list-columns --json >"$tmp/cols.json" 2>/dev/null
+jqok "--users --list-columns --json: names, descriptions, types" "$tmp/cols.json" \
+	'.columns[0].name == "USER" and all(.columns[]; .type | IN("string", "number", "size"))'
+"$VMLAYOUT" --all --user root,nobody,"$me" --json "${pids[@]}" >"$tmp/ul.json" 2>/dev/null
+jqok "--user a list of names and a uid" "$tmp/ul.json" \
+	'(.processes | length) > 0 and all(.processes[]; .uid == 0 or .uid == 65534 or .uid == $u)' \
+	--argjson u "$me"
+"$VMLAYOUT" --all --object '*/libc[.-]*' --json "${pids[@]}" >"$tmp/libc.json" 2>/dev/null
+jqok "--object GLOB: the figures of the VMAs of libc" "$tmp/libc.json" \
+	'.filtered and all(.processes[]; .regions.heap == 0 and .regions.stack == 0 and .pss > 0)'
+"$VMLAYOUT" --all --perms x --json "${pids[@]}" >"$tmp/x.json" 2>/dev/null
+jqok "--perms x: code only" "$tmp/x.json" \
+	'all(.processes[]; .regions.code + .regions.special == .pss)'
+
 # ------------------------------------------------------------ usage errors
 usage() {	# DESCRIPTION ARGS...
 	local desc=$1
@@ -227,6 +272,8 @@ usage "-o unknown column" --all -o NOPE
 usage "--sort unknown column" --all --sort NOPE
 usage "--json --openmetrics" --all --json --openmetrics
 usage "--all --diagram" --all --diagram
+usage "--user not a user" --user 99999999999
+usage "--openmetrics without a process" --openmetrics
 pid_max=$(</proc/sys/kernel/pid_max)
 "$VMLAYOUT" --all $((pid_max + 1)) >"$tmp/u.out" 2>"$tmp/u.err"
 test $? -eq 1 && test "$(cat "$tmp/u.err")" = "vmlayout: PID $((pid_max + 1)): no such process"
@@ -300,6 +347,36 @@ wait $churn 2>/dev/null
 churn=
 test $good -eq $((2 * runs))
 ok $? "processes exiting during the scan: $good of $((2 * runs)) runs exit 0 with whole rows"
+
+# ------------------------------------------------------------ failed allocations
+# Each call site of an allocation fails once (tests/failinj.so, one worker): the
+# same output, or exit 1 with "Cannot allocate memory" and nothing on stdout.
+shim=$top_builddir/tests/failinj.so
+if [ ! -e "$shim" ] || [ -n "${ASAN_OPTIONS+set}" ] ||
+	ldd "$VMLAYOUT" 2>/dev/null | grep -q libasan; then
+	skip "failed allocations" "no tests/failinj.so, or a sanitizer build"
+else
+	for v in "" --objects --users; do
+		args=(--all $v --jobs 1 --json "${pids[0]}" "${pids[1]}")
+		"$VMLAYOUT" "${args[@]}" >"$tmp/ref" 2>"$tmp/ref.err"
+		LD_PRELOAD=$shim FAILINJ_FUNC=alloc FAILINJ_SITES=$tmp/sites \
+			"$VMLAYOUT" "${args[@]}" >/dev/null 2>&1
+		bad= runs=0
+		while read -r n; do
+			LD_PRELOAD=$shim FAILINJ_FUNC=alloc FAILINJ_NTH=$n FAILINJ_ERRNO=ENOMEM \
+				"$VMLAYOUT" "${args[@]}" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			runs=$((runs + 1))
+			[ $rc -eq 0 ] && "$JQ" -e . "$tmp/out" >/dev/null 2>&1 && continue
+			[ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "Cannot allocate memory" "$tmp/err" &&
+				continue
+			[ -z "$bad" ] && bad="call $n: exit $rc, $(wc -c <"$tmp/out") bytes out: $(head -c 200 "$tmp/err")"
+		done <"$tmp/sites"
+		test -z "$bad" && test $runs -gt 0
+		ok $? "--all $v: each of $runs allocation sites failed once: the output or a clean error"
+		[ -n "$bad" ] && diag "$bad"
+	done
+fi
 
 # ------------------------------------------------------------ OpenMetrics
 "$VMLAYOUT" --all --openmetrics "${pids[@]}" >"$tmp/om" 2>/dev/null

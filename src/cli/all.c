@@ -154,6 +154,7 @@ struct slot {
 	bool kernel_thread;
 	uint64_t rss;		/* libproc2's VmRSS, bytes: the order of the reads */
 	enum slot_state st;
+	int err;		/* SLOT_ERROR: its errno */
 	struct machine_proc p;
 	char msg[200];
 };
@@ -201,13 +202,15 @@ static void read_one(struct scan *s, struct slot *sl)
 	 * a process that stays inconsistent gets one more whole read */
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (source_open_pid(&src, sl->pid, 0) < 0) {
+			sl->err = errno;
 			st = errno == ESRCH || errno == ENOENT ? LAYOUT_EXITED : LAYOUT_ERROR;
 			snprintf(sl->msg, sizeof(sl->msg), "%s", strerror(errno));
 			break;
 		}
 		st = layout_build(&L, &src, s->cache, sl->msg, sizeof(sl->msg));
+		sl->err = errno;
 		if (st == LAYOUT_ERROR && !sl->msg[0])
-			snprintf(sl->msg, sizeof(sl->msg), "%s", strerror(errno));
+			snprintf(sl->msg, sizeof(sl->msg), "%s", strerror(sl->err));
 		source_close(&src);
 		if (st != LAYOUT_OK || L.consistent)
 			break;
@@ -240,6 +243,7 @@ static void read_one(struct scan *s, struct slot *sl)
 	} else if (machine_proc_from_layout(&sl->p, &L, &ctl->filter,
 					    ctl->all_view == MVIEW_OBJECTS, &selected) < 0) {
 		sl->st = SLOT_ERROR;
+		sl->err = ENOMEM;
 		snprintf(sl->msg, sizeof(sl->msg), "%s", strerror(ENOMEM));
 	} else if (!selected && vma_filter_active(&ctl->filter)) {
 		machine_proc_free(&sl->p);
@@ -278,8 +282,8 @@ static double since(const struct timespec *t0)
 }
 
 /* Run the workers over every slot; on a terminal, after a second, say how far they
- * are on stderr (erased at the end).  Returns 0, or -1 with errno when no worker
- * could be started. */
+ * are on stderr (erased at the end).  When no thread can be started, this one reads
+ * every process.  Returns 0, or -1 with errno ENOMEM. */
 static int scan_run(struct scan *s, long jobs)
 {
 	pthread_t *tids = calloc((size_t)jobs, sizeof(*tids));
@@ -287,8 +291,10 @@ static int scan_run(struct scan *s, long jobs)
 	bool shown = false, tty = isatty(STDERR_FILENO);
 	long started = 0;
 
-	if (!tids)
+	if (!tids) {
+		errno = ENOMEM;
 		return -1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pthread_mutex_lock(&s->lock);
 	for (long j = 0; j < jobs; j++) {
@@ -298,10 +304,12 @@ static int scan_run(struct scan *s, long jobs)
 		s->running++;
 	}
 	if (!started) {
+		/* no thread to be had: the reads in this one */
+		s->running = 1;
 		pthread_mutex_unlock(&s->lock);
+		worker(s);
 		free(tids);
-		errno = EAGAIN;
-		return -1;
+		return 0;
 	}
 	while (s->running) {
 		struct timespec until;
@@ -356,7 +364,8 @@ static size_t *read_order(const struct slot *slots, size_t n)
 }
 
 /* The slots to read: every process, or those of the targets.  Returns the slots
- * (*n of them, PID order), or NULL with *n 0 (an error said; *failed set). */
+ * (*n of them, PID order; a target that matches no process said, *failed set), or
+ * NULL with *n 0 when the processes could not be listed (said; *failed set). */
 static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 {
 	struct procinfo_entry *list;
@@ -377,20 +386,18 @@ static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 		return NULL;
 	}
 	bool *want = ctl->n_targets ? calloc(nl ? nl : 1, sizeof(*want)) : NULL;
-	for (size_t t = 0; want && t < ctl->n_targets; t++) {
+	if (ctl->n_targets && !want) {
+		vml_err(NULL, "listing the processes");
+		goto fatal;
+	}
+	for (size_t t = 0; t < ctl->n_targets; t++) {
 		long pid = options_parse_target(ctl->targets[t]);
-		pid_t *pids = NULL;
-		size_t np = 0;
-		pid_t one = (pid_t)pid;
-		if (pid > 0) {
-			pids = &one;
-			np = 1;
-		} else if (procinfo_find_by_name(ctl->targets[t], &pids, &np) < 0) {
+		pid_t one = (pid_t)pid, *pids = &one;
+		size_t np = 1, found = 0;
+		if (pid <= 0 && procinfo_find_by_name(ctl->targets[t], &pids, &np) < 0) {
 			vml_err(NULL, "looking for '%s'", ctl->targets[t]);
-			*failed = true;
-			continue;
+			goto fatal;
 		}
-		size_t found = 0;
 		for (size_t i = 0; i < np; i++)
 			for (size_t j = 0; j < nl; j++)
 				if (list[j].pid == pids[i]) {
@@ -408,10 +415,6 @@ static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 		if (pid <= 0)
 			free(pids);
 	}
-	if (ctl->n_targets && !want) {
-		vml_err(NULL, "listing the processes");
-		*failed = true;
-	}
 	for (size_t j = 0; j < nl; j++) {
 		if (ctl->n_targets && !(want && want[j]))
 			continue;
@@ -423,6 +426,12 @@ static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 	free(list);
 	*n = k;
 	return slots;
+fatal:
+	free(want);
+	free(list);
+	free(slots);
+	*failed = true;
+	return NULL;
 }
 
 /* The errors of the scan on stderr, in PID order, and one line counting the
@@ -500,7 +509,7 @@ int all_run(const struct ctl *ctl)
 	s.order = s.slots ? read_order(s.slots, s.n) : NULL;
 	if (!s.slots || !s.cache || !s.order) {
 		if (s.slots)
-			vml_err(NULL, "the ELF cache");
+			vml_errx(NULL, "%s", strerror(ENOMEM));
 		failed = true;
 		goto out;
 	}
@@ -516,12 +525,17 @@ int all_run(const struct ctl *ctl)
 	pthread_cond_destroy(&s.cond);
 	pthread_mutex_destroy(&s.lock);
 	if (rc < 0) {
-		vml_err(NULL, "starting the workers");
+		vml_errx(NULL, "%s", strerror(ENOMEM));
 		failed = true;
 		goto out;
 	}
 	if (say_errors(ctl, s.slots, s.n, &r))
 		failed = true;
+	/* without memory for one process, the rows would lack it without a word that
+	 * the reader of the table could see: nothing is printed */
+	for (size_t i = 0; i < s.n; i++)
+		if (s.slots[i].st == SLOT_ERROR && s.slots[i].err == ENOMEM)
+			goto out;
 
 	/* the rows, in PID order */
 	r.procs = calloc(s.n ? s.n : 1, sizeof(*r.procs));
