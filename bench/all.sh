@@ -12,6 +12,8 @@
 #	--all, --all --objects, --all --users   vmlayout, stdout to /dev/null
 #	loop     vmlayout PID for each process, in a shell loop (what users do today)
 #	smem -t, smemstat   when installed
+#	bigcat, bigall   cat and vmlayout --all of the 60 000-VMA process alone: the
+#	         longest read that one worker makes, below which --all cannot go
 # and prints for each the median wall time, the median of its ratios to the mean of
 # the cat runs either side of it, the same for CPU time (user + sys: a loaded machine
 # inflates it less than wall time), and the peak RSS (GNU time's %M) over the rounds.  Each command's stderr goes to /dev/null (the processes that exit or that
@@ -71,9 +73,12 @@ for _ in $(seq 600); do	# the JVM compiles its class, mkvmas maps: 60 s at most
 done
 sleep 5
 nproc=$(ls -d /proc/[0-9]* | wc -l)
+big=$(awk '$1 == "ready" { print $2 }' "$tmp/mkvmas.out")
 
 # ------------------------------------------------------------ the commands
 cmds=(cat all objects users loop)
+# the longest single read: the 60 000-VMA process alone, which one worker reads
+[ -n "$big" ] && cmds+=(bigcat bigall)
 command -v smem >/dev/null && cmds+=(smem)
 command -v smemstat >/dev/null && cmds+=(smemstat)
 
@@ -86,6 +91,8 @@ run() {	# NAME: run it once under GNU time; prints "wall_s maxrss_kib cpu_s"
 	users) /usr/bin/time -f '%e %M %U %S' -o "$t" "$vml" --all --users >/dev/null 2>/dev/null ;;
 	loop) /usr/bin/time -f '%e %M %U %S' -o "$t" sh -c 'for d in /proc/[0-9]*; do "$1" "${d#/proc/}"; done' \
 		sh "$vml" >/dev/null 2>/dev/null ;;
+	bigcat) /usr/bin/time -f '%e %M %U %S' -o "$t" cat "/proc/$big/smaps" >/dev/null 2>/dev/null ;;
+	bigall) /usr/bin/time -f '%e %M %U %S' -o "$t" "$vml" --all "$big" >/dev/null 2>/dev/null ;;
 	smem) /usr/bin/time -f '%e %M %U %S' -o "$t" smem -t >/dev/null 2>/dev/null ;;
 	smemstat) /usr/bin/time -f '%e %M %U %S' -o "$t" smemstat >/dev/null 2>/dev/null ;;
 	esac
@@ -122,6 +129,8 @@ for c in "${cmds[@]}"; do
 	objects) label='vmlayout --all --objects' ;;
 	users) label='vmlayout --all --users' ;;
 	loop) label='vmlayout PID, a loop' ;;
+	bigcat) label='cat smaps, 60000 VMAs' ;;
+	bigall) label='vmlayout --all 60000 VMAs' ;;
 	smem) label='smem -t' ;;
 	smemstat) label='smemstat' ;;
 	esac

@@ -72,6 +72,7 @@ static size_t merge_by_file(struct machine_object *v, size_t n, bool own_names,
 				if (own_names)
 					free(d->name);
 				d->name = v[i].name;
+				d->deleted = v[i].deleted;
 				d->elf = true;
 			} else if (own_names) {
 				free(v[i].name);
@@ -83,7 +84,9 @@ static size_t merge_by_file(struct machine_object *v, size_t n, bool own_names,
 	return k;
 }
 
-/* The objects and mapped files of the selected VMAs of L (s), merged by file. */
+/* The objects and mapped files of the selected VMAs of L (s), merged by file.  The
+ * names point into L while the entries are gathered and merged (a process can map
+ * tens of thousands of pieces of files): only the merged entries get a copy. */
 static int proc_objects(struct machine_proc *p, const struct layout *L,
 			const struct vma_selection *s)
 {
@@ -98,11 +101,9 @@ static int proc_objects(struct machine_proc *p, const struct layout *L,
 		const struct object *ob = &L->objects[o];
 		if (!t->size)
 			continue;	/* none of its VMAs selected */
-		struct machine_object *e = &v[n];
-		e->name = object_name(layout_object_path(L, ob), ob->deleted);
-		if (!e->name)
-			goto fail;
-		n++;
+		struct machine_object *e = &v[n++];
+		e->name = (char *)layout_object_path(L, ob);
+		e->deleted = ob->deleted;
 		e->dev_major = ob->dev_major;
 		e->dev_minor = ob->dev_minor;
 		e->inode = ob->inode;
@@ -118,11 +119,9 @@ static int proc_objects(struct machine_proc *p, const struct layout *L,
 		const struct vma *vm = &L->vmas.v[i];
 		if (!vma_selected(s, i) || vm->object >= 0 || !vm->inode)
 			continue;
-		struct machine_object *e = &v[n];
-		e->name = object_name(vma_name(&L->vmas, vm), vm->deleted);
-		if (!e->name)
-			goto fail;
-		n++;
+		struct machine_object *e = &v[n++];
+		e->name = (char *)vma_name(&L->vmas, vm);
+		e->deleted = vm->deleted;
 		e->dev_major = vm->dev_major;
 		e->dev_minor = vm->dev_minor;
 		e->inode = vm->inode;
@@ -131,15 +130,20 @@ static int proc_objects(struct machine_proc *p, const struct layout *L,
 		e->f = from_figures(&g);
 		e->f.swap_pss = vm->fig[SF_SWAP_PSS];
 	}
-	p->n_objs = merge_by_file(v, n, true, false);
+	n = merge_by_file(v, n, false, false);
+	for (size_t i = 0; i < n; i++) {
+		v[i].name = object_name(v[i].name, v[i].deleted);
+		if (!v[i].name) {
+			for (size_t k = 0; k < i; k++)
+				free(v[k].name);
+			free(v);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	p->n_objs = n;
 	p->objs = v;
 	return 0;
-fail:
-	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
-	free(v);
-	errno = ENOMEM;
-	return -1;
 }
 
 int machine_proc_from_layout(struct machine_proc *p, const struct layout *L,

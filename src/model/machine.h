@@ -38,6 +38,7 @@ struct machine_object {
 				 * appended when the file was removed */
 	uint32_t dev_major, dev_minor;
 	uint64_t inode;
+	bool deleted;		/* the file was removed (the name says it) */
 	bool elf;		/* an ELF object (else a mapped file: data, shared memory) */
 	uint64_t procs;		/* how many processes map it (1 in a process) */
 	struct machine_figs f;
