@@ -254,6 +254,13 @@ jqok "--object GLOB: the figures of the VMAs of libc" "$tmp/libc.json" \
 jqok "--perms x: code only" "$tmp/x.json" \
 	'all(.processes[]; .regions.code + .regions.special == .pss)'
 
+"$VMLAYOUT" --all --user 4000000 --json "${pids[@]}" >"$tmp/none.json" 2>"$tmp/none.err"
+test $? -eq 0 && "$JQ" -e '.processes == [] and .totals.processes == 0' "$tmp/none.json" >/dev/null
+ok $? "--user of nobody's processes and PIDs of others: no row, exit 0"
+"$VMLAYOUT" --all --object 'no-such-object*' -r "${pids[@]}" >"$tmp/none.txt" 2>/dev/null
+test $? -eq 0 && test "$(wc -l <"$tmp/none.txt")" -eq 2 && tail -n 1 "$tmp/none.txt" | grep -q '^total '
+ok $? "--object that no VMA matches: a header and the totals row"
+
 # ------------------------------------------------------------ usage errors
 usage() {	# DESCRIPTION ARGS...
 	local desc=$1
@@ -287,6 +294,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
 	skip "as nobody" "not root, or no setpriv"
 	skip "as nobody: not readable said" "not root, or no setpriv"
 	skip "as nobody: only its processes" "not root, or no setpriv"
+	skip "as nobody: a PID of root" "not root, or no setpriv"
 else
 	# nobody's own idle process, then --all as nobody
 	setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 1000 &
@@ -304,6 +312,12 @@ else
 	jqok "as nobody: only nobody's processes, its sleep among them" "$tmp/nobody.json" \
 		'all(.processes[]; .uid == 65534) and any(.processes[]; .pid == $p)' \
 		--argjson p "$nb"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+		"$VMLAYOUT" --all "${pids[0]}" "$nb" >"$tmp/nobody2.out" 2>"$tmp/nobody2.err"
+	rc=$?
+	test $rc -eq 1 && grep -qx "vmlayout: PID ${pids[0]}: permission denied: reading smaps needs ptrace read access (run as the process's owner or root)" "$tmp/nobody2.err" &&
+		grep -q "^ *$nb " "$tmp/nobody2.out"
+	ok $? "as nobody, --all PID of root: exit 1, the PID and the cause; its own process listed"
 fi
 
 # ------------------------------------------------------------ processes that exit
