@@ -114,8 +114,7 @@ void all_finish_options(struct ctl *ctl, struct argp_state *state)
 	enum machine_view v = (enum machine_view)ctl->all_view;
 	ctl->ncols = machine_columns_default(v, ctl->cols, MAX_COLS);
 	if (ctl->output_all) {
-		size_t nc;
-		machine_columns(v, &nc);
+		size_t nc = machine_columns_count(v);
 		for (ctl->ncols = 0; ctl->ncols < nc && ctl->ncols < MAX_COLS; ctl->ncols++)
 			ctl->cols[ctl->ncols] = (int)ctl->ncols;
 	} else if (ctl->output && machine_columns_parse(v, ctl->output, ctl->cols, &ctl->ncols,

@@ -99,14 +99,15 @@ static const struct mcol *cols_of(enum machine_view v, size_t *n)
 	}
 }
 
-const struct column *machine_columns(enum machine_view v, size_t *n)
+size_t machine_columns_count(enum machine_view v)
 {
-	/* struct mcol begins with its struct column: the registry is read through
-	 * machine_column_at() */
-	return &cols_of(v, n)->c;
+	size_t n;
+
+	cols_of(v, &n);
+	return n;
 }
 
-static const struct column *machine_column_at(enum machine_view v, size_t i)
+const struct column *machine_column(enum machine_view v, size_t i)
 {
 	size_t n;
 
@@ -459,7 +460,7 @@ int render_machine_columns_list(FILE *out, enum machine_view v, const struct tab
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		if (!ln || scols_line_set_data(ln, 0, machine_column_at(v, i)->name) < 0 ||
+		if (!ln || scols_line_set_data(ln, 0, machine_column(v, i)->name) < 0 ||
 		    scols_line_set_data(ln, 1, cols[i].c.help) < 0)
 			goto out;
 	}

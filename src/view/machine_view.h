@@ -36,9 +36,10 @@ struct machine_report {
 	bool filtered;		/* a VMA filter was given: the figures are of its VMAs */
 };
 
-/* The columns of view v: *n of them, each a struct column (columns.h), in
- * --list-columns order.  Static storage. */
-const struct column *machine_columns(enum machine_view v, size_t *n);
+/* The number of columns of view v, and its column i (0 <= i < that number; a
+ * struct column of columns.h, static storage), in --list-columns order. */
+size_t machine_columns_count(enum machine_view v);
+const struct column *machine_column(enum machine_view v, size_t i);
 
 /* The default columns of view v into ids (at most cap); returns how many.
  * Processes: PID USER COMM VMAS RSS PSS PRIVATE SWAP SWAPPSS CODE DATA BSS HEAP MMAP
