@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "attr/addr.h"
+#include "cli/all.h"
 #include "cli/options.h"
 #include "model/kspace.h"
 #include "view/columns.h"
@@ -102,6 +103,17 @@ static const struct argp_option options[] = {
 	  "terminal, else one JSON record a sample; a summary at the end (Ctrl-C, SIGTERM, "
 	  "the process exits, --count)", 7 },
 	{ "count", OPT_COUNT, "N", 0, "with --watch: stop after N samples", 7 },
+	{ NULL, 0, NULL, 0, "The whole machine (PID|NAME... narrow it to those processes):", 8 },
+	{ "all", 'A', NULL, 0, "every process the caller may read, one row each: PID, USER, "
+	  "COMM, VMAS, RSS, PSS, PRIVATE, SWAP, SWAPPSS and the PSS of each region, sorted by "
+	  "PSS, with a totals row; with --objects one row per ELF object or mapped file, "
+	  "with --users one row per user", 8 },
+	{ "users", OPT_USERS, NULL, 0, "one row per user (implies --all)", 8 },
+	{ "user", OPT_USER, "LIST", 0, "only the processes of these users (names or uids, "
+	  "comma-separated; implies --all)", 8 },
+	{ "jobs", OPT_JOBS, "N", 0, "read N processes at once (default: one per online CPU)", 8 },
+	{ "openmetrics", OPT_OPENMETRICS, NULL, 0, "print OpenMetrics text (gauges in bytes) "
+	  "for Prometheus and node_exporter's textfile collector", 8 },
 	{ NULL, 0, NULL, 0, "Informational:", -1 },
 	{ NULL, 0, NULL, 0, NULL, 0 },
 };
@@ -135,6 +147,8 @@ static void finish_time_options(struct ctl *ctl, struct argp_state *state)
 {
 	const char *what = ctl->diff ? "--diff" : "--watch";
 	const char *with = ctl->diff && ctl->watch ? "--watch"
+			 : ctl->all || ctl->users_view || ctl->n_users || ctl->jobs ? "--all"
+			 : ctl->openmetrics ? "--openmetrics"
 			 : ctl->svg ? "--svg" : ctl->n_addrs ? "--addr"
 			 : ctl->save_dir ? "--save" : ctl->reference ? "--reference"
 			 : ctl->list_columns ? "--list-columns"
@@ -184,6 +198,10 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 		ctl->json = true;
 	if (ctl->raw && ctl->pairs)
 		argp_error(state, "--raw and --pairs exclude each other");
+	if (ctl->all || ctl->users_view || ctl->n_users || ctl->jobs || ctl->openmetrics) {
+		all_finish_options(ctl, state);
+		return;
+	}
 	if (ctl->n_addrs) {
 		if (ctl->vmas || ctl->output || ctl->output_all || ctl->sort || ctl->total)
 			argp_error(state, "--addr and the VMA table exclude each other");
@@ -411,6 +429,26 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 				   arg);
 		break;
 	}
+	case 'A':
+		ctl->all = true;
+		break;
+	case OPT_USERS:
+		ctl->users_view = true;
+		break;
+	case OPT_USER:
+		ctl->users[ctl->n_users++] = arg;
+		break;
+	case OPT_JOBS: {
+		char *end;
+		errno = 0;
+		ctl->jobs = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || ctl->jobs < 1 || ctl->jobs > 1024)
+			argp_error(state, "--jobs: '%s' is not a number from 1 to 1024", arg);
+		break;
+	}
+	case OPT_OPENMETRICS:
+		ctl->openmetrics = true;
+		break;
 	case ARGP_KEY_ARG:
 		if (options_parse_target(arg) < 0)
 			argp_error(state, "'%s': not a PID, process name or path", arg);
@@ -435,7 +473,8 @@ static const struct argp argp = {
 	       "and the ELF program headers of the executable and its libraries."
 	       "\vNAME is the command name (comm) of exactly one process.  Several PIDs and "
 	       "names give one report each.  Exit status: 0 success, 1 a process could not be "
-	       "analysed (the others are still reported), 64 usage error.  Environment: "
+	       "analysed (the others are still reported), 64 usage error; with --all, 0 also "
+	       "when processes of other users could not be read.  Environment: "
 	       "VMLAYOUT_COLUMNS (the default columns of --vmas), NO_COLOR.",
 };
 
@@ -469,7 +508,8 @@ int options_parse(int argc, char **argv, struct ctl *ctl)
 	ctl->kinds = calloc(n, sizeof(*ctl->kinds));
 	ctl->addrs = calloc(n, sizeof(*ctl->addrs));
 	ctl->filter.globs = calloc(n, sizeof(*ctl->filter.globs));
-	if (!ctl->targets || !ctl->kinds || !ctl->addrs || !ctl->filter.globs) {
+	ctl->users = calloc(n, sizeof(*ctl->users));
+	if (!ctl->targets || !ctl->kinds || !ctl->addrs || !ctl->filter.globs || !ctl->users) {
 		options_free(ctl);
 		errno = ENOMEM;
 		return -1;
@@ -493,6 +533,10 @@ void options_free(struct ctl *ctl)
 	free(ctl->kinds);
 	free(ctl->addrs);
 	free(ctl->filter.globs);
+	free(ctl->users);
+	free(ctl->uids);
+	ctl->users = NULL;
+	ctl->uids = NULL;
 	ctl->targets = NULL;
 	ctl->kinds = NULL;
 	ctl->addrs = NULL;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "attr/addr.h"
 #include "attr/filter.h"
@@ -46,6 +47,7 @@ enum {
 	OPT_FORCE,
 	OPT_WATCH,
 	OPT_COUNT,
+	OPT_USERS, OPT_USER, OPT_JOBS, OPT_OPENMETRICS,	/* --all (all.c) */
 };
 
 /* What a target on the command line names. */
@@ -91,6 +93,16 @@ struct ctl {
 	bool watch;			/* --watch[=SECONDS] PID|NAME */
 	double interval;		/* --watch's SECONDS (default 1, 0 allowed) */
 	unsigned long count;		/* --count=N samples; 0: until the end */
+	/* the whole machine (all.h) */
+	bool all;			/* -A, --all: every process */
+	bool users_view;		/* --users: one row per user */
+	int all_view;			/* enum machine_view, set by all_finish_options() */
+	const char **users;		/* --user LIST: argc entries */
+	size_t n_users;
+	uid_t *uids;			/* their uids (malloc'd), n_uids */
+	size_t n_uids;
+	long jobs;			/* --jobs N; 0: one per online CPU */
+	bool openmetrics;		/* --openmetrics */
 };
 
 /* Parse argv into *ctl (zeroed first).  Usage errors and --help, --usage, --version

@@ -17,6 +17,7 @@
 #include "attr/addr.h"
 #include "attr/attribute.h"
 #include "cli/commands.h"
+#include "cli/all.h"
 #include "cli/msg.h"
 #include "cli/options.h"
 #include "elf/elfinfo.h"
@@ -390,6 +391,12 @@ int main(int argc, char **argv)
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	signal(SIGPIPE, SIG_IGN);
+
+	if (ctl.all || ctl.openmetrics) {	/* the whole machine: all.c */
+		int rc = all_run(&ctl);
+		options_free(&ctl);
+		return rc;
+	}
 
 	if (ctl.list_columns) {
 		struct table_opts t = { .raw = ctl.raw, .pairs = ctl.pairs,

@@ -1,7 +1,12 @@
-/* elfcache.c - each ELF file read once, by device and inode (see elfinfo.h) */
+/* elfcache.c - each ELF file read once, by device and inode (see elfinfo.h)
+ *
+ * One mutex guards the table: the workers of --all share one cache.  A file is read
+ * outside the lock; two workers that miss the same file at once both read it, and
+ * the second insert keeps the first entry (entries never move or change once in). */
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +18,7 @@ struct elf_cache {
 	struct elf_cache_entry **slots;	/* open addressing, linear probing */
 	size_t cap;			/* a power of two */
 	size_t count;
+	pthread_mutex_t lock;
 };
 
 static size_t hash_key(dev_t dev, ino_t ino)
@@ -41,6 +47,7 @@ struct elf_cache *elf_cache_new(void)
 
 	if (c == NULL)
 		return NULL;
+	pthread_mutex_init(&c->lock, NULL);
 	c->cap = 64;
 	c->slots = calloc(c->cap, sizeof *c->slots);
 	if (c->slots == NULL) {
@@ -62,14 +69,21 @@ void elf_cache_free(struct elf_cache *c)
 		}
 	}
 	free(c->slots);
+	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
 struct elf_cache_entry *elf_cache_lookup(const struct elf_cache *c, dev_t dev, ino_t ino)
 {
+	struct elf_cache *m = (struct elf_cache *)c;	/* the lock only */
+	struct elf_cache_entry *e;
+
 	if (c == NULL)
 		return NULL;
-	return c->slots[find_slot(c->slots, c->cap, dev, ino)];
+	pthread_mutex_lock(&m->lock);
+	e = c->slots[find_slot(c->slots, c->cap, dev, ino)];
+	pthread_mutex_unlock(&m->lock);
+	return e;
 }
 
 /* Double the table; -1 on ENOMEM (the table is unchanged). */
@@ -105,19 +119,23 @@ struct elf_cache_entry *elf_cache_insert(struct elf_cache *c, dev_t dev, ino_t i
 	struct elf_cache_entry *e;
 	size_t i;
 
-	e = elf_cache_lookup(c, dev, ino);
+	pthread_mutex_lock(&c->lock);
+	e = c->slots[find_slot(c->slots, c->cap, dev, ino)];
 	if (e != NULL) {
+		pthread_mutex_unlock(&c->lock);
 		elf_info_free(ei);
 		return e;
 	}
 	/* keep the load factor at most 1/2 */
 	if ((c->count + 1) * 2 > c->cap && grow(c) < 0) {
+		pthread_mutex_unlock(&c->lock);
 		elf_info_free(ei);
 		errno = ENOMEM;
 		return NULL;
 	}
 	e = calloc(1, sizeof *e);
 	if (e == NULL) {
+		pthread_mutex_unlock(&c->lock);
 		elf_info_free(ei);
 		errno = ENOMEM;
 		return NULL;
@@ -133,6 +151,7 @@ struct elf_cache_entry *elf_cache_insert(struct elf_cache *c, dev_t dev, ino_t i
 	i = find_slot(c->slots, c->cap, dev, ino);
 	c->slots[i] = e;
 	c->count++;
+	pthread_mutex_unlock(&c->lock);
 	return e;
 }
 
@@ -157,5 +176,13 @@ struct elf_cache_entry *elf_cache_read(struct elf_cache *c, dev_t dev, ino_t ino
 
 size_t elf_cache_count(const struct elf_cache *c)
 {
-	return c != NULL ? c->count : 0;
+	struct elf_cache *m = (struct elf_cache *)c;	/* the lock only */
+	size_t n;
+
+	if (c == NULL)
+		return 0;
+	pthread_mutex_lock(&m->lock);
+	n = c->count;
+	pthread_mutex_unlock(&m->lock);
+	return n;
 }

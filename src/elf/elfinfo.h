@@ -162,7 +162,9 @@ struct elf_cache_entry {
 };
 
 /* A set of entries keyed by (dev, ino): a hash table, O(1) lookups, grows as
- * needed (a process may map several hundred files).  Not thread-safe.  The
+ * needed (a process may map several hundred files).  Thread-safe: the
+ * workers of a machine-wide run (--all) share one, so that each file is read once
+ * for the machine (a mutex guards the table; files are read outside it).  The
  * functions below that take a cache need a non-NULL one unless they say. */
 struct elf_cache;
 

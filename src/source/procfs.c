@@ -269,7 +269,9 @@ int procfs_thread_sp(const struct procfs *p, pid_t tid, uint64_t *sp)
 	/* "NR a1 a2 a3 a4 a5 a6 SP PC" or "-1 SP PC": SP is the next-to-last field */
 	char *fields[10];
 	int n = 0;
-	for (char *tok = strtok(buf, " \n"); tok && n < 10; tok = strtok(NULL, " \n"))
+	char *save = NULL;	/* strtok_r: the workers of --all read threads at once */
+	for (char *tok = strtok_r(buf, " \n", &save); tok && n < 10;
+	     tok = strtok_r(NULL, " \n", &save))
 		fields[n++] = tok;
 	if (n != 3 && n != 9) {
 		free(buf);

@@ -169,3 +169,62 @@ int procinfo_find_by_name(const char *name, pid_t **pids, size_t *n)
 	*n = count;
 	return 0;
 }
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return cmp_pid(&((const struct procinfo_entry *)a)->pid,
+		       &((const struct procinfo_entry *)b)->pid);
+}
+
+int procinfo_list(struct procinfo_entry **list, size_t *n)
+{
+	/* result members as in pids.h of 4.0.2: s_int, u_int, ul_int, ul_int (KiB) */
+	enum pids_item items[] = { PIDS_ID_PID, PIDS_ID_EUID, PIDS_FLAGS, PIDS_VM_RSS };
+	struct pids_info *info = NULL;
+	struct pids_fetch *fetch;
+	struct procinfo_entry *v = NULL;
+	pid_t self = getpid();
+	size_t count = 0;
+
+	*list = NULL;
+	*n = 0;
+	if (pids_new(&info, items, 4) < 0)
+		return -1;
+	errno = 0;
+	fetch = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
+	if (!fetch) {
+		int saved = errno ? errno : EIO;
+		procps_pids_unref(&info);
+		errno = saved;
+		return -1;
+	}
+	if (fetch->counts->total > 0) {
+		v = calloc((size_t)fetch->counts->total, sizeof(*v));
+		if (!v) {
+			procps_pids_unref(&info);
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	for (int i = 0; i < fetch->counts->total; i++) {
+		struct pids_result *r = fetch->stacks[i]->head;
+		pid_t pid = r[0].result.s_int;
+		if (pid == self || pid <= 0)
+			continue;
+		v[count++] = (struct procinfo_entry){
+			.pid = pid, .euid = r[1].result.u_int,
+			.kernel_thread = (r[2].result.ul_int & PF_KTHREAD) != 0,
+			.rss = (uint64_t)r[3].result.ul_int * 1024,
+		};
+	}
+	procps_pids_unref(&info);
+	if (count > 1)
+		qsort(v, count, sizeof(*v), cmp_entry);
+	if (!count) {
+		free(v);
+		v = NULL;
+	}
+	*list = v;
+	*n = count;
+	return 0;
+}
