@@ -106,6 +106,7 @@ void all_finish_options(struct ctl *ctl, struct argp_state *state)
 				snprintf(err, sizeof(err), "%s", u);
 				free(list);
 				argp_error(state, "--user: no user '%s'", err);
+				return;	/* argp_error() exits (no ARGP_NO_EXIT here) */
 			}
 		free(list);
 	}
@@ -546,11 +547,17 @@ int all_run(const struct ctl *ctl)
 			s.slots[i].st = SLOT_TODO;	/* its row moved */
 		}
 	if (r.view == MVIEW_OBJECTS) {
-		r.objs = machine_objects(r.procs, r.n_procs, &r.n_objs);
+		/* the counts through locals: the address of a member of r would let the
+		 * callee change any of r, for the static analyser */
+		size_t n_objs = 0;
+		r.objs = machine_objects(r.procs, r.n_procs, &n_objs);
+		r.n_objs = n_objs;
 		if (!r.objs && r.n_objs)
 			goto nomem;
 	} else if (r.view == MVIEW_USERS) {
-		r.users = machine_users(r.procs, r.n_procs, &r.n_users);
+		size_t n_users = 0;
+		r.users = machine_users(r.procs, r.n_procs, &n_users);
+		r.n_users = n_users;
 		if (!r.users && r.n_procs)
 			goto nomem;
 	}

@@ -134,8 +134,8 @@ static int read_side(const char *target, struct moment *M)
 		source_close(&src);
 		return rc;
 	}
-	rc = is_json(target, msg, sizeof(msg));
-	if (rc == 1 && (rc = moment_from_json(M, target, msg, sizeof(msg))) == 0)
+	if (is_json(target, msg, sizeof(msg)) == 1 &&
+	    moment_from_json(M, target, msg, sizeof(msg)) == 0)
 		return 0;
 	vml_errx(target, "%s", msg);
 	return -1;

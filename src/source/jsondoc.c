@@ -64,7 +64,7 @@ static uint64_t get_hex(struct rd *r, json_t *o, const char *where, const char *
 {
 	json_t *v = member(r, o, where, key);
 	const char *s = v ? json_string_value(v) : NULL;
-	char *end;
+	char *end = NULL;
 
 	if (known)
 		*known = false;
@@ -72,7 +72,7 @@ static uint64_t get_hex(struct rd *r, json_t *o, const char *where, const char *
 		return 0;
 	errno = 0;
 	uint64_t a = s && strncmp(s, "0x", 2) == 0 ? strtoull(s + 2, &end, 16) : 0;
-	if (!s || strncmp(s, "0x", 2) != 0 || !s[2] || errno || *end) {
+	if (!s || strncmp(s, "0x", 2) != 0 || !s[2] || errno || !end || *end) {
 		bad(r, "member \"%s%s%s\" is not an address (a hex string \"0x...\")", where,
 		    *where ? "." : "", key);
 		return 0;
