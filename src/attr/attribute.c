@@ -653,7 +653,7 @@ static void attribute_threads(struct layout *L)
 		    u->role == ROLE_RESERVED && u->object < 0 && u->inode == 0)
 			u->role = ROLE_GUARD;
 	}
-	if (L->thread_stacks_unknown) {
+	if (L->thread_stacks_unknown && L->n_threads) {	/* none: the thread list's warning */
 		size_t unknown = 0, running = 0, denied = 0;
 		for (size_t t = 0; t < L->n_threads; t++) {
 			const struct thread_info *ti = &L->threads[t];

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -363,6 +364,27 @@ static size_t *read_order(const struct slot *slots, size_t n)
 	return o;
 }
 
+/* Whether /proc/PID is there (the process exists, or is a zombie); *euid its
+ * owner, the process's effective user ID. */
+static bool proc_exists(pid_t pid, uid_t *euid)
+{
+	char path[32];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (stat(path, &st) < 0)
+		return false;
+	*euid = st.st_uid;
+	return true;
+}
+
+static int cmp_slot_pid(const void *a, const void *b)
+{
+	pid_t x = ((const struct slot *)a)->pid, y = ((const struct slot *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
 /* The slots to read: every process, or those of the targets.  Returns the slots
  * (*n of them, PID order; a target that matches no process said, *failed set), or
  * NULL with *n 0 when the processes could not be listed (said; *failed set). */
@@ -371,6 +393,7 @@ static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 	struct procinfo_entry *list;
 	size_t nl, k = 0;
 	struct slot *slots;
+	size_t extra = 0;
 
 	*n = 0;
 	if (procinfo_list(&list, &nl) < 0) {
@@ -378,7 +401,8 @@ static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 		*failed = true;
 		return NULL;
 	}
-	slots = calloc(nl ? nl : 1, sizeof(*slots));
+	/* room for the named processes that the list lacks (see below) */
+	slots = calloc(nl + ctl->n_targets + 1, sizeof(*slots));
 	if (!slots) {
 		vml_err(NULL, "listing the processes");
 		free(list);
@@ -404,7 +428,16 @@ static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 					want[j] = true;
 					found++;
 				}
-		if (!found) {
+		uid_t euid = 0;
+		if (!found && pid > 0 && proc_exists((pid_t)pid, &euid)) {
+			/* libproc2 leaves out a process whose stat or status it could not
+			 * read: read it as vmlayout PID does, which says why it cannot */
+			bool dup = false;
+			for (size_t e = nl; e < nl + extra; e++)
+				dup |= slots[e].pid == (pid_t)pid;
+			if (!dup)
+				slots[nl + extra++] = (struct slot){ .pid = (pid_t)pid, .euid = euid };
+		} else if (!found) {
 			char who[VML_WHO_PID];
 			if (pid > 0)
 				vml_errx(vml_who_pid(who, (pid_t)pid), "no such process");
@@ -422,6 +455,10 @@ static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 					    .kernel_thread = list[j].kernel_thread,
 					    .rss = list[j].rss };
 	}
+	for (size_t e = nl; e < nl + extra; e++)
+		slots[k++] = slots[e];
+	if (extra)
+		qsort(slots, k, sizeof(*slots), cmp_slot_pid);
 	free(want);
 	free(list);
 	*n = k;
@@ -536,6 +573,14 @@ int all_run(const struct ctl *ctl)
 	for (size_t i = 0; i < s.n; i++)
 		if (s.slots[i].st == SLOT_ERROR && s.slots[i].err == ENOMEM)
 			goto out;
+	/* processes named, and none of them read: nothing to show but errors */
+	if (ctl->n_targets && failed) {
+		size_t ok = 0;
+		for (size_t i = 0; i < s.n; i++)
+			ok += s.slots[i].st == SLOT_OK;
+		if (!ok)
+			goto out;
+	}
 
 	/* the rows, in PID order */
 	r.procs = calloc(s.n ? s.n : 1, sizeof(*r.procs));
@@ -552,7 +597,7 @@ int all_run(const struct ctl *ctl)
 		size_t n_objs = 0;
 		r.objs = machine_objects(r.procs, r.n_procs, &n_objs);
 		r.n_objs = n_objs;
-		if (!r.objs && r.n_objs)
+		if (!r.objs)
 			goto nomem;
 	} else if (r.view == MVIEW_USERS) {
 		size_t n_users = 0;

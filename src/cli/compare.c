@@ -45,6 +45,12 @@ static int is_json(const char *path, char *msg, size_t msglen)
 		return -1;
 	}
 	n = read(fd, buf, sizeof(buf));
+	if (n < 0) {
+		int e = errno;
+		close(fd);
+		snprintf(msg, msglen, "%s", strerror(e));
+		return -1;
+	}
 	close(fd);
 	for (ssize_t i = 0; i < n; i++) {
 		if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r')

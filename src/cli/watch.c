@@ -56,7 +56,29 @@ struct watch {
 	struct track *tracks;
 	size_t n_tracks;
 	const char *end;	/* why the watch ended: "exited", "signal", "count" */
+	char **said;		/* the warnings said so far: each said once */
+	size_t n_said;
 };
+
+/* The warnings of a sample on stderr, each the first time it comes: a read
+ * that fails in a later sample is said, the same warning each second is not. */
+static void say_warnings(struct watch *w, const struct layout *L)
+{
+	for (size_t i = 0; i < L->n_warnings; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < w->n_said && !seen; j++)
+			seen = strcmp(w->said[j], L->warnings[i]) == 0;
+		if (seen)
+			continue;
+		vml_warnx(w->who, "%s", L->warnings[i]);
+		char **more = realloc(w->said, (w->n_said + 1) * sizeof(*more));
+		char *dup = more ? strdup(L->warnings[i]) : NULL;
+		if (more)
+			w->said = more;
+		if (dup)
+			w->said[w->n_said++] = dup;
+	}
+}
 
 static double now(void)
 {
@@ -90,9 +112,7 @@ static int sample(struct watch *w, struct elf_cache *cache)
 		report_status(w->who, st, msg);
 		return -1;
 	}
-	if (!w->has_first)
-		for (size_t i = 0; i < L.n_warnings; i++)
-			vml_warnx(w->who, "%s", L.warnings[i]);
+	say_warnings(w, &L);
 	int rc = moment_from_layout(&w->cur, &L, w->who, "pid", t, false);
 	if (rc == 0 && !w->has_first) {
 		/* the first sample is kept to the end, for the summary */
@@ -479,6 +499,9 @@ out:
 	for (size_t i = 0; i < w.n_tracks; i++)
 		free(w.tracks[i].name);
 	free(w.tracks);
+	for (size_t i = 0; i < w.n_said; i++)
+		free(w.said[i]);
+	free(w.said);
 	elf_cache_free(cache);
 	return rc;
 }

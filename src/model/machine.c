@@ -198,9 +198,7 @@ struct machine_object *machine_objects(const struct machine_proc *procs, size_t 
 	*n_out = 0;
 	for (size_t i = 0; i < n; i++)
 		total += procs[i].n_objs;
-	if (!total)
-		return NULL;
-	v = malloc(total * sizeof(*v));
+	v = malloc((total ? total : 1) * sizeof(*v));	/* not NULL when there is none */
 	if (!v) {
 		errno = ENOMEM;
 		return NULL;

@@ -80,8 +80,8 @@ void machine_proc_free(struct machine_proc *p);
 /* The objects of the n processes summed over the machine: one entry per file
  * (dev:inode), its procs the number of processes that map it, in the order of
  * (dev, inode).  Returns a malloc'd array of *n_out entries whose names point into
- * the processes' entries (free the array only), or NULL with errno ENOMEM (or with
- * *n_out 0 when there is none). */
+ * the processes' entries (free the array only; an array of none when there is
+ * none), or NULL with errno ENOMEM. */
 struct machine_object *machine_objects(const struct machine_proc *procs, size_t n,
 				       size_t *n_out);
 

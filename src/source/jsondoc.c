@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <setjmp.h>
+#include <stdalign.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,66 @@
 #include <sys/stat.h>
 
 #include "attr/moment.h"
+
+/* jansson 2.14 does not survive every failed allocation while it parses: its
+ * lexer drops the error of a buffer that could not grow and goes on to read and
+ * free memory that is not its own (a failed malloc() in the middle of
+ * json_loadf() corrupts the heap).  So while a document is parsed, jansson
+ * allocates through these two functions: each block is kept in a list, and a
+ * failed allocation jumps back to moment_from_json(), which frees every block
+ * that jansson still held and reports ENOMEM.  One document at a time: the
+ * program reads documents on one thread. */
+struct jblock {
+	alignas(max_align_t) struct jblock *prev;
+	struct jblock *next;
+};
+
+static struct jblock *jblocks;
+static jmp_buf joom;
+
+static void *jalloc(size_t size)
+{
+	struct jblock *b = size <= SIZE_MAX - sizeof(*b) ? malloc(sizeof(*b) + size) : NULL;
+
+	if (!b)
+		longjmp(joom, 1);
+	b->prev = NULL;
+	b->next = jblocks;
+	if (jblocks)
+		jblocks->prev = b;
+	jblocks = b;
+	return b + 1;
+}
+
+static void jfree(void *p)
+{
+	struct jblock *b;
+
+	if (!p)
+		return;
+	b = (struct jblock *)p - 1;
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		jblocks = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	free(b);
+}
+
+/* Every block jansson still holds, freed: after a jump from jalloc(). */
+static void jfree_all(void)
+{
+	struct jblock *b = jblocks;
+
+	while (b) {
+		struct jblock *next = b->next;
+
+		free(b);
+		b = next;
+	}
+	jblocks = NULL;
+}
 
 /* What is being read, for the messages. */
 struct rd {
@@ -230,9 +292,9 @@ static void get_lists(struct rd *r, json_t *root, struct moment *M)
 		get_dev(r, v, where, &o->dev_major, &o->dev_minor);
 		o->inode = get_u64(r, v, where, "inode");
 		o->load_bias = get_hex(r, v, where, "load_bias", true, &o->has_bias);
+		json_t *totals = member(r, v, where, "totals");
 		snprintf(where, sizeof(where), "objects[%zu].totals", i);
-		get_figures(r, member(r, v, where, "totals"), where, M->figures_unknown, true,
-			    &o->f);
+		get_figures(r, totals, where, M->figures_unknown, true, &o->f);
 		if (!o->path && !r->failed) {
 			errno = ENOMEM;
 			bad(r, "%s", strerror(ENOMEM));
@@ -319,7 +381,24 @@ int moment_from_json(struct moment *M, const char *path, char *msg, size_t msgle
 	}
 	if (fstat(fileno(f), &st) == 0)
 		M->time = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
-	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+	json_t *root = NULL;
+	json_set_alloc_funcs(jalloc, jfree);
+	if (setjmp(joom) == 0) {
+		root = json_loadf(f, JSON_REJECT_DUPLICATES, &err);
+	} else {
+		jfree_all();
+		fclose(f);
+		snprintf(msg, msglen, "%s", strerror(ENOMEM));
+		errno = ENOMEM;
+		return -1;
+	}
+	if (!root && ferror(f)) {
+		int e = errno ? errno : EIO;
+		fclose(f);
+		snprintf(msg, msglen, "%s", strerror(e));
+		errno = e;
+		return -1;
+	}
 	fclose(f);
 	if (!root) {
 		/* a truncated document ends early: jansson says where */
