@@ -63,7 +63,7 @@ fails 1 "VMAs out of order" "not in address order" --diff "$tmp/doc.json" "$tmp/
 "$JQ" -c '.objects[0].dev = "x"' "$tmp/doc.json" >"$tmp/baddev.json"
 fails 1 "a bad device" "is not a device" --diff "$tmp/doc.json" "$tmp/baddev.json"
 "$JQ" -c '.threads[0].tid = "x"' "$tmp/doc.json" >"$tmp/badtid.json"
-fails 1 "a bad TID" "is not a number" --diff "$tmp/doc.json" "$tmp/badtid.json"
+fails 1 "a bad TID" 'member "threads[0].tid" is not a thread ID' --diff "$tmp/doc.json" "$tmp/badtid.json"
 "$JQ" -c '.process.comm = 3' "$tmp/doc.json" >"$tmp/badcomm.json"
 fails 1 "a comm that is not a string" 'member "process.comm" is not a string' \
 	--diff "$tmp/doc.json" "$tmp/badcomm.json"

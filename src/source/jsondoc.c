@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdalign.h>
 #include <stdarg.h>
@@ -109,15 +110,45 @@ static json_t *member(struct rd *r, json_t *o, const char *where, const char *ke
 	return v;
 }
 
-static uint64_t get_u64(struct rd *r, json_t *o, const char *where, const char *key)
+/* A non-negative integer; what names it in the error ("a number of bytes"). */
+static uint64_t get_u64(struct rd *r, json_t *o, const char *where, const char *key,
+			const char *what)
 {
 	json_t *v = member(r, o, where, key);
 
 	if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
-		bad(r, "member \"%s%s%s\" is not a number of bytes", where, *where ? "." : "", key);
+		bad(r, "member \"%s%s%s\" is not %s", where, *where ? "." : "", key, what);
 		return 0;
 	}
 	return v ? (uint64_t)json_integer_value(v) : 0;
+}
+
+/* A process or thread ID: an integer from 1 to INT_MAX, or with nullable, null
+ * (0). */
+static pid_t get_id(struct rd *r, json_t *o, const char *where, const char *key,
+		    bool nullable)
+{
+	json_t *v = member(r, o, where, key);
+	json_int_t id = json_integer_value(v);
+
+	if (!v || (nullable && json_is_null(v)))
+		return 0;
+	if (!json_is_integer(v) || id < 1 || id > INT_MAX) {
+		bad(r, "member \"%s%s%s\" is not a %s ID", where, *where ? "." : "", key,
+		    strcmp(key, "pid") == 0 ? "process" : "thread");
+		return 0;
+	}
+	return (pid_t)id;
+}
+
+/* true or false; a member that is absent is false (documents before it). */
+static bool get_bool(struct rd *r, json_t *o, const char *where, const char *key)
+{
+	json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
+
+	if (v && !json_is_boolean(v))
+		bad(r, "member \"%s%s%s\" is not true or false", where, *where ? "." : "", key);
+	return json_is_true(v);
 }
 
 /* A hex string "0x..." or, with nullable, null (*known false). */
@@ -163,18 +194,21 @@ static const char *get_str(struct rd *r, json_t *o, const char *where, const cha
 static void get_dev(struct rd *r, json_t *o, const char *where, uint32_t *major,
 		    uint32_t *minor)
 {
+	static const char hex[] = "0123456789abcdef";
 	const char *s = get_str(r, o, where, "dev", false);
-	unsigned a, b;
-	int n = 0;
+	size_t n1, n2;
 
 	if (r->failed)
 		return;
-	if (sscanf(s, "%x:%x%n", &a, &b, &n) != 2 || s[n]) {
+	/* the kernel's "%02x:%02x" of MAJOR() (12 bits) and MINOR() (20 bits) */
+	n1 = strspn(s, hex);
+	n2 = s[n1] == ':' ? strspn(s + n1 + 1, hex) : 0;
+	if (n1 < 1 || n1 > 3 || n2 < 1 || n2 > 5 || s[n1 + 1 + n2]) {
 		bad(r, "member \"%s.dev\" is not a device (\"fe:00\")", where);
 		return;
 	}
-	*major = a;
-	*minor = b;
+	*major = (uint32_t)strtoul(s, NULL, 16);
+	*minor = (uint32_t)strtoul(s + n1 + 1, NULL, 16);
 }
 
 /* The figures members of o (size, rss, pss, shared, private, swap, dirty, and vmas
@@ -190,14 +224,14 @@ static void get_figures(struct rd *r, json_t *o, const char *where, bool unknown
 		bad(r, "member \"%s\" is not an object", where);
 		return;
 	}
-	f->size = get_u64(r, o, where, "size");
+	f->size = get_u64(r, o, where, "size", "a number of bytes");
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		json_t *v = unknown ? json_object_get(o, keys[i]) : NULL;
 		if (unknown && json_is_null(v))
 			continue;
-		*dst[i] = get_u64(r, o, where, keys[i]);
+		*dst[i] = get_u64(r, o, where, keys[i], "a number of bytes");
 	}
-	f->vmas = with_count ? get_u64(r, o, where, "vmas") : 1;
+	f->vmas = with_count ? get_u64(r, o, where, "vmas", "a count") : 1;
 }
 
 static int lookup_name(const char *s, const char *(*name)(int), int n)
@@ -222,19 +256,19 @@ static void get_vma(struct rd *r, json_t *o, const char *where, bool unknown,
 		    struct moment_vma *m)
 {
 	const char *perms, *role, *region;
-	json_t *tid;
 
 	m->start = get_hex(r, o, where, "start", false, NULL);
 	m->end = get_hex(r, o, where, "end", false, NULL);
 	m->offset = get_hex(r, o, where, "offset", false, NULL);
-	m->inode = get_u64(r, o, where, "inode");
+	m->inode = get_u64(r, o, where, "inode", "an inode number");
 	get_dev(r, o, where, &m->dev_major, &m->dev_minor);
 	perms = get_str(r, o, where, "perms", false);
 	role = get_str(r, o, where, "role", false);
 	region = get_str(r, o, where, "region", false);
 	m->path = strdup(get_str(r, o, where, "path", true));
 	m->object = strdup(get_str(r, o, where, "object", true));
-	tid = member(r, o, where, "tid");
+	m->tid = get_id(r, o, where, "tid", true);
+	m->deleted = get_bool(r, o, where, "deleted");
 	get_figures(r, o, where, unknown, false, &m->f);
 	if (r->failed)
 		return;
@@ -258,9 +292,6 @@ static void get_vma(struct rd *r, json_t *o, const char *where, bool unknown,
 	}
 	m->role = (uint8_t)ro;
 	m->region = (uint8_t)re;
-	m->tid = json_is_integer(tid) ? (pid_t)json_integer_value(tid) : 0;
-	json_t *d = json_object_get(o, "deleted");
-	m->deleted = json_is_true(d);
 }
 
 static void get_lists(struct rd *r, json_t *root, struct moment *M)
@@ -290,7 +321,7 @@ static void get_lists(struct rd *r, json_t *root, struct moment *M)
 		M->n_objects = i + 1;
 		o->path = strdup(get_str(r, v, where, "path", false));
 		get_dev(r, v, where, &o->dev_major, &o->dev_minor);
-		o->inode = get_u64(r, v, where, "inode");
+		o->inode = get_u64(r, v, where, "inode", "an inode number");
 		o->load_bias = get_hex(r, v, where, "load_bias", true, &o->has_bias);
 		json_t *totals = member(r, v, where, "totals");
 		snprintf(where, sizeof(where), "objects[%zu].totals", i);
@@ -304,15 +335,12 @@ static void get_lists(struct rd *r, json_t *root, struct moment *M)
 	}
 	json_array_foreach(threads, i, v) {
 		snprintf(where, sizeof(where), "threads[%zu]", i);
-		json_t *tid = member(r, v, where, "tid");
-		if (!json_is_integer(tid)) {
-			bad(r, "member \"%s.tid\" is not a number", where);
-			return;
-		}
-		M->threads[i].tid = (pid_t)json_integer_value(tid);
+		M->threads[i].tid = get_id(r, v, where, "tid", false);
 		snprintf(M->threads[i].comm, sizeof(M->threads[i].comm), "%s",
 			 get_str(r, v, where, "comm", false));
 		M->n_threads = i + 1;
+		if (r->failed)
+			return;
 	}
 	json_array_foreach(vmas, i, v) {
 		snprintf(where, sizeof(where), "vmas[%zu]", i);
@@ -345,17 +373,24 @@ static void get_document(struct rd *r, json_t *root, struct moment *M)
 	M->schema = (int)json_integer_value(schema);
 	process = member(r, root, "", "process");
 	source = member(r, root, "", "source");
-	M->pid = (pid_t)get_u64(r, process, "process", "pid");
+	M->pid = get_id(r, process, "process", "pid", false);
 	snprintf(M->comm, sizeof(M->comm), "%s", get_str(r, process, "process", "comm", false));
 	exe = member(r, process, "process", "exe");
+	if (exe && (json_is_string(exe) ? !*json_string_value(exe) : !json_is_null(exe)))
+		bad(r, "member \"process.exe\" is not a path or null");
 	if (json_is_string(exe) && !(M->exe = strdup(json_string_value(exe)))) {
 		errno = ENOMEM;
 		bad(r, "%s", strerror(ENOMEM));
 	}
-	M->figures_unknown = strcmp(get_str(r, source, "source", "figures", false), "smaps") != 0;
+	/* "smaps" from a process; "dumped" (a core) and "sizes" (an ELF file) have sizes only */
+	const char *figures = get_str(r, source, "source", "figures", false);
+	M->figures_unknown = strcmp(figures, "smaps") != 0;
+	if (!r->failed && M->figures_unknown && strcmp(figures, "dumped") != 0 &&
+	    strcmp(figures, "sizes") != 0)
+		bad(r, "member \"source.figures\" is not \"smaps\", \"dumped\" or \"sizes\"");
 	totals = member(r, root, "", "totals");
 	get_figures(r, totals, "totals", M->figures_unknown, true, &M->totals);
-	M->filtered = json_is_true(json_object_get(totals, "filtered"));
+	M->filtered = get_bool(r, totals, "totals", "filtered");
 	mm = member(r, root, "", "mm");
 	for (int i = 0; i < MM_COUNT && !r->failed; i++)
 		M->mm[i].v = get_hex(r, mm, "mm", moment_mm_name(i), true, &M->mm[i].known);
