@@ -225,6 +225,22 @@ ok $? "an odd comm: the table has one line for it"
 "$VMLAYOUT" --openmetrics "$odd" >"$tmp/om-odd" 2>/dev/null
 grep -q "$(printf 'comm="a\\\\"b\\\\\\\\c\td\303\251\357\277\275"')" "$tmp/om-odd"
 ok $? "an odd comm: OpenMetrics escapes it and replaces the invalid byte with U+FFFD"
+# UTF-8 that is not: an overlong form, a surrogate, beyond U+10FFFF, a lead byte
+# without its continuation, a sequence cut by the end; then 4- and 3-byte characters
+# and a byte that never starts one.  Each byte of what is not UTF-8 is one U+FFFD.
+bash -c 'printf "\300\257\355\240\200\364\220\200\200\303A\342\202" >/proc/$$/comm
+	read -r _' <"$tmp/fifo" &
+bad8=$!
+bash -c 'printf "\360\237\230\200\342\202\254\365x" >/proc/$$/comm; read -r _' <"$tmp/fifo" &
+good8=$!
+pids+=($bad8 $good8)
+sleep 0.3
+r=$(printf '\357\277\275')
+"$VMLAYOUT" --openmetrics "$bad8" "$good8" >"$tmp/om-utf8" 2>/dev/null
+grep -qF "comm=\"$r$r$r$r$r$r$r$r$r${r}A$r$r\"" "$tmp/om-utf8"
+ok $? "a comm of bytes that are not UTF-8: one U+FFFD for each"
+grep -qF "comm=\"$(printf '\360\237\230\200\342\202\254')${r}x\"" "$tmp/om-utf8"
+ok $? "a comm of 4- and 3-byte UTF-8: kept; a byte that starts none: U+FFFD"
 
 # every column of each view; sorting by text; the list of columns as JSON
 for v in "" --objects --users; do
@@ -235,7 +251,8 @@ for v in "" --objects --users; do
 	ok $? "--all $v --output-all: every column, in --list-columns order"
 done
 "$VMLAYOUT" --all -r -n -o COMM --sort COMM "${pids[@]}" >"$tmp/bycomm" 2>/dev/null
-head -n -1 "$tmp/bycomm" | LC_ALL=C sort -c 2>/dev/null
+# (by the bytes of the comm: rows whose comm is shown escaped, \xHH, left out)
+head -n -1 "$tmp/bycomm" | grep -vF '\x' | LC_ALL=C sort -c 2>/dev/null
 ok $? "--sort COMM: by name"
 "$VMLAYOUT" --all --objects -r -n -o OBJECT --sort -OBJECT "${pids[@]}" >"$tmp/byobj" 2>/dev/null
 head -n -1 "$tmp/byobj" | LC_ALL=C sort -r -c 2>/dev/null
@@ -318,6 +335,19 @@ else
 	test $rc -eq 1 && grep -qx "vmlayout: PID ${pids[0]}: permission denied: reading smaps needs ptrace read access (run as the process's owner or root)" "$tmp/nobody2.err" &&
 		grep -q "^ *$nb " "$tmp/nobody2.out"
 	ok $? "as nobody, --all PID of root: exit 1, the PID and the cause; its own process listed"
+fi
+# a process of a uid that has no name: the uid in decimal stands for the name
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || getent passwd 54321 >/dev/null; then
+	skip "a uid without a name" "not root, no setpriv, or uid 54321 has a name"
+else
+	setpriv --reuid=54321 --regid=54321 --clear-groups sleep 1000 &
+	pids+=($!)
+	anon=$!
+	sleep 0.2
+	"$VMLAYOUT" --openmetrics "$anon" >"$tmp/om-anon" 2>/dev/null &&
+		grep -q "^vmlayout_process_memory_bytes{pid=\"$anon\",comm=\"sleep\",user=\"54321\"," \
+			"$tmp/om-anon"
+	ok $? "a uid without a name: OpenMetrics gives user=\"54321\""
 fi
 
 # ------------------------------------------------------------ processes that exit
