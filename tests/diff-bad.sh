@@ -151,6 +151,37 @@ fails 64 "--watch=-1" "not a number of seconds" --watch=-1 "$P"
 fails 64 "--watch with two targets" "--watch samples one live process" --watch "$P" "$P"
 fails 64 "--watch of a file" "--watch samples one live process" --watch "$tmp/snap"
 fails 64 "--watch --vmas" "do not apply" --watch --vmas "$P"
+fails 64 "--watch --json --summary" "do not apply" --watch --json --summary "$P"
+# every option that --diff and --watch exclude, named in the error as the user knows it
+table="the VMA table's options (-o, --sort, --raw, --pairs, --noheadings, --total)"
+while IFS='|' read -r opt named; do
+	# shellcheck disable=SC2086 # opt is words
+	fails 64 "--diff $opt" "--diff and $named exclude each other" $opt --diff "$tmp/snap" "$P"
+	# shellcheck disable=SC2086
+	fails 64 "--watch $opt" "--watch and $named exclude each other" $opt --watch "$P"
+done <<EOF
+--all|--all
+--users|--all
+--user root|--all
+--jobs 2|--all
+--openmetrics|--openmetrics
+--addr 0x1000|--addr
+--save $tmp/nosave|--save
+--reference=x86_64|--reference
+--list-columns|--list-columns
+--output-all|$table
+--sort SIZE|$table
+--raw|$table
+--pairs|$table
+--noheadings|$table
+--total|$table
+--perms r|the filters
+--object libc|the filters
+--sysroot /|--sysroot
+--base 0x1000|--base
+EOF
+[ ! -e "$tmp/nosave" ]
+ok $? "--save with --diff or --watch: no directory left"
 
 stop_target
 done_testing
