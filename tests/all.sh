@@ -287,6 +287,28 @@ usage() {	# DESCRIPTION ARGS...
 	ok $? "usage error, exit 64: $desc"
 }
 usage "--all --vmas" --all --vmas
+# what --all and --openmetrics exclude, named in the error
+while IFS='|' read -r opt named; do
+	for what in --all --openmetrics; do
+		# shellcheck disable=SC2086 # opt is words
+		"$VMLAYOUT" $what $opt 1 >"$tmp/u.out" 2>"$tmp/u.err"
+		test $? -eq 64 && test ! -s "$tmp/u.out" &&
+			grep -qF -- "$what and $named exclude each other" "$tmp/u.err"
+		ok $? "usage error, exit 64: $what $opt, named"
+	done
+done <<EOF2
+--svg|--svg
+--vmas|--vmas
+--addr 0x1000|--addr
+--save $tmp/nosave|--save
+--reference=x86_64|--reference
+--sysroot /|--sysroot
+--base 0x1000|--base
+--diagram|--diagram, --summary and --roles
+--summary|--diagram, --summary and --roles
+EOF2
+usage "--openmetrics with a file" --openmetrics ./file
+usage "--user 1,x" --all --user 0,no-such-user-here
 usage "--all with a file" --all ./file
 usage "--objects --users" --all --objects --users
 usage "--user unknown" --user no-such-user-here
