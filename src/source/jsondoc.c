@@ -123,17 +123,17 @@ static uint64_t get_u64(struct rd *r, json_t *o, const char *where, const char *
 	return v ? (uint64_t)json_integer_value(v) : 0;
 }
 
-/* A process or thread ID: an integer from 1 to INT_MAX, or with nullable, null
- * (0). */
+/* A process or thread ID: an integer from min (0: none, as a document of maps
+ * text has; or 1) to INT_MAX, or with nullable, null (0). */
 static pid_t get_id(struct rd *r, json_t *o, const char *where, const char *key,
-		    bool nullable)
+		    json_int_t min, bool nullable)
 {
 	json_t *v = member(r, o, where, key);
 	json_int_t id = json_integer_value(v);
 
 	if (!v || (nullable && json_is_null(v)))
 		return 0;
-	if (!json_is_integer(v) || id < 1 || id > INT_MAX) {
+	if (!json_is_integer(v) || id < min || id > INT_MAX) {
 		bad(r, "member \"%s%s%s\" is not a %s ID", where, *where ? "." : "", key,
 		    strcmp(key, "pid") == 0 ? "process" : "thread");
 		return 0;
@@ -267,7 +267,7 @@ static void get_vma(struct rd *r, json_t *o, const char *where, bool unknown,
 	region = get_str(r, o, where, "region", false);
 	m->path = strdup(get_str(r, o, where, "path", true));
 	m->object = strdup(get_str(r, o, where, "object", true));
-	m->tid = get_id(r, o, where, "tid", true);
+	m->tid = get_id(r, o, where, "tid", 1, true);
 	m->deleted = get_bool(r, o, where, "deleted");
 	get_figures(r, o, where, unknown, false, &m->f);
 	if (r->failed)
@@ -335,7 +335,7 @@ static void get_lists(struct rd *r, json_t *root, struct moment *M)
 	}
 	json_array_foreach(threads, i, v) {
 		snprintf(where, sizeof(where), "threads[%zu]", i);
-		M->threads[i].tid = get_id(r, v, where, "tid", false);
+		M->threads[i].tid = get_id(r, v, where, "tid", 1, false);
 		snprintf(M->threads[i].comm, sizeof(M->threads[i].comm), "%s",
 			 get_str(r, v, where, "comm", false));
 		M->n_threads = i + 1;
@@ -373,7 +373,7 @@ static void get_document(struct rd *r, json_t *root, struct moment *M)
 	M->schema = (int)json_integer_value(schema);
 	process = member(r, root, "", "process");
 	source = member(r, root, "", "source");
-	M->pid = get_id(r, process, "process", "pid", false);
+	M->pid = get_id(r, process, "process", "pid", 0, false);
 	snprintf(M->comm, sizeof(M->comm), "%s", get_str(r, process, "process", "comm", false));
 	exe = member(r, process, "process", "exe");
 	if (exe && (json_is_string(exe) ? !*json_string_value(exe) : !json_is_null(exe)))
