@@ -224,7 +224,8 @@ static void match_addresses(struct matcher *m)
 	}
 }
 
-/* 5: a mapping moved: the same role, permissions, size and name. */
+/* 5: a mapping moved: the same role, permissions, size and name (and file: device
+ * and inode). */
 static void match_moved(struct matcher *m)
 {
 	size_t left_a = 0, left_b = 0;
@@ -243,6 +244,7 @@ static void match_moved(struct matcher *m)
 			const struct moment_vma *w = &m->b->vmas[j];
 			if (m->mb[j] < 0 && w->role == v->role && w->perms == v->perms &&
 			    w->end - w->start == v->end - v->start && w->inode == v->inode &&
+			    w->dev_major == v->dev_major && w->dev_minor == v->dev_minor &&
 			    strcmp(w->path, v->path) == 0) {
 				pair(m, i, j, "moved");
 				break;
