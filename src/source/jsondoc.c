@@ -101,23 +101,29 @@ static void bad(struct rd *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* 'member "where.key" what' ("where" empty: a member of the document) */
+static void bad_member(struct rd *r, const char *where, const char *key, const char *what)
+{
+	bad(r, "member \"%s%s%s\" %s", where, *where ? "." : "", key, what);
+}
+
 static json_t *member(struct rd *r, json_t *o, const char *where, const char *key)
 {
 	json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
 
 	if (!v)
-		bad(r, "member \"%s%s%s\" missing", where, *where ? "." : "", key);
+		bad_member(r, where, key, "missing");
 	return v;
 }
 
-/* A non-negative integer; what names it in the error ("a number of bytes"). */
+/* A non-negative integer; what says in the error what it is not ("is not a count"). */
 static uint64_t get_u64(struct rd *r, json_t *o, const char *where, const char *key,
 			const char *what)
 {
 	json_t *v = member(r, o, where, key);
 
 	if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
-		bad(r, "member \"%s%s%s\" is not %s", where, *where ? "." : "", key, what);
+		bad_member(r, where, key, what);
 		return 0;
 	}
 	return v ? (uint64_t)json_integer_value(v) : 0;
@@ -134,8 +140,7 @@ static pid_t get_id(struct rd *r, json_t *o, const char *where, const char *key,
 	if (!v || (nullable && json_is_null(v)))
 		return 0;
 	if (!json_is_integer(v) || id < min || id > INT_MAX) {
-		bad(r, "member \"%s%s%s\" is not a %s ID", where, *where ? "." : "", key,
-		    strcmp(key, "pid") == 0 ? "process" : "thread");
+		bad_member(r, where, key, min ? "is not a thread ID" : "is not a process ID");
 		return 0;
 	}
 	return (pid_t)id;
@@ -147,7 +152,7 @@ static bool get_bool(struct rd *r, json_t *o, const char *where, const char *key
 	json_t *v = json_is_object(o) ? json_object_get(o, key) : NULL;
 
 	if (v && !json_is_boolean(v))
-		bad(r, "member \"%s%s%s\" is not true or false", where, *where ? "." : "", key);
+		bad_member(r, where, key, "is not true or false");
 	return json_is_true(v);
 }
 
@@ -166,8 +171,7 @@ static uint64_t get_hex(struct rd *r, json_t *o, const char *where, const char *
 	errno = 0;
 	uint64_t a = s && strncmp(s, "0x", 2) == 0 ? strtoull(s + 2, &end, 16) : 0;
 	if (!s || strncmp(s, "0x", 2) != 0 || !s[2] || errno || !end || *end) {
-		bad(r, "member \"%s%s%s\" is not an address (a hex string \"0x...\")", where,
-		    *where ? "." : "", key);
+		bad_member(r, where, key, "is not an address (a hex string \"0x...\")");
 		return 0;
 	}
 	if (known)
@@ -184,7 +188,7 @@ static const char *get_str(struct rd *r, json_t *o, const char *where, const cha
 	if (!v || (nullable && json_is_null(v)))
 		return "";
 	if (!json_is_string(v)) {
-		bad(r, "member \"%s%s%s\" is not a string", where, *where ? "." : "", key);
+		bad_member(r, where, key, "is not a string");
 		return "";
 	}
 	return json_string_value(v);
@@ -224,14 +228,14 @@ static void get_figures(struct rd *r, json_t *o, const char *where, bool unknown
 		bad(r, "member \"%s\" is not an object", where);
 		return;
 	}
-	f->size = get_u64(r, o, where, "size", "a number of bytes");
+	f->size = get_u64(r, o, where, "size", "is not a number of bytes");
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		json_t *v = unknown ? json_object_get(o, keys[i]) : NULL;
 		if (unknown && json_is_null(v))
 			continue;
-		*dst[i] = get_u64(r, o, where, keys[i], "a number of bytes");
+		*dst[i] = get_u64(r, o, where, keys[i], "is not a number of bytes");
 	}
-	f->vmas = with_count ? get_u64(r, o, where, "vmas", "a count") : 1;
+	f->vmas = with_count ? get_u64(r, o, where, "vmas", "is not a count") : 1;
 }
 
 static int lookup_name(const char *s, const char *(*name)(int), int n)
@@ -260,7 +264,7 @@ static void get_vma(struct rd *r, json_t *o, const char *where, bool unknown,
 	m->start = get_hex(r, o, where, "start", false, NULL);
 	m->end = get_hex(r, o, where, "end", false, NULL);
 	m->offset = get_hex(r, o, where, "offset", false, NULL);
-	m->inode = get_u64(r, o, where, "inode", "an inode number");
+	m->inode = get_u64(r, o, where, "inode", "is not an inode number");
 	get_dev(r, o, where, &m->dev_major, &m->dev_minor);
 	perms = get_str(r, o, where, "perms", false);
 	role = get_str(r, o, where, "role", false);
@@ -321,7 +325,7 @@ static void get_lists(struct rd *r, json_t *root, struct moment *M)
 		M->n_objects = i + 1;
 		o->path = strdup(get_str(r, v, where, "path", false));
 		get_dev(r, v, where, &o->dev_major, &o->dev_minor);
-		o->inode = get_u64(r, v, where, "inode", "an inode number");
+		o->inode = get_u64(r, v, where, "inode", "is not an inode number");
 		o->load_bias = get_hex(r, v, where, "load_bias", true, &o->has_bias);
 		json_t *totals = member(r, v, where, "totals");
 		snprintf(where, sizeof(where), "objects[%zu].totals", i);
