@@ -257,6 +257,20 @@ ok $? "--sort COMM: by name"
 "$VMLAYOUT" --all --objects -r -n -o OBJECT --sort -OBJECT "${pids[@]}" >"$tmp/byobj" 2>/dev/null
 head -n -1 "$tmp/byobj" | LC_ALL=C sort -r -c 2>/dev/null
 ok $? "--objects --sort -OBJECT: by name, descending"
+# ties of the sort key keep the natural order: device (major, minor), then inode
+"$VMLAYOUT" --all --objects -r -n -o PROCS,DEV,INODE --sort PROCS >"$tmp/byprocs" 2>/dev/null
+head -n -1 "$tmp/byprocs" | awk '
+	function hex(s,  i, n) {
+		for (i = 1; i <= length(s); i++)
+			n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return n
+	}
+	{ split($2, d, ":"); k = sprintf("%012d %012d %020s", hex(d[1]), hex(d[2]), $3) }
+	$1 < p || ($1 == p && k < pk) { bad = 1; print "out of order: " $0 }
+	{ p = $1; pk = k }
+	END { exit bad || NR < 2 }' >"$tmp/ties" 2>&1
+ok $? "--objects --sort PROCS: ascending; ties by device, then inode"
+[ -s "$tmp/ties" ] && diag "$(head -5 "$tmp/ties")"
 "$VMLAYOUT" --all --users --list-columns --json >"$tmp/cols.json" 2>/dev/null
 jqok "--users --list-columns --json: names, descriptions, types" "$tmp/cols.json" \
 	'.columns[0].name == "USER" and all(.columns[]; .type | IN("string", "number", "size"))'
@@ -308,6 +322,15 @@ done <<EOF2
 --summary|--diagram, --summary and --roles
 EOF2
 usage "--openmetrics with a file" --openmetrics ./file
+usage "-o with 257 columns" --all -o "$(printf 'PID,%.0s' $(seq 256))PID"
+grep -qx "vmlayout: too many columns" "$tmp/u.err"
+ok $? "-o with 257 columns: too many columns, said"
+usage "-o with a long unknown name" --all -o "$(printf 'X%.0s' $(seq 100))"
+grep -q "^vmlayout: unknown column 'X\{64\}' (see --list-columns)" "$tmp/u.err"
+ok $? "-o with a long unknown name: the first 64 bytes of it said"
+"$VMLAYOUT" --all -o +PSS "${pids[0]}" >"$tmp/plus" 2>/dev/null
+test "$(head -n 1 "$tmp/plus" | awk '{ print $1, $NF, NF }')" = "PID PSS 16"
+ok $? "-o +PSS: the default columns and PSS"
 usage "--user 1,x" --all --user 0,no-such-user-here
 usage "--all with a file" --all ./file
 usage "--objects --users" --all --objects --users
