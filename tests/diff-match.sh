@@ -75,8 +75,8 @@ case_ "brk unknown in the newer: the boundary listed, after null" \
 	"." '.mm.brk = null' \
 	'.changed and (.mm | length) == 1 and .mm[0].name == "brk" and .mm[0].after == null and
 	 .mm[0].change == null and (.vmas | length) == 0'
-"$V" --diff "$tmp/old.json" "$tmp/new.json" >"$tmp/d.txt" 2>&1
-grep -Eq '^brk +0x[0-9a-f]+ → \?' "$tmp/d.txt"
+"$V" --diff --ascii "$tmp/old.json" "$tmp/new.json" >"$tmp/d.txt" 2>&1
+grep -Eq '^brk +0x[0-9a-f]+ -> \?' "$tmp/d.txt"
 ok $? "brk unknown in the newer: the text says ?"
 case_ "an unchanged copy: nothing changed" "." "." \
 	'.changed == false and (.vmas | length) == 0 and (.objects | length) == 0 and
