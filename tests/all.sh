@@ -350,6 +350,42 @@ ok $? "--all PID that does not exist: exit 1, the PID and the cause"
 "$VMLAYOUT" --all no-such-process-name >/dev/null 2>"$tmp/u.err"
 test $? -eq 1 && grep -q "no process named 'no-such-process-name'" "$tmp/u.err"
 ok $? "--all NAME that no process has: exit 1, said"
+# a zombie and a kernel thread named: each an error, said as "vmlayout PID" says it
+(sleep 0 & exec sleep 1000) &
+zparent=$!
+pids+=($zparent)
+zombie=
+for ((i = 0; i < 600; i++)); do
+	zombie=$(pgrep -P "$zparent" | head -n 1)
+	[ -n "$zombie" ] && [ "$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$zombie/stat" 2>/dev/null)" = Z ] &&
+		break
+	zombie=
+	sleep 0.01
+done
+if [ -z "$zombie" ]; then
+	skip "--all ZOMBIE" "no zombie made"
+else
+	"$VMLAYOUT" --all "$zombie" "${pids[0]}" >"$tmp/z.out" 2>"$tmp/z.err"
+	test $? -eq 1 && test "$(cat "$tmp/z.err")" = "vmlayout: PID $zombie: a zombie (no address space)" &&
+		grep -q "^ *${pids[0]} " "$tmp/z.out"
+	ok $? "--all ZOMBIE PID: exit 1, the zombie said; the other process listed"
+fi
+# PF_KTHREAD (0x00200000) in the flags of /proc/PID/stat
+kthread=
+for f in /proc/[0-9]*/stat; do
+	awk '{ sub(/.*\) /, ""); exit !(int($7 / 2097152) % 2) }' "$f" 2>/dev/null || continue
+	kthread=${f#/proc/}
+	kthread=${kthread%/stat}
+	break
+done
+if [ -z "$kthread" ]; then
+	skip "--all KERNEL-THREAD" "no kernel thread in this PID namespace"
+else
+	"$VMLAYOUT" --all --openmetrics "$kthread" >"$tmp/k.out" 2>"$tmp/k.err"
+	test $? -eq 1 && test ! -s "$tmp/k.out" &&
+		test "$(cat "$tmp/k.err")" = "vmlayout: PID $kthread: kernel thread: it has no user address space"
+	ok $? "--openmetrics KERNEL-THREAD: exit 1, nothing on stdout, said"
+fi
 
 # ------------------------------------------------------------ as an unprivileged user
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then

@@ -193,6 +193,7 @@ static void read_one(struct scan *s, struct slot *sl)
 
 	if (sl->kernel_thread) {
 		sl->st = SLOT_SKIP;
+		snprintf(sl->msg, sizeof(sl->msg), "kernel thread: it has no user address space");
 		return;
 	}
 	if (!uid_wanted(ctl, sl->euid)) {
@@ -224,6 +225,8 @@ static void read_one(struct scan *s, struct slot *sl)
 	case LAYOUT_KERNEL_THREAD:
 	case LAYOUT_ZOMBIE:
 		sl->st = SLOT_SKIP;
+		snprintf(sl->msg, sizeof(sl->msg), "%s", st == LAYOUT_ZOMBIE
+			 ? "a zombie (no address space)" : "kernel thread: it has no user address space");
 		return;
 	case LAYOUT_NO_PROCESS:
 	case LAYOUT_EXITED:
@@ -496,6 +499,12 @@ static bool say_errors(const struct ctl *ctl, const struct slot *slots, size_t n
 			if (ctl->n_targets) {
 				vml_errx(who, "permission denied: reading smaps needs ptrace read "
 					 "access (run as the process's owner or root)");
+				failed = true;
+			}
+			break;
+		case SLOT_SKIP:
+			if (ctl->n_targets) {	/* named: as "vmlayout PID" says it */
+				vml_errx(who, "%s", sl->msg);
 				failed = true;
 			}
 			break;
