@@ -571,11 +571,16 @@ static const char *band_title(const struct ctx *c, const struct band *b, char *b
 {
 	const struct layout *L = c->L;
 	const char *exe = "";
+	bool deleted = false;
 
-	if (L->exe_object >= 0)
+	if (L->exe_object >= 0) {
 		exe = path_base(layout_object_path(L, &L->objects[L->exe_object]));
+		deleted = L->objects[L->exe_object].deleted;
+	}
 	char name[64];
 	name_printable(name, sizeof(name), exe, strlen(exe), 30, c->o->ascii);
+	if (deleted)	/* 30 columns at most: it fits */
+		strcat(name, " (deleted)");
 	switch (b->kind) {
 	case BAND_CODE:
 		snprintf(buf, len, "code  %s", name);

@@ -300,6 +300,9 @@ static int table_objects(const struct ctx *c)
 			break;
 		}
 		name_printable(name, sizeof(name), p, strlen(p), 200, c->o->ascii);
+		/* a file replaced or removed since it was mapped (an upgrade) */
+		if (o->deleted && strlen(name) + 10 < sizeof(name))
+			strcat(name, " (deleted)");
 		if (!o->attributed && strlen(name) + 2 < sizeof(name))
 			strcat(name, " ?");
 		rc = scols_line_set_data(ln, 0, text_fit_end(fit, sizeof(fit), name, name_w,
