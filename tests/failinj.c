@@ -207,7 +207,7 @@ static void failinj_init(void)
 	static const struct { const char *name; int e; } errnos[] = {
 		{ "ENOMEM", ENOMEM }, { "EACCES", EACCES }, { "EMFILE", EMFILE },
 		{ "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EPIPE", EPIPE }, { "ENOENT", ENOENT },
-		{ "EPERM", EPERM }, { "EINTR", EINTR },
+		{ "EPERM", EPERM }, { "EINTR", EINTR }, { "ESRCH", ESRCH },
 	};
 	err_no = EIO;
 	if (s) {
@@ -215,6 +215,10 @@ static void failinj_init(void)
 		for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
 			if (strcmp(s, errnos[i].name) == 0)
 				err_no = errnos[i].e;
+		if (err_no <= 0) {	/* a name not in the table would fail with 0 */
+			fprintf(stderr, "failinj: FAILINJ_ERRNO=%s: not known\n", s);
+			_exit(2);
+		}
 	}
 }
 
