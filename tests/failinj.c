@@ -211,13 +211,20 @@ static void failinj_init(void)
 	};
 	err_no = EIO;
 	if (s) {
-		err_no = atoi(s);
-		for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
-			if (strcmp(s, errnos[i].name) == 0)
-				err_no = errnos[i].e;
-		if (err_no <= 0) {	/* a name not in the table would fail with 0 */
-			fprintf(stderr, "failinj: FAILINJ_ERRNO=%s: not known\n", s);
-			_exit(2);
+		char *end;
+		long v = strtol(s, &end, 10);
+		size_t i = 0;
+		if (*s && !*end) {
+			err_no = (int)v;
+		} else {
+			while (i < sizeof(errnos) / sizeof(errnos[0]) && strcmp(s, errnos[i].name))
+				i++;
+			if (i == sizeof(errnos) / sizeof(errnos[0])) {
+				/* a name not in the table would fail with errno 0 */
+				fprintf(stderr, "failinj: FAILINJ_ERRNO=%s: not known\n", s);
+				_exit(2);
+			}
+			err_no = errnos[i].e;
 		}
 	}
 }
