@@ -271,6 +271,15 @@ for f in auxv smaps_rollup status cmdline comm; do
 	ok $? "$f is a directory: read, with a warning that names $f"
 done
 
+# status not read: its Uid unknown, null in JSON (not root's 0); the user's name is
+# the snapshot's own record of it
+fresh threads
+rm "$tmp/s/status"
+mkdir "$tmp/s/status"
+run --json "$tmp/s"
+jqt '.process.uid == null and (.process.user | type) == "string"'
+ok $? "status not read: uid null, the user's name from the snapshot"
+
 fresh threads
 tid=$(ls "$tmp/s/task" | head -1)
 rm "$tmp/s/task/$tid/stat"

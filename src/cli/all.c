@@ -31,6 +31,7 @@
 #include "cli/msg.h"
 #include "elf/elfinfo.h"
 #include "model/machine.h"
+#include "source/procdir.h"
 #include "source/procinfo.h"
 #include "source/source.h"
 #include "view/machine_view.h"
@@ -241,6 +242,17 @@ static void read_one(struct scan *s, struct slot *sl)
 	default:
 		sl->st = SLOT_ERROR;
 		return;
+	}
+	/* its status not read: the uid of libproc2's list (read from status too) */
+	if (L.id.euid == (uid_t)-1) {
+		L.id.euid = sl->euid;
+		if (procdir_user_name(L.id.euid, &L.id.euser) < 0) {
+			sl->st = SLOT_ERROR;
+			sl->err = errno;
+			snprintf(sl->msg, sizeof(sl->msg), "%s", strerror(errno));
+			layout_free(&L);
+			return;
+		}
 	}
 	if (!uid_wanted(ctl, L.id.euid)) {
 		sl->st = SLOT_OTHER;

@@ -47,7 +47,8 @@ struct proc_identity {
 	size_t cmdline_n;		/* number of arguments: 0 for kernel threads and
 					 * zombies (empty cmdline) */
 	int threads;			/* number of threads (stat field 20, num_threads) */
-	uid_t euid;			/* effective uid (status Uid, second field) */
+	uid_t euid;			/* effective uid (status Uid, second field); (uid_t)-1
+				 * when status could not be read */
 	char *euser;			/* malloc'd name of euid, NULL when the uid has no name
 					 * in the user database */
 	unsigned long long start_time;	/* start, in clock ticks (sysconf(_SC_CLK_TCK)) since

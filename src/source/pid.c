@@ -98,7 +98,7 @@ static enum layout_status pid_read(void *priv, struct layout *L, struct elf_cach
 	if (L->vmas.n == 0)
 		return LAYOUT_EXITED;	/* no mm: exited (or exiting) since stat was read */
 	if (procdir_read_identity(L, pf) < 0 ||
-	    procdir_user_name(L->id.euid, &L->id.euser) < 0) {
+	    (L->id.euid != (uid_t)-1 && procdir_user_name(L->id.euid, &L->id.euser) < 0)) {
 		if (errno == ESRCH)
 			return LAYOUT_EXITED;
 		snprintf(msg, msglen, "%s", strerror(errno));

@@ -413,6 +413,7 @@ int procdir_read_identity(struct layout *L, const struct procfs *pf)
 	size_t len;
 
 	memset(id, 0, sizeof(*id));
+	id->euid = (uid_t)-1;	/* unknown until status is read */
 	id->pid = id->tgid = L->pid;
 	id->ppid = L->stat.ppid;
 	id->state = L->stat.state;

@@ -189,7 +189,10 @@ static void process(struct jsonwrt *w, const struct layout *L)
 	jsonwrt_str(w, "state", state);
 	if (L->has_id) {
 		jsonwrt_i64(w, "threads", L->id.threads);
-		jsonwrt_i64(w, "uid", (int64_t)L->id.euid);
+		if (L->id.euid != (uid_t)-1)	/* status read */
+			jsonwrt_i64(w, "uid", (int64_t)L->id.euid);
+		else
+			jsonwrt_null(w, "uid");
 		jsonwrt_str(w, "user", L->id.euser);
 	} else {
 		jsonwrt_i64(w, "threads", (int64_t)L->n_threads);
