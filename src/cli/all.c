@@ -28,6 +28,7 @@
 
 #include "attr/attribute.h"
 #include "cli/all.h"
+#include "cli/commands.h"
 #include "cli/msg.h"
 #include "elf/elfinfo.h"
 #include "model/machine.h"
@@ -142,7 +143,7 @@ void all_finish_options(struct ctl *ctl, struct argp_state *state)
 enum slot_state {
 	SLOT_TODO,
 	SLOT_OK,	/* row made */
-	SLOT_SKIP,	/* a kernel thread or a zombie: no address space */
+	SLOT_SKIP,	/* a kernel thread or a zombie (skip_why): no address space */
 	SLOT_OTHER,	/* not asked for: another user's (--user), no VMA selected */
 	SLOT_GONE,	/* exited while being read */
 	SLOT_PERM,	/* no ptrace read access */
@@ -156,6 +157,7 @@ struct slot {
 	bool kernel_thread;
 	uint64_t rss;		/* libproc2's VmRSS, bytes: the order of the reads */
 	enum slot_state st;
+	enum layout_status skip_why;	/* SLOT_SKIP: LAYOUT_KERNEL_THREAD or _ZOMBIE */
 	int err;		/* SLOT_ERROR: its errno */
 	struct machine_proc p;
 	char msg[200];
@@ -194,7 +196,7 @@ static void read_one(struct scan *s, struct slot *sl)
 
 	if (sl->kernel_thread) {
 		sl->st = SLOT_SKIP;
-		snprintf(sl->msg, sizeof(sl->msg), "kernel thread: it has no user address space");
+		sl->skip_why = LAYOUT_KERNEL_THREAD;
 		return;
 	}
 	if (!uid_wanted(ctl, sl->euid)) {
@@ -226,8 +228,7 @@ static void read_one(struct scan *s, struct slot *sl)
 	case LAYOUT_KERNEL_THREAD:
 	case LAYOUT_ZOMBIE:
 		sl->st = SLOT_SKIP;
-		snprintf(sl->msg, sizeof(sl->msg), "%s", st == LAYOUT_ZOMBIE
-			 ? "a zombie (no address space)" : "kernel thread: it has no user address space");
+		sl->skip_why = st;
 		return;
 	case LAYOUT_NO_PROCESS:
 	case LAYOUT_EXITED:
@@ -499,24 +500,24 @@ static bool say_errors(const struct ctl *ctl, const struct slot *slots, size_t n
 		const struct slot *sl = &slots[i];
 		vml_who_pid(who, sl->pid);
 		switch (sl->st) {
+		/* a process named: each said as "vmlayout PID" says it */
 		case SLOT_GONE:
 			r->exited++;
 			if (ctl->n_targets) {
-				vml_errx(who, "the process has exited");
+				report_status(who, LAYOUT_EXITED, "");
 				failed = true;
 			}
 			break;
 		case SLOT_PERM:
 			r->not_readable++;
 			if (ctl->n_targets) {
-				vml_errx(who, "permission denied: reading smaps needs ptrace read "
-					 "access (run as the process's owner or root)");
+				report_status(who, LAYOUT_PERMISSION, "");
 				failed = true;
 			}
 			break;
 		case SLOT_SKIP:
-			if (ctl->n_targets) {	/* named: as "vmlayout PID" says it */
-				vml_errx(who, "%s", sl->msg);
+			if (ctl->n_targets) {
+				report_status(who, sl->skip_why, "");
 				failed = true;
 			}
 			break;

@@ -208,7 +208,7 @@ static void get_dev(struct rd *r, json_t *o, const char *where, uint32_t *major,
 	n1 = strspn(s, hex);
 	n2 = s[n1] == ':' ? strspn(s + n1 + 1, hex) : 0;
 	if (n1 < 1 || n1 > 3 || n2 < 1 || n2 > 5 || s[n1 + 1 + n2]) {
-		bad(r, "member \"%s.dev\" is not a device (\"fe:00\")", where);
+		bad_member(r, where, "dev", "is not a device (\"fe:00\")");
 		return;
 	}
 	*major = (uint32_t)strtoul(s, NULL, 16);
@@ -381,7 +381,7 @@ static void get_document(struct rd *r, json_t *root, struct moment *M)
 	snprintf(M->comm, sizeof(M->comm), "%s", get_str(r, process, "process", "comm", false));
 	exe = member(r, process, "process", "exe");
 	if (exe && (json_is_string(exe) ? !*json_string_value(exe) : !json_is_null(exe)))
-		bad(r, "member \"process.exe\" is not a path or null");
+		bad_member(r, "process", "exe", "is not a path or null");
 	if (json_is_string(exe) && !(M->exe = strdup(json_string_value(exe)))) {
 		errno = ENOMEM;
 		bad(r, "%s", strerror(ENOMEM));
@@ -391,7 +391,7 @@ static void get_document(struct rd *r, json_t *root, struct moment *M)
 	M->figures_unknown = strcmp(figures, "smaps") != 0;
 	if (!r->failed && M->figures_unknown && strcmp(figures, "dumped") != 0 &&
 	    strcmp(figures, "sizes") != 0)
-		bad(r, "member \"source.figures\" is not \"smaps\", \"dumped\" or \"sizes\"");
+		bad_member(r, "source", "figures", "is not \"smaps\", \"dumped\" or \"sizes\"");
 	totals = member(r, root, "", "totals");
 	get_figures(r, totals, "totals", M->figures_unknown, true, &M->totals);
 	M->filtered = get_bool(r, totals, "totals", "filtered");
