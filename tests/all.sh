@@ -20,6 +20,7 @@
 #   OpenMetrics         the format's shape; promtool check metrics when installed
 # TAP.  Needs jq ($JQ).  Never timed.
 . "$top_srcdir/tests/tap.sh"
+. "$top_srcdir/tests/target.sh"	# make_zombie
 
 [ -n "$JQ" ] || skip_all "jq not found"
 [ -x "$VMLAYOUT" ] || bail_out "vmlayout not built: $VMLAYOUT"
@@ -351,17 +352,8 @@ ok $? "--all PID that does not exist: exit 1, the PID and the cause"
 test $? -eq 1 && grep -q "no process named 'no-such-process-name'" "$tmp/u.err"
 ok $? "--all NAME that no process has: exit 1, said"
 # a zombie and a kernel thread named: each an error, said as "vmlayout PID" says it
-(sleep 0 & exec sleep 1000) &
-zparent=$!
-pids+=($zparent)
-zombie=
-for ((i = 0; i < 600; i++)); do
-	zombie=$(pgrep -P "$zparent" | head -n 1)
-	[ -n "$zombie" ] && [ "$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$zombie/stat" 2>/dev/null)" = Z ] &&
-		break
-	zombie=
-	sleep 0.01
-done
+make_zombie
+pids+=($zombie_parent)
 if [ -z "$zombie" ]; then
 	skip "--all ZOMBIE" "no zombie made"
 else

@@ -17,19 +17,11 @@ G=$top_builddir/tests/grower
 target_setup deleted
 V=$VMLAYOUT
 
-step() {
-	local line
-	echo "$1" >&"$target_in"
-	IFS= read -r -t 60 -u "${TGT[0]}" line
-	[ "$line" = done ] || { diag "grower: $1: $line"; return 1; }
-	wait_blocked "$target_pid"
-}
-
 cp "$G" "$tmp/grower-old" && cp "$top_builddir/tests/libplug.so" "$tmp/libplug-old.so" ||
 	bail_out "cannot copy the grower and its library"
 start_target "$tmp/grower-old" || bail_out "grower-old did not start"
 P=$target_pid
-step "dlopen $tmp/libplug-old.so" || bail_out "dlopen of libplug-old.so failed"
+target_step "dlopen $tmp/libplug-old.so" || bail_out "dlopen of libplug-old.so failed"
 rm "$tmp/grower-old" "$tmp/libplug-old.so"
 
 "$V" --json "$P" >"$tmp/p.json" 2>"$tmp/err"

@@ -132,17 +132,7 @@ fails 1 "a process that does not exist" "no such process" --diff "$tmp/snap" 999
 fails 1 "no process of that name" "no process named" --diff "$tmp/snap" no-such-process-name
 fails 1 "--watch: no such process" "no such process" --watch --count=1 999999999
 fails 1 "--watch: no process of that name" "no process named" --watch --count=1 no-such-name
-# a zombie: the child that sleep 1000 (exec'd by the subshell) never waits for
-(sleep 0 & exec sleep 1000) &
-zparent=$!
-zombie=
-for ((i = 0; i < 600; i++)); do
-	zombie=$(pgrep -P "$zparent" | head -n 1)
-	[ -n "$zombie" ] && [ "$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$zombie/stat" 2>/dev/null)" = Z ] &&
-		break
-	zombie=
-	sleep 0.01
-done
+make_zombie
 if [ -n "$zombie" ]; then
 	fails 1 "--watch of a zombie" "PID $zombie: a zombie (no address space)" --watch --count=1 "$zombie"
 	fails 1 "--diff with a zombie" "PID $zombie: a zombie (no address space)" --diff "$tmp/snap" "$zombie"
@@ -150,7 +140,7 @@ else
 	skip "--watch of a zombie" "no zombie made"
 	skip "--diff with a zombie" "no zombie made"
 fi
-kill "$zparent" 2>/dev/null
+kill "$zombie_parent" 2>/dev/null
 
 # usage errors
 fails 64 "--diff with one target" "--diff compares two" --diff "$tmp/snap"

@@ -18,15 +18,6 @@ PLUG=$top_builddir/tests/libplug.so
 target_setup diff
 V=$VMLAYOUT
 
-# step COMMAND: one command to the grower, and its answer "done"
-step() {
-	local line
-	echo "$1" >&"$target_in"
-	IFS= read -r -t 60 -u "${TGT[0]}" line
-	[ "$line" = done ] || { diag "grower: $1: $line"; return 1; }
-	wait_blocked "$target_pid"
-}
-
 # a name of its own: other tests run growers at the same time
 start_target "$G" "dg$$" || bail_out "grower did not start"
 P=$target_pid
@@ -50,7 +41,8 @@ ok $? "the text says: no change"
 "$V" --diff --json "$tmp/a.json" "$tmp/a.json" >"$tmp/same2.json"
 jqok "a document against itself: no change" "$tmp/same2.json" '.changed == false'
 
-step "heap 1048576" && step "mmap 5" && step "dlopen $PLUG" && step "threads 3"
+target_step "heap 1048576" && target_step "mmap 5" && target_step "dlopen $PLUG" &&
+	target_step "threads 3"
 ok $? "the grower grew"
 mapfile -t tids < <(ls /proc/"$P"/task | grep -vx "$P" | sort -n)
 test "${#tids[@]}" -eq 3
@@ -165,7 +157,7 @@ else
 fi
 
 # a mapping moved (mremap), one grown in place: matched, not removed and added
-step move && step extend
+target_step move && target_step extend
 ok $? "the grower moved one mapping and extended another"
 "$V" --diff --json "$tmp/b" "$P" >"$tmp/m.json" 2>"$tmp/err"
 ok $? "--diff after mremap $(cat "$tmp/err")"
@@ -182,7 +174,7 @@ ok $? "the text: moved"
 
 # maps text: no figures but SIZE; null in JSON, ? in the text
 "$V" --json --maps "/proc/$P/maps" >"$tmp/maps1.json" 2>/dev/null
-step "mmap 1"
+target_step "mmap 1"
 "$V" --json --maps "/proc/$P/maps" >"$tmp/maps2.json" 2>/dev/null
 "$V" --diff --json "$tmp/maps1.json" "$tmp/maps2.json" >"$tmp/u.json" 2>"$tmp/err"
 ok $? "--diff of two documents of maps text $(cat "$tmp/err")"

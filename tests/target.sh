@@ -19,6 +19,11 @@
 # wait_blocked PID       wait (10 s at most) until every thread of PID is blocked, so
 #                        that two reads of it see the same stack pointers (a running
 #                        thread has none to read); 1 when they never were
+# target_step COMMAND    one command to the target (tests/grower.c), its answer
+#                        "done" (60 s at most), then wait_blocked; 1 otherwise
+# make_zombie            a zombie: the child of a sleep that never waits for it;
+#                        sets zombie (its PID; empty when none came in 6 s) and
+#                        zombie_parent (the sleep: kill it when done)
 declare -A addr len extra
 target_pid=
 
@@ -91,5 +96,28 @@ wait_blocked() {
 		[ $busy = 0 ] && return 0
 		sleep 0.01
 	done
+	return 1
+}
+
+target_step() {
+	local line
+	echo "$1" >&"$target_in"
+	IFS= read -r -t 60 -u "${TGT[0]}" line
+	[ "$line" = done ] || { diag "target: $1: $line"; return 1; }
+	wait_blocked "$target_pid"
+}
+
+make_zombie() {
+	local i
+	(sleep 0 & exec sleep 1000) &
+	zombie_parent=$!
+	for ((i = 0; i < 600; i++)); do
+		zombie=$(pgrep -P "$zombie_parent" | head -n 1)
+		[ -n "$zombie" ] &&
+			[ "$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$zombie/stat" 2>/dev/null)" = Z ] &&
+			return 0
+		sleep 0.01
+	done
+	zombie=
 	return 1
 }
