@@ -271,7 +271,11 @@ static void item_label(const struct ctx *c, const struct item *it, char *buf, si
 	if (it->kind == -1) {
 		const struct object *o = &L->objects[it->object];
 		const char *p = path_base(layout_object_path(L, o));
-		name_printable(name, sizeof(name), p, strlen(p), nw - 12, c->o->ascii);
+		char full[256];
+		/* a file name: its head tells objects apart (_ssl.cpython-311-...,
+		 * _json.cpython-311-...), so a long one is cut at the end */
+		name_printable(full, sizeof(full), p, strlen(p), 200, c->o->ascii);
+		text_fit_end(name, sizeof(name), full, nw - 12, c->o->ascii);
 		snprintf(buf, len, "%s%s%s", name, o->kind == OBJECT_EXECUTABLE ? " (executable)" : "",
 			 o->deleted ? " (deleted)" : "");
 		return;
