@@ -52,6 +52,7 @@ complete -c vmlayout -f
 # The options, one a line.
 complete -c vmlayout -s j -l json -d 'Print the JSON document instead of the text view'
 complete -c vmlayout -l json-lines -d 'Print one JSON document per line for each process'
+complete -c vmlayout -l rollup -d 'With --json: also read smaps_rollup, the exact sums'
 complete -c vmlayout -l svg -d 'Draw the diagram as an SVG document'
 complete -c vmlayout -s b -l bytes -d 'Print sizes in bytes instead of human units'
 complete -c vmlayout -l diagram -d 'Print the diagram of the address space'

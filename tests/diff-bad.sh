@@ -153,6 +153,10 @@ fails 64 "--diff --smaps" "reads no smaps" --diff --smaps "$tmp/text" "$P"
 fails 64 "--diff --watch" "--diff and --watch" --diff --watch "$tmp/snap" "$P"
 fails 64 "--force without --diff" "--force applies to --diff" --force "$P"
 fails 64 "--count without --watch" "--count counts the samples" --count=3 "$P"
+for args in "" "--vmas --json" "--addr 0x1000 --json" "--diff --json" "--all --json"; do
+	# shellcheck disable=SC2086 # the words of args are options
+	fails 64 "--rollup ${args:-alone}" "--rollup applies to the JSON document" --rollup $args "$P" "$P"
+done
 fails 64 "--count=0" "not a number of samples" --watch --count=0 "$P"
 fails 64 "--count=x" "not a number of samples" --watch --count=x "$P"
 fails 64 "--watch=x" "not a number of seconds" --watch=x "$P"

@@ -94,7 +94,7 @@ check_target() {
 	# the reads would move PSS: read smaps_rollup before and after, retry if it moved.
 	for try in 1 2 3 4 5; do
 		before=$(rollup_line "$target_pid")
-		"$VMLAYOUT" --json "$target_pid" >"$json" 2>"$tmp/err"
+		"$VMLAYOUT" --json --rollup "$target_pid" >"$json" 2>"$tmp/err"
 		rc=$?
 		after=$(rollup_line "$target_pid")
 		[ "$before" = "$after" ] && break
@@ -135,6 +135,9 @@ check_target() {
 		'(if $exact == 1 then 0 else .totals.shared / 2 end) as $s |
 		 .totals.pss <= .rollup.Pss + $s and
 		 .rollup.Pss - .totals.pss < 1024 * (.vmas | length) + $s' --argjson exact "$exact"
+	"$VMLAYOUT" --json "$target_pid" >"$tmp/plain.json" 2>"$tmp/err"
+	jqok "$name: without --rollup, rollup is null and the rest is there" "$tmp/plain.json" \
+		'.rollup == null and .totals.rss > 0'
 	"$JQ" -r '"\(.totals.rss) \(.totals.pss) \(.totals.shared) \(.totals.private)"' "$json" \
 		>"$tmp/fig"
 	diag "$name: vmlayout rss pss shared private: $(cat "$tmp/fig"); smaps_rollup: $after"

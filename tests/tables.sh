@@ -75,9 +75,10 @@ check() {
 	return $st
 }
 
-run --json "$pid"
+run --json --rollup "$pid"
 cp "$tmp/out" "$tmp/doc"
-[ $rc -eq 0 ] && "$JQ" -e '.totals.filtered == false and .filter == null' "$tmp/doc" > /dev/null
+[ $rc -eq 0 ] && "$JQ" -e '.totals.filtered == false and .filter == null and
+	.rollup.Rss > 0' "$tmp/doc" > /dev/null
 check "the whole document says it is not filtered"
 maps_lines=$(wc -l < "/proc/$pid/maps")
 
@@ -207,7 +208,7 @@ run --json --role anon,heap "$pid"
 	.regions.code.vmas == 0 and .regions.heap.vmas == 1 and
 	(.objects | length) == 0' "$tmp/out" > /dev/null
 check "--json --role anon,heap: only those VMAs, totals filtered and summed over them"
-run --json --object target-pie "$pid"
+run --json --rollup --object target-pie "$pid"
 "$JQ" -e --arg exe "$exe" '
 	(.objects | length) == 1 and .objects[0].path == $exe and
 	.objects[0].totals.rss == .totals.rss and .filter.objects == ["target-pie"]' \

@@ -47,7 +47,7 @@ done
 
 # the live process: at least the VMAs mkvmas made (a runtime such as ASan's may map
 # more meanwhile), so not cut short at the end of a read
-"$VMLAYOUT" --json "$pid" >"$tmp/live" 2>"$tmp/err"
+"$VMLAYOUT" --json --rollup "$pid" >"$tmp/live" 2>"$tmp/err"
 r=$?
 if [ -n "$JQ" ]; then
 	[ $r -eq 0 ] && "$JQ" -e --argjson n "$vmas" \

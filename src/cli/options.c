@@ -29,6 +29,9 @@ static const struct argp_option options[] = {
 	  "several processes, a JSON array of documents", 1 },
 	{ "json-lines", OPT_JSON_LINES, NULL, 0, "like --json, but one document per line for "
 	  "each process, not an array", 1 },
+	{ "rollup", OPT_ROLLUP, NULL, 0, "with --json: also read /proc/PID/smaps_rollup, the "
+	  "kernel's exact sums (a second walk of the page tables: about a tenth more time), "
+	  "into the member rollup", 1 },
 	{ "svg", OPT_SVG, NULL, 0, "draw the diagram as a standalone SVG document (for a "
 	  "browser, a bug report, slides) instead of the text view; one target", 1 },
 	{ "bytes", 'b', NULL, 0, "print sizes in bytes instead of K/M/G/T (binary units)", 1 },
@@ -187,6 +190,13 @@ static void finish_options(struct ctl *ctl, struct argp_state *state)
 		argp_error(state, "--count counts the samples of --watch");
 	if (ctl->force && !ctl->diff)
 		argp_error(state, "--force applies to --diff");
+	if (ctl->rollup && (!(ctl->json || ctl->json_lines) || ctl->diff || ctl->watch ||
+			    ctl->all || ctl->users_view || ctl->n_users || ctl->openmetrics ||
+			    ctl->vmas || ctl->output || ctl->output_all || ctl->sort || ctl->raw ||
+			    ctl->pairs || ctl->noheadings || ctl->total || ctl->n_addrs ||
+			    ctl->list_columns))
+		argp_error(state, "--rollup applies to the JSON document of a process (--json or "
+			   "--json-lines, without --diff, --watch, --all, --vmas or --addr)");
 	if (ctl->diff || ctl->watch) {
 		if (ctl->json_lines)
 			ctl->json = true;
@@ -289,6 +299,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 	case 'j':
 		ctl->json = true;
+		break;
+	case OPT_ROLLUP:
+		ctl->rollup = true;
 		break;
 	case OPT_JSON_LINES:
 		ctl->json_lines = true;

@@ -25,6 +25,7 @@ enum {
 	OPT_ASCII,
 	OPT_REFERENCE,
 	OPT_JSON_LINES,
+	OPT_ROLLUP,
 	OPT_SUMMARY,
 	OPT_OBJECTS,
 	OPT_ROLES,
@@ -61,6 +62,7 @@ enum target_kind {
 /* Everything the options say. */
 struct ctl {
 	bool json, json_lines;
+	bool rollup;			/* --rollup: read smaps_rollup into the JSON document */
 	bool svg;			/* --svg: the diagram as an SVG document */
 	bool bytes;
 	bool ascii;

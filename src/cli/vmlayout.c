@@ -472,8 +472,9 @@ int main(int argc, char **argv)
 						 strerror(errno));
 					st = LAYOUT_ERROR;
 				}
-			} else if (source_open_pid(&src, pid, ctl.json ? SOURCE_READ_ROLLUP : 0) < 0) {
-				/* smaps_rollup, a second walk of the page tables, only for JSON */
+			} else if (source_open_pid(&src, pid,
+							   ctl.rollup ? SOURCE_READ_ROLLUP : 0) < 0) {
+				/* smaps_rollup, a second walk of the page tables: --rollup */
 				st = errno == ESRCH ? LAYOUT_NO_PROCESS : LAYOUT_ERROR;
 			}
 			if (st == LAYOUT_OK)
