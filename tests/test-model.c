@@ -167,6 +167,40 @@ static void test_upper_hex(void)
 	vma_list_free(&l);
 }
 
+/* Fields that do not fit 32 bits of KiB (a VMA of 4 TiB or more, or text that says
+ * so) are kept exactly, in bytes, with the fields read before them. */
+static void test_wide(void)
+{
+	static const char text[] =
+		"100000000000-600000000000 ---p 00000000 00:00 0 \n"
+		"Size:           5368709120 kB\n"
+		"KernelPageSize:        4 kB\n"
+		"Rss:            4294967296 kB\n"
+		"Pss:                   8 kB\n"
+		"Swap:                 12 kB\n"
+		HDR
+		"Size:                  4 kB\n"
+		"Rss:                   4 kB\n";
+	struct vma_list l;
+
+	vma_list_init(&l);
+	int rc = smaps_parse_buf(text, sizeof(text) - 1, &l, NULL);
+	tap_ok(rc == 0 && l.n == 2, "VMAs of 5 TiB and 4 KiB read (rc %d, %zu VMAs)", rc, l.n);
+	if (rc == 0 && l.n == 2) {
+		const struct vma *v = &l.v[0];
+		tap_ok(v->wide && vma_fig(v, SF_SIZE) == 5368709120ULL * 1024 &&
+		       vma_fig(v, SF_RSS) == 4294967296ULL * 1024 &&
+		       vma_fig(v, SF_KERNEL_PAGE_SIZE) == 4096 && vma_fig(v, SF_PSS) == 8192 &&
+		       vma_fig(v, SF_SWAP) == 12288 && vma_fig(v, SF_LOCKED) == 0,
+		       "the 5 TiB VMA: every field exact in bytes");
+		tap_ok(!l.v[1].wide && vma_fig(&l.v[1], SF_RSS) == 4096 && l.n_wide == 1,
+		       "the next VMA: in KiB again, one VMA kept wide");
+	}
+	vma_list_clear(&l);
+	tap_ok(l.n_wide == 0, "a cleared list keeps no wide figures");
+	vma_list_free(&l);
+}
+
 static void test_clamped(void)
 {
 	static const char text[] =
@@ -201,7 +235,7 @@ static void test_clamped(void)
 		       l.v[0].thp_eligible, l.v[0].protection_key);
 		tap_ok(l.v[1].thp_eligible == 0 && l.v[1].protection_key == 0,
 		       "THPeligible 0, ProtectionKey 0 kept");
-		tap_ok(l.v[0].fig[SF_RSS] == 4096 && l.v[0].fig[SF_SIZE] == 4096,
+		tap_ok(vma_fig(&l.v[0], SF_RSS) == 4096 && vma_fig(&l.v[0], SF_SIZE) == 4096,
 		       "a known field after unknown ones is still found by name");
 		bool kb = false, count = false, thp = false, pk = false;
 		for (size_t i = 0; i < l.n_extra; i++) {
@@ -448,9 +482,9 @@ static void test_parts(void)
 	memset(&v, 0, sizeof(v));
 	v.start = 0x10000;
 	v.end = 0x20000;	/* 16 pages */
-	v.fig[SF_RSS] = 8 * page;
-	v.fig[SF_PSS] = 8 * page;
-	v.fig[SF_PRIVATE_DIRTY] = 8 * page;
+	v.kib[SF_RSS] = 8 * page / 1024;
+	v.kib[SF_PSS] = 8 * page / 1024;
+	v.kib[SF_PRIVATE_DIRTY] = 8 * page / 1024;
 	v.bss_rss_pages = v.bss_swap_pages = UINT32_MAX;
 	tap_ok(!vma_part_figures(&v, page, f, &measured) && f[1].size == 16 * page,
 	       "no bss pages: one part");
@@ -468,7 +502,7 @@ static void test_parts(void)
 	v.bss_swap_pages = 0;
 	tap_ok(vma_part_figures(&v, page, f, &measured) && measured && f[0].rss == 3 * page &&
 	       f[1].rss == 5 * page, "RSS and swap of the bss measured");
-	memset(v.fig, 0, sizeof(v.fig));
+	memset(v.kib, 0, sizeof(v.kib));
 	v.bss_rss_pages = 0;
 	tap_ok(vma_part_figures(&v, page, f, &measured) && f[0].rss == 0 && f[0].pss == 0 &&
 	       f[1].vmas == 1 && f[0].vmas == 0, "nothing resident: PSS and the rest 0");
@@ -595,6 +629,7 @@ int main(void)
 	test_bad_headers();
 	test_bad_fields();
 	test_upper_hex();
+	test_wide();
 	test_clamped();
 	test_eintr();
 	test_vma_list();

@@ -225,6 +225,23 @@ static void ref_read(struct ref *ref, const char *text, size_t len)
 
 /* Every VMA of l against the simple reading of the same text: one TAP line per
  * kind of field, the first difference in a diagnostic. */
+/* Whether each smaps field of v is want[] (bytes). */
+static bool figs_are(const struct vma *v, const uint64_t *want)
+{
+	uint64_t got[SF_COUNT];
+
+	vma_figs(v, got);
+	return memcmp(got, want, sizeof(got)) == 0;
+}
+
+static bool same_figs(const struct vma *a, const struct vma *b)
+{
+	uint64_t want[SF_COUNT];
+
+	vma_figs(b, want);
+	return figs_are(a, want);
+}
+
 static void compare_ref(const char *fixture, const struct vma_list *l, const char *text,
 			size_t len)
 {
@@ -252,7 +269,7 @@ static void compare_ref(const char *fixture, const struct vma_list *l, const cha
 		}
 		if (v->has_figures != r->has_figures ||
 		    v->thp_eligible != r->thp_eligible || v->protection_key != r->protection_key ||
-		    (r->has_figures && memcmp(v->fig, r->fig, sizeof(v->fig)) != 0)) {
+		    (r->has_figures && !figs_are(v, r->fig))) {
 			if (bad_fig++ == 0)
 				tap_diag("VMA %zu (%s): figures differ", i, r->name);
 		}
@@ -320,10 +337,10 @@ static void check_written_shared(const char *what, const struct vma *v, uint64_t
 	}
 	tap_ok(v->perms == (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_SHARED),
 	       "%s: perms rw-s", what);
-	tap_ok(size_of(v) == pages * PAGE && v->fig[SF_SIZE] == pages * PAGE &&
-	       v->fig[SF_RSS] == pages * PAGE,
+	tap_ok(size_of(v) == pages * PAGE && vma_fig(v, SF_SIZE) == pages * PAGE &&
+	       vma_fig(v, SF_RSS) == pages * PAGE,
 	       "%s: size and Rss %" PRIu64 " bytes (%" PRIu64 ", %" PRIu64 ")", what,
-	       pages * PAGE, v->fig[SF_SIZE], v->fig[SF_RSS]);
+	       pages * PAGE, vma_fig(v, SF_SIZE), vma_fig(v, SF_RSS));
 	tap_ok((v->vmflags & VMF_BIT(VMF_SH)) && (v->vmflags & VMF_BIT(VMF_WR)) &&
 	       !(v->vmflags & VMF_BIT(VMF_EX)), "%s: VmFlags sh wr, not ex", what);
 }
@@ -387,10 +404,10 @@ static void test_spaces(void)
 		tap_ok(v->name_kind == VMA_NAME_PATH && !v->deleted && vma_name(&l, v)[0] == '/',
 		       "spaces.smaps: a path, not deleted");
 		tap_ok(v->perms == VMA_PERM_READ && v->offset == 0, "spaces.smaps: r--p at offset 0");
-		tap_ok(size_of(v) == 3 * PAGE && v->fig[SF_SIZE] == 3 * PAGE &&
-		       v->fig[SF_RSS] == 3 * PAGE, "spaces.smaps: size and Rss 12288 bytes");
-		tap_ok(v->fig[SF_SHARED_CLEAN] + v->fig[SF_SHARED_DIRTY] + v->fig[SF_PRIVATE_CLEAN] +
-		       v->fig[SF_PRIVATE_DIRTY] == v->fig[SF_RSS] && v->fig[SF_ANONYMOUS] == 0,
+		tap_ok(size_of(v) == 3 * PAGE && vma_fig(v, SF_SIZE) == 3 * PAGE &&
+		       vma_fig(v, SF_RSS) == 3 * PAGE, "spaces.smaps: size and Rss 12288 bytes");
+		tap_ok(vma_fig(v, SF_SHARED_CLEAN) + vma_fig(v, SF_SHARED_DIRTY) + vma_fig(v, SF_PRIVATE_CLEAN) +
+		       vma_fig(v, SF_PRIVATE_DIRTY) == vma_fig(v, SF_RSS) && vma_fig(v, SF_ANONYMOUS) == 0,
 		       "spaces.smaps: shared + private = Rss, no anonymous pages");
 		tap_ok(v->has_vmflags && v->vmflags == (VMF_BIT(VMF_RD) | VMF_BIT(VMF_MR) |
 							VMF_BIT(VMF_MW) | VMF_BIT(VMF_ME)),
@@ -424,7 +441,7 @@ static void test_newline(void)
 			tap_ok(v->name_len == strlen(vma_name(&l, v)),
 			       "newline.smaps: name_len is the decoded length");
 			tap_ok(v->offset == 0x1000 && size_of(v) == 2 * PAGE &&
-			       v->fig[SF_RSS] == 2 * PAGE, "newline.smaps: offset 0x1000, 2 pages resident");
+			       vma_fig(v, SF_RSS) == 2 * PAGE, "newline.smaps: offset 0x1000, 2 pages resident");
 			tap_ok(v->perms == VMA_PERM_READ && !v->deleted, "newline.smaps: r--p, not deleted");
 		}
 	}
@@ -479,7 +496,7 @@ static void test_deleted(void)
 		       "deleted.smaps: unlinked file: \" (deleted)\" removed, deleted set");
 		if (v)
 			tap_ok(v->perms == VMA_PERM_READ && size_of(v) == 5 * PAGE &&
-			       v->fig[SF_RSS] == 5 * PAGE && v->inode != 0,
+			       vma_fig(v, SF_RSS) == 5 * PAGE && v->inode != 0,
 			       "deleted.smaps: unlinked file r--p, 5 pages resident, has its inode");
 		tap_ok(vma_list_check_order(&l) == l.n, "deleted.smaps: in order");
 	}
@@ -594,7 +611,7 @@ static void test_target(void)
 	v = by_name(&l, "/memfd:vmlayout test");
 	tap_ok(v && v->deleted, "target.smaps: /memfd:vmlayout test, deleted");
 	v = by_name(&l, "/dev/zero");
-	tap_ok(v && v->deleted && size_of(v) == 1024 * 1024 && v->fig[SF_RSS] == 1024 * 1024,
+	tap_ok(v && v->deleted && size_of(v) == 1024 * 1024 && vma_fig(v, SF_RSS) == 1024 * 1024,
 	       "target.smaps: shared anonymous 1 MiB, all resident");
 	for (size_t i = 0; i < l.n; i++) {
 		const char *b = base(&l, &l.v[i]);
@@ -613,9 +630,9 @@ static void test_target(void)
 	       "target.smaps: the unlinked file, \" (deleted)\" removed");
 	v = NULL;
 	for (size_t i = 0; i < l.n; i++)
-		if (l.v[i].fig[SF_SIZE] == 3 * 1024 * 1024 && l.v[i].name_kind == VMA_NAME_NONE)
+		if (vma_fig(&l.v[i], SF_SIZE) == 3 * 1024 * 1024 && l.v[i].name_kind == VMA_NAME_NONE)
 			v = &l.v[i];
-	tap_ok(v && v->fig[SF_RSS] == 3 * 1024 * 1024 && v->fig[SF_ANONYMOUS] == 3 * 1024 * 1024 &&
+	tap_ok(v && vma_fig(v, SF_RSS) == 3 * 1024 * 1024 && vma_fig(v, SF_ANONYMOUS) == 3 * 1024 * 1024 &&
 	       v->name_len == 0 && vma_name(&l, v)[0] == '\0' && v->inode == 0,
 	       "target.smaps: the 3 MiB anonymous VMA: unnamed, all resident, Anonymous");
 	tap_ok(l.n > 4 && l.v[0].name == l.v[4].name && l.v[0].name != 0,
@@ -633,7 +650,7 @@ static void test_target(void)
 		same = rc == 0 && f.n == l.n;
 		for (size_t i = 0; same && i < f.n; i++)
 			same = f.v[i].start == l.v[i].start && f.v[i].end == l.v[i].end &&
-			       memcmp(f.v[i].fig, l.v[i].fig, sizeof(f.v[i].fig)) == 0 &&
+			       same_figs(&f.v[i], &l.v[i]) &&
 			       strcmp(vma_name(&f, &f.v[i]), vma_name(&l, &l.v[i])) == 0;
 		tap_ok(same, "target.smaps: smaps_parse_fd() gives what smaps_parse_buf() gives");
 	} else {
@@ -685,7 +702,7 @@ static bool same_vmas(const struct vma_list *a, const struct vma_list *b)
 	for (size_t i = 0; same && i < a->n; i++)
 		same = a->v[i].start == b->v[i].start && a->v[i].end == b->v[i].end &&
 		       a->v[i].has_figures == b->v[i].has_figures &&
-		       memcmp(a->v[i].fig, b->v[i].fig, sizeof(a->v[i].fig)) == 0 &&
+		       same_figs(&a->v[i], &b->v[i]) &&
 		       a->v[i].name_len == b->v[i].name_len &&
 		       strcmp(vma_name(a, &a->v[i]), vma_name(b, &b->v[i])) == 0;
 	return same;
@@ -974,7 +991,7 @@ static void test_built(void)
 		       v[0].dev_minor == 0 && v[0].inode == 1234 &&
 		       v[0].perms == (VMA_PERM_READ | VMA_PERM_EXEC),
 		       "built: header fields");
-		tap_ok(v[0].fig[SF_SIZE] == 4096 && v[0].fig[SF_RSS] == 4096 && v[0].fig[SF_PSS] == 0,
+		tap_ok(vma_fig(&v[0], SF_SIZE) == 4096 && vma_fig(&v[0], SF_RSS) == 4096 && vma_fig(&v[0], SF_PSS) == 0,
 		       "built: figures in bytes, absent ones 0");
 		tap_ok(v[0].vmflags == (VMF_BIT(VMF_RD) | VMF_BIT(VMF_EX) | VMF_BIT(VMF_MR) |
 					VMF_BIT(VMF_MW) | VMF_BIT(VMF_ME) | VMF_BIT(VMF_OTHER)),
@@ -1051,7 +1068,7 @@ static void test_field_forms(void)
 	int rb = smaps_parse_buf(loose, ll, &b, &err);
 	bool same = ra == 0 && rb == 0 && a.n == 1 && b.n == 1 && a.n_extra == 0 && b.n_extra == 0;
 	for (int f = 0; same && f < SF_COUNT; f++)
-		same = a.v[0].fig[f] == want[f] * 1024 && b.v[0].fig[f] == want[f] * 1024;
+		same = vma_fig(&a.v[0], f) == want[f] * 1024 && vma_fig(&b.v[0], f) == want[f] * 1024;
 	tap_ok(same && a.v[0].thp_eligible == 1 && b.v[0].thp_eligible == 1 &&
 	       a.v[0].protection_key == 5 && b.v[0].protection_key == 5 &&
 	       a.v[0].vmflags == (VMF_BIT(VMF_RD) | VMF_BIT(VMF_MR)) &&

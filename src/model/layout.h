@@ -59,13 +59,13 @@ struct figures {
 /* The figures of VMA v alone (vmas 1), from its smaps fields. */
 static inline struct figures vma_figures(const struct vma *v)
 {
-	const uint64_t *k = v->fig;
+	uint64_t sc = vma_fig(v, SF_SHARED_CLEAN), sd = vma_fig(v, SF_SHARED_DIRTY);
+	uint64_t pc = vma_fig(v, SF_PRIVATE_CLEAN), pd = vma_fig(v, SF_PRIVATE_DIRTY);
 
 	return (struct figures){
-		.size = v->end - v->start, .rss = k[SF_RSS], .pss = k[SF_PSS],
-		.shared = k[SF_SHARED_CLEAN] + k[SF_SHARED_DIRTY],
-		.priv = k[SF_PRIVATE_CLEAN] + k[SF_PRIVATE_DIRTY], .swap = k[SF_SWAP],
-		.dirty = k[SF_SHARED_DIRTY] + k[SF_PRIVATE_DIRTY], .vmas = 1,
+		.size = v->end - v->start, .rss = vma_fig(v, SF_RSS), .pss = vma_fig(v, SF_PSS),
+		.shared = sc + sd, .priv = pc + pd, .swap = vma_fig(v, SF_SWAP),
+		.dirty = sd + pd, .vmas = 1,
 	};
 }
 
@@ -290,8 +290,8 @@ struct layout {
 
 	/* /proc/PID/smaps_rollup (bytes): the kernel's own sums.  Its Pss is exact,
 	 * while smaps rounds each VMA's Pss down to a KiB, so the sum of the VMAs'
-	 * Pss can be below rollup.fig[SF_PSS] by up to 1 KiB per VMA. */
-	struct vma rollup;
+	 * Pss can be below rollup[SF_PSS] by up to 1 KiB per VMA. */
+	uint64_t rollup[SF_COUNT];
 	bool has_rollup;
 	struct vm_counter vmc[VMC_COUNT];
 
@@ -342,7 +342,7 @@ void layout_init(struct layout *L);
  * the mapped file's (0 for anonymous memory); name: the name as the kernel shows it
  * in maps, decoded, without " (deleted)" (NULL or "" for none); its kind
  * (VMA_NAME_*) comes from it as the kernel names mappings.  The figures are zero
- * (has_figures false): the source sets v->fig[] and has_figures when it knows them.
+ * (has_figures false): the source sets the figures (vma_set_fig()) and has_figures when it knows them.
  * Returns the new VMA (valid until the next append), or NULL with errno ENOMEM, or
  * EINVAL when start >= end or start is below the previous VMA's end. */
 struct vma *layout_add_vma(struct layout *L, uint64_t start, uint64_t end, uint32_t perms,

@@ -128,7 +128,7 @@ static int proc_objects(struct machine_proc *p, const struct layout *L,
 		e->procs = 1;
 		struct figures g = vma_figures(vm);
 		e->f = from_figures(&g);
-		e->f.swap_pss = vm->fig[SF_SWAP_PSS];
+		e->f.swap_pss = vma_fig(vm, SF_SWAP_PSS);
 	}
 	n = merge_by_file(v, n, false, false);
 	for (size_t i = 0; i < n; i++) {
@@ -165,7 +165,7 @@ int machine_proc_from_layout(struct machine_proc *p, const struct layout *L,
 	p->f = from_figures(&s.sum.totals);
 	for (size_t i = 0; i < L->vmas.n; i++)
 		if (vma_selected(&s, i))
-			p->f.swap_pss += L->vmas.v[i].fig[SF_SWAP_PSS];
+			p->f.swap_pss += vma_fig(&L->vmas.v[i], SF_SWAP_PSS);
 	for (int r = 0; r < REGION_COUNT; r++)
 		p->region[r] = from_figures(&s.sum.regions[r]);
 	if (objects && proc_objects(p, L, &s) < 0)

@@ -84,8 +84,17 @@ void vma_list_init(struct vma_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static void free_wide(struct vma_list *l)
+{
+	for (size_t i = 0; i < l->n_wide; i++)
+		free(l->wide[i]);
+	l->n_wide = 0;
+}
+
 void vma_list_free(struct vma_list *l)
 {
+	free_wide(l);
+	free(l->wide);
 	free(l->v);
 	free(l->names);
 	free(l->extra);
@@ -99,7 +108,29 @@ void vma_list_clear(struct vma_list *l)
 	l->populated = 0;
 	l->n_extra = 0;
 	l->has_figures = false;
+	free_wide(l);
 	/* names stay interned: they are likely to come again in a re-read */
+}
+
+int vma_set_fig(struct vma_list *l, struct vma *v, enum smaps_field f, uint64_t bytes)
+{
+	if (!v->wide && bytes % 1024 == 0 && bytes / 1024 <= UINT32_MAX) {
+		v->kib[f] = (uint32_t)(bytes / 1024);
+		return 0;
+	}
+	if (!v->wide) {
+		/* from now on in bytes, all of them */
+		uint64_t *w = malloc(SF_COUNT * sizeof(*w));
+		if (!w || ARRAY_GROW(l->wide, l->cap_wide, l->n_wide, 4) < 0) {
+			free(w);
+			return -1;
+		}
+		vma_figs(v, w);
+		l->wide[l->n_wide++] = w;
+		v->wide = w;
+	}
+	v->wide[f] = bytes;
+	return 0;
 }
 
 static uint32_t name_hash(const char *s, size_t len)

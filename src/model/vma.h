@@ -100,7 +100,14 @@ struct vma {
 	uint64_t inode;
 	uint32_t dev_major, dev_minor;
 	uint64_t vmflags;	/* VMF_BIT(VMF_*); valid when has_vmflags */
-	uint64_t fig[SF_COUNT];	/* bytes; valid when has_figures */
+	/* The smaps fields (enum smaps_field), valid when has_figures: read them with
+	 * vma_fig().  The kernel prints them in KiB, and each is at most Size: kib[]
+	 * holds them for any VMA under 4 TiB.  A VMA with a field that does not fit
+	 * (a larger VMA, or text that says so) has wide, SF_COUNT figures in bytes
+	 * owned by the list; kib[] is then unused.  Kept small: the array of VMAs is
+	 * megabytes for a large process, and its size is felt in every read. */
+	uint32_t kib[SF_COUNT];
+	uint64_t *wide;
 	uint32_t name;		/* offset of the decoded name in vma_list.names; 0 = none */
 	uint32_t name_len;	/* bytes (may contain NUL only if the kernel printed one: it cannot) */
 	/* Filled later by attribution (attr/attribute.h); a new VMA has 0/-1. */
@@ -147,12 +154,32 @@ struct vma_list {
 	uint32_t *hash;
 	size_t hash_cap, hash_used;
 	bool has_figures;	/* input was smaps, not maps */
+	/* the figures of the VMAs whose fields do not fit kib[] (struct vma) */
+	uint64_t **wide;
+	size_t n_wide, cap_wide;
 };
 
 void vma_list_init(struct vma_list *l);
 void vma_list_free(struct vma_list *l);
 /* Forget the VMAs but keep the allocations, for a re-read. */
 void vma_list_clear(struct vma_list *l);
+
+/* Smaps field f of v (has_figures), in bytes. */
+static inline uint64_t vma_fig(const struct vma *v, enum smaps_field f)
+{
+	return v->wide ? v->wide[f] : (uint64_t)v->kib[f] * 1024;
+}
+
+/* Every smaps field of v, in bytes, into out[SF_COUNT]. */
+static inline void vma_figs(const struct vma *v, uint64_t *out)
+{
+	for (int f = 0; f < SF_COUNT; f++)
+		out[f] = vma_fig(v, (enum smaps_field)f);
+}
+
+/* Set smaps field f of v, a VMA of l, to bytes.  Returns 0, or -1 with errno ENOMEM
+ * (a VMA whose fields no longer fit kib[] needs memory for them). */
+int vma_set_fig(struct vma_list *l, struct vma *v, enum smaps_field f, uint64_t bytes);
 
 /* The decoded name of a VMA ("" when none).  Valid until the list is freed. */
 static inline const char *vma_name(const struct vma_list *l, const struct vma *v)

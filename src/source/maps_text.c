@@ -88,7 +88,8 @@ static enum layout_status text_read(void *priv, struct layout *L, struct elf_cac
 	struct vma_list *l = &L->vmas;
 	if (t->maps_only || !l->has_figures) {
 		for (size_t i = 0; i < l->n; i++) {
-			memset(l->v[i].fig, 0, sizeof(l->v[i].fig));
+			memset(l->v[i].kib, 0, sizeof(l->v[i].kib));
+			l->v[i].wide = NULL;	/* freed with the list */
 			l->v[i].has_figures = false;
 		}
 		l->has_figures = false;
@@ -119,8 +120,8 @@ static enum layout_status text_read(void *priv, struct layout *L, struct elf_cac
 	 * first file mapped: the kernel maps it first, lowest but for a static PIE's
 	 * brk), a 64-bit address space when an address is beyond 4 GiB. */
 	L->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
-	if (!L->figures_unknown && l->v[0].fig[SF_KERNEL_PAGE_SIZE])
-		L->page_size = l->v[0].fig[SF_KERNEL_PAGE_SIZE];
+	if (!L->figures_unknown && vma_fig(&l->v[0], SF_KERNEL_PAGE_SIZE))
+		L->page_size = vma_fig(&l->v[0], SF_KERNEL_PAGE_SIZE);
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].end > UINT64_C(0x100000000))
 			L->elf_class = 64;

@@ -91,7 +91,7 @@ static void read_rollup(struct layout *L, const struct procfs *pf)
 	vma_list_init(&l);
 	int rc = smaps_parse_buf(buf, len, &l, NULL);
 	if (rc == 0 && l.n == 1) {
-		L->rollup = l.v[0];
+		vma_figs(&l.v[0], L->rollup);
 		L->has_rollup = true;
 	} else if (rc < 0 && errno == ENOMEM) {
 		warn_unread(L, "smaps_rollup");

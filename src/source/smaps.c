@@ -270,9 +270,8 @@ static int store_field(struct parser *p, const char *k, size_t klen, uint64_t va
 		val *= 1024;
 		int f = field_index(p, k, klen);
 		if (f >= 0) {
-			p->cur->fig[f] = val;
 			p->next_field = f + 1;
-			return 0;
+			return vma_set_fig(p->l, p->cur, (enum smaps_field)f, val);
 		}
 		return add_extra(p, k, klen, val, true);
 	}
@@ -344,9 +343,9 @@ static int kernel_field_line(struct parser *p, const char *s, const char *e)
 		q++;
 	for (; q < end && *q >= '0' && *q <= '9'; q++)
 		v = v * 10 + (uint64_t)(*q - '0');	/* at most 8 digits */
-	if (q != end)
+	if (q != end || p->cur->wide)
 		return 0;
-	p->cur->fig[f] = v * 1024;
+	p->cur->kib[f] = (uint32_t)v;	/* at most 99 999 999 */
 	p->cur->has_figures = true;
 	p->l->has_figures = true;
 	p->next_field = f + 1;

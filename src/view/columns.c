@@ -171,7 +171,7 @@ bool column_cell(int id, const struct layout *L, size_t i, char *buf, size_t len
 	if (id >= COL_KERNEL_PAGE_SIZE && id <= COL_LOCKED) {
 		if (!v->has_figures)
 			return false;
-		c->x = v->fig[smaps_column_field[id - COL_KERNEL_PAGE_SIZE]];
+		c->x = vma_fig(v, smaps_column_field[id - COL_KERNEL_PAGE_SIZE]);
 		goto size;
 	}
 	switch (id) {

@@ -408,8 +408,11 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, const struct k
 	if (L->source == LAYOUT_SOURCE_CORE && L->offline && L->offline->dumped)
 		jsonwrt_u64(w, "dumped", L->offline->dumped[i]);
 	jsonwrt_object_open(w, "smaps");
-	if (v->has_figures)
-		jsonwrt_keys_u64(w, &k->smaps, v->fig);
+	if (v->has_figures) {
+		uint64_t fig[SF_COUNT];
+		vma_figs(v, fig);
+		jsonwrt_keys_u64(w, &k->smaps, fig);
+	}
 	/* fields of a newer kernel, by name */
 	for (size_t x = l->n_extra ? first_extra(l, i) : 0; x < l->n_extra && l->extra[x].vma == i;
 	     x++)
@@ -528,7 +531,7 @@ void render_json_value(struct jsonwrt *w, const struct layout *L,
 		for (int field = 0; field < SF_COUNT; field++)
 			if (field != SF_SIZE && field != SF_KERNEL_PAGE_SIZE &&
 			    field != SF_MMU_PAGE_SIZE)
-				jsonwrt_u64(w, smaps_field_name(field), L->rollup.fig[field]);
+				jsonwrt_u64(w, smaps_field_name(field), L->rollup[field]);
 		jsonwrt_object_close(w);
 	} else {
 		jsonwrt_null(w, "rollup");

@@ -233,17 +233,20 @@ static void close_container(struct jsonwrt *w, bool array)
  * counted first, then written from the last. */
 static inline size_t decimal(char *o, uint64_t v)
 {
-	size_t n = 1;
+	char d[20], *p = d + sizeof(d);
 
 	if (v < 10) {
 		/* most figures of a small VMA are 0 */
 		*o = (char)('0' + v);
 		return 1;
 	}
-	for (uint64_t t = v; t >= 10; t /= 10)
-		n++;
-	for (char *d = o + n; v; v /= 10)
-		*--d = (char)('0' + v % 10);
+	/* the digits from the last, one division each, then copied in order */
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	size_t n = (size_t)(d + sizeof(d) - p);
+	memcpy(o, p, n);
 	return n;
 }
 

@@ -123,7 +123,8 @@ static void same_lists(const struct vma_list *a, const struct vma_list *b)
 		FUZZ_CHECK(x->dev_major == y->dev_major && x->dev_minor == y->dev_minor);
 		FUZZ_CHECK(x->has_figures == y->has_figures && x->has_vmflags == y->has_vmflags);
 		FUZZ_CHECK(!x->has_vmflags || x->vmflags == y->vmflags);
-		FUZZ_CHECK(memcmp(x->fig, y->fig, sizeof(x->fig)) == 0);
+		for (int f = 0; f < SF_COUNT; f++)
+			FUZZ_CHECK(vma_fig(x, f) == vma_fig(y, f));
 		FUZZ_CHECK(x->name_kind == y->name_kind && x->deleted == y->deleted);
 		FUZZ_CHECK(x->name_len == y->name_len);
 		FUZZ_CHECK(strcmp(vma_name(a, x), vma_name(b, y)) == 0);
