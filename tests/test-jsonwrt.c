@@ -385,8 +385,9 @@ static void test_keys(void)
 	struct jsonwrt_keys ks;
 	struct jsonwrt w;
 
-	tap_ok(jsonwrt_keys_init(&ks, names, 5) == 0 && ks.n == 5 && ks.len[3] == 15,
-	       "jsonwrt_keys_init(): five keys");
+	tap_ok(jsonwrt_keys_init(&ks, names, 5) == 0 && ks.n == 5 && ks.len[3] == 19 &&
+	       memcmp(ks.head[3], ",\"Private_Hugetlb\":", 19) == 0,
+	       "jsonwrt_keys_init(): five keys, the head of each ,\"KEY\":");
 	for (int pretty = 0; pretty < 2; pretty++) {
 		struct membuf a, b;
 
@@ -408,16 +409,20 @@ static void test_keys(void)
 	static const char *const quote[] = { "ok", "q\"uote" };
 	static const char *const control[] = { "tab\t" };
 	static const char *const utf8[] = { "caf\xc3\xa9" };
-	char longer[66];
-	memset(longer, 'k', 65);
-	longer[65] = '\0';
-	const char *const too_long[] = { longer };
+	char longer[30], longest[29];
+	memset(longer, 'k', 29);
+	longer[29] = '\0';
+	memset(longest, 'k', 28);
+	longest[28] = '\0';
+	const char *const too_long[] = { longer }, *const long_ok[] = { longest };
 	errno = 0;
 	tap_ok(jsonwrt_keys_init(&ks, quote, 2) == -1 && errno == EINVAL &&
 	       jsonwrt_keys_init(&ks, control, 1) == -1 && jsonwrt_keys_init(&ks, utf8, 1) == -1 &&
 	       jsonwrt_keys_init(&ks, too_long, 1) == -1 &&
 	       jsonwrt_keys_init(&ks, names, JSONWRT_KEYS_MAX + 1) == -1,
-	       "jsonwrt_keys_init(): a key to escape, one of 65 bytes, too many keys: EINVAL");
+	       "jsonwrt_keys_init(): a key to escape, one of 29 bytes, too many keys: EINVAL");
+	tap_ok(jsonwrt_keys_init(&ks, long_ok, 1) == 0 && ks.len[0] == 32,
+	       "jsonwrt_keys_init(): a key of 28 bytes fits its head");
 }
 
 /* ------------------------------------------------------------ json_utf8_valid */

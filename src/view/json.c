@@ -420,9 +420,9 @@ static void vma_object(struct jsonwrt *w, const struct layout *L, const struct k
 	jsonwrt_object_close(w);
 	jsonwrt_array_open(w, "vmflags");
 	if (v->has_vmflags)
-		for (int fl = 0; fl < VMF_OTHER; fl++)
-			if (v->vmflags & VMF_BIT(fl))
-				jsonwrt_str(w, NULL, vma_flag_name(fl));
+		/* the flags set, lowest first (codes not known here are not given) */
+		for (uint64_t b = v->vmflags & (VMF_BIT(VMF_OTHER) - 1); b; b &= b - 1)
+			jsonwrt_str(w, NULL, vma_flag_name((enum vma_flag)__builtin_ctzll(b)));
 	jsonwrt_array_close(w);
 	struct figures part[2];
 	bool measured;

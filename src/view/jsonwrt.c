@@ -367,12 +367,18 @@ int jsonwrt_keys_init(struct jsonwrt_keys *k, const char *const *keys, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		size_t len = plain_key_len(keys[i]);
-		if (len == SIZE_MAX) {
+		if (len > JSONWRT_KEY_HEAD - 4) {	/* SIZE_MAX: not plain */
 			errno = EINVAL;
 			return -1;
 		}
 		k->key[i] = keys[i];
-		k->len[i] = (unsigned char)len;
+		memset(k->head[i], 0, JSONWRT_KEY_HEAD);
+		k->head[i][0] = ',';
+		k->head[i][1] = '"';
+		memcpy(k->head[i] + 2, keys[i], len);
+		k->head[i][len + 2] = '"';
+		k->head[i][len + 3] = ':';
+		k->len[i] = (unsigned char)(len + 4);
 	}
 	k->n = n;
 	return 0;
@@ -389,19 +395,21 @@ void jsonwrt_keys_u64(struct jsonwrt *w, const struct jsonwrt_keys *keys, const 
 			jsonwrt_u64(w, keys->key[i], v[i]);
 		return;
 	}
-	/* ,"KEY":NUMBER for each, without the comma for the first member */
-	char *o = reserve(w, JSONWRT_KEYS_MAX * (KEY_SHORT + 4 + 20)), *start = o;
-	bool comma = w->state[d] & JSONWRT_HAS_MEMBER;
+	/* ,"KEY":NUMBER for each, without the comma for the first member.  Each head
+	 * is copied whole (a fixed size, padding included: the next bytes overwrite
+	 * the padding) and the output advanced by its length. */
+	char *o = reserve(w, JSONWRT_KEYS_MAX * (JSONWRT_KEY_HEAD + 20)), *start = o;
+	size_t i = 0;
+	if (!(w->state[d] & JSONWRT_HAS_MEMBER)) {
+		memcpy(o, keys->head[0] + 1, JSONWRT_KEY_HEAD - 1);
+		o += keys->len[0] - 1;
+		o += decimal(o, v[0]);
+		i = 1;
+	}
 	w->state[d] |= JSONWRT_HAS_MEMBER;
-	for (size_t i = 0; i < keys->n; i++) {
-		if (comma)
-			*o++ = ',';
-		comma = true;
-		*o++ = '"';
-		memcpy(o, keys->key[i], keys->len[i]);
+	for (; i < keys->n; i++) {
+		memcpy(o, keys->head[i], JSONWRT_KEY_HEAD);
 		o += keys->len[i];
-		*o++ = '"';
-		*o++ = ':';
 		o += decimal(o, v[i]);
 	}
 	w->len += (size_t)(o - start);

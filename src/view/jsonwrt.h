@@ -118,15 +118,17 @@ void jsonwrt_hexbytes(struct jsonwrt *w, const char *key, const void *p, size_t 
  * --json takes 1.48 times as long as cat smaps instead of 1.62 (tests/test-jsonwrt.c
  * checks that the bytes are those of jsonwrt_u64() one member at a time). */
 #define JSONWRT_KEYS_MAX 32
+#define JSONWRT_KEY_HEAD 32	/* bytes of a member's head: ,"KEY": and padding */
 struct jsonwrt_keys {
 	size_t n;
 	const char *key[JSONWRT_KEYS_MAX];	/* the caller's strings, kept */
-	unsigned char len[JSONWRT_KEYS_MAX];
+	unsigned char len[JSONWRT_KEYS_MAX];	/* of head[i] */
+	char head[JSONWRT_KEYS_MAX][JSONWRT_KEY_HEAD];	/* ,"KEY": each, then NULs */
 };
 
-/* Prepare the n keys at keys (kept, not copied: the strings must outlive k), each
- * at most 64 bytes of printable ASCII other than '"' and '\\'.  Returns 0, or -1
- * with errno EINVAL (n above JSONWRT_KEYS_MAX, or a key that is not so). */
+/* Prepare the n keys at keys (kept: the strings must outlive k), each at most 28
+ * bytes of printable ASCII other than '"' and '\\'.  Returns 0, or -1 with errno
+ * EINVAL (n above JSONWRT_KEYS_MAX, or a key that is not so). */
 int jsonwrt_keys_init(struct jsonwrt_keys *k, const char *const *keys, size_t n);
 
 /* The members keys->key[i]: v[i] for each i, the bytes jsonwrt_u64() would write one
