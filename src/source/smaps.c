@@ -323,29 +323,54 @@ static int parse_field_line(struct parser *p, const char *s, const char *nl)
 	return store_field(p, s, klen, val, is_kb);
 }
 
+/* The number the kernel right-aligns in the 8 bytes at s (%8u): spaces, then one
+ * to eight digits.  Returns it (at most 99 999 999), or -1 for anything else. */
+static inline long number8(const char *s)
+{
+	long v = 0;
+	int i = 0;
+
+	while (i < 7 && s[i] == ' ')
+		i++;
+	for (; i < 8; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 /* The line at s (e - s bytes available) when it is the field expected next exactly
  * as the kernel prints it: the key and a colon padded to 16 bytes, the number
- * right-aligned in the next 8, " kB" and the newline, 28 bytes.  Nearly every line
- * of smaps is such a line: its figure is stored without a search for the newline,
- * a scan of the key or a lookup.  Returns 28, or 0 for any other line, which
- * parse_field_line() then reads. */
+ * right-aligned in the next 8, " kB" and the newline, 28 bytes; after the last of
+ * them, "THPeligible:" and "ProtectionKey:" in the same form without " kB", 25
+ * bytes.  Nearly every line of smaps is such a line: its figure is stored without
+ * a search for the newline, a scan of the key or a lookup.  Returns the length of
+ * the line, or 0 for any other line, which parse_field_line() then reads. */
 static int kernel_field_line(struct parser *p, const char *s, const char *e)
 {
 	enum { KEY = 16, NUMBER = 8, LINE = KEY + NUMBER + 4 };
 	int f = p->next_field;
-	const char *q = s + KEY, *end = s + KEY + NUMBER;
-	uint64_t v = 0;
+	long v;
 
-	if (f >= SF_COUNT || e - s < LINE || memcmp(s, field_line[f], KEY) != 0 ||
-	    memcmp(end, " kB\n", 4) != 0)
+	if (!p->cur)
 		return 0;
-	while (q < end - 1 && *q == ' ')
-		q++;
-	for (; q < end && *q >= '0' && *q <= '9'; q++)
-		v = v * 10 + (uint64_t)(*q - '0');	/* at most 8 digits */
-	if (q != end || p->cur->wide)
+	if (f >= SF_COUNT) {
+		/* "THPeligible:           0" (a number not in kB) */
+		if (e - s < LINE - 3 || s[KEY + NUMBER] != '\n' || (v = number8(s + KEY)) < 0)
+			return 0;
+		if (memcmp(s, "THPeligible:    ", KEY) == 0)
+			p->cur->thp_eligible = v > INT8_MAX ? INT8_MAX : (int8_t)v;
+		else if (memcmp(s, "ProtectionKey:  ", KEY) == 0)
+			p->cur->protection_key = v > INT16_MAX ? INT16_MAX : (int16_t)v;
+		else
+			return 0;
+		return LINE - 3;
+	}
+	if (e - s < LINE || p->cur->wide || memcmp(s, field_line[f], KEY) != 0 ||
+	    memcmp(s + KEY + NUMBER, " kB\n", 4) != 0 || (v = number8(s + KEY)) < 0)
 		return 0;
-	p->cur->kib[f] = (uint32_t)v;	/* at most 99 999 999 */
+	p->cur->kib[f] = (uint32_t)v;
 	p->cur->has_figures = true;
 	p->l->has_figures = true;
 	p->next_field = f + 1;
