@@ -14,10 +14,12 @@
 #	smem -t, smemstat   when installed
 #	bigcat, bigall   cat and vmlayout --all of the 60 000-VMA process alone: the
 #	         longest read that one worker makes, below which --all cannot go
-# and prints for each the median wall time, the median of its ratios to the mean of
-# the cat runs either side of it, the same for CPU time (user + sys: a loaded machine
-# inflates it less than wall time), and the peak RSS (GNU time's %M) over the rounds.  Each command's stderr goes to /dev/null (the processes that exit or that
-# may not be read are counted there).  Stops the population at the end.
+# and prints for each the median wall time (bash's $EPOCHREALTIME around the run, in
+# microseconds), the median of its ratios to the mean of the cat runs either side of
+# it, the same for CPU time (user + sys from GNU time, in 10 ms steps: a loaded machine
+# inflates it less than wall time), and the peak RSS (GNU time's %M) over the rounds.
+# Each command's stderr goes to /dev/null (the processes that exit or that may not be
+# read are counted there).  Stops the population at the end.
 set -u
 rounds=5
 vml=src/vmlayout
@@ -83,7 +85,8 @@ command -v smem >/dev/null && cmds+=(smem)
 command -v smemstat >/dev/null && cmds+=(smemstat)
 
 run() {	# NAME: run it once under GNU time; prints "wall_s maxrss_kib cpu_s"
-	local t="$tmp/time"
+	# (wall time from bash's clock in microseconds: GNU time's is in 10 ms steps)
+	local t="$tmp/time" t0=$EPOCHREALTIME t1
 	case $1 in
 	cat) /usr/bin/time -f '%e %M %U %S' -o "$t" sh -c 'cat /proc/[0-9]*/smaps' >/dev/null 2>/dev/null ;;
 	all) /usr/bin/time -f '%e %M %U %S' -o "$t" "$vml" --all >/dev/null 2>/dev/null ;;
@@ -96,7 +99,9 @@ run() {	# NAME: run it once under GNU time; prints "wall_s maxrss_kib cpu_s"
 	smem) /usr/bin/time -f '%e %M %U %S' -o "$t" smem -t >/dev/null 2>/dev/null ;;
 	smemstat) /usr/bin/time -f '%e %M %U %S' -o "$t" smemstat >/dev/null 2>/dev/null ;;
 	esac
-	tail -n 1 "$t" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
+	t1=$EPOCHREALTIME
+	tail -n 1 "$t" | awk -v t0="${t0/,/.}" -v t1="${t1/,/.}" \
+		'{ printf "%.4f %s %.2f\n", t1 - t0, $2, $3 + $4 }'
 }
 
 # one untimed round, then the rounds: cat before and after each command
