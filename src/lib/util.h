@@ -69,13 +69,12 @@ bool json_utf8_valid(const char *s, size_t len);
 /* The value of the hex digit c ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
 static inline int hex_digit(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	unsigned d = (unsigned)(unsigned char)c - '0';
+
+	if (d < 10)
+		return (int)d;
+	d = ((unsigned)(unsigned char)c | 0x20) - 'a';	/* 'A'-'F' as 'a'-'f' */
+	return d < 6 ? (int)d + 10 : -1;
 }
 
 /* The last path component of path ("libc.so.6"), a pointer into path. */

@@ -64,11 +64,15 @@ char *vma_perms_str(char b[5], uint32_t perms)
 	return b;
 }
 
-enum vma_flag vma_flag_lookup(const char *s)
+enum vma_flag vma_flag_lookup(const char *s, int from)
 {
-	for (int f = 0; f < VMF_OTHER; f++)
+	if (from < 0 || from >= VMF_OTHER)
+		from = 0;
+	for (int i = 0; i < VMF_OTHER; i++) {
+		int f = from + i < VMF_OTHER ? from + i : from + i - VMF_OTHER;
 		if (flag_codes[f][0] == s[0] && flag_codes[f][1] == s[1])
 			return f;
+	}
 	return VMF_OTHER;
 }
 

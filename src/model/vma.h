@@ -203,8 +203,10 @@ struct vma *vma_list_add(struct vma_list *l, uint64_t start, uint64_t end, uint3
 /* What a name of the maps name column is (VMA_NAME_*), from its len bytes. */
 enum vma_name_kind vma_classify_name(const char *s, size_t len);
 
-/* The VmFlags flag of the two-letter code at s ("gd"); VMF_OTHER when not known. */
-enum vma_flag vma_flag_lookup(const char *s);
+/* The VmFlags flag of the two-letter code at s ("gd"); VMF_OTHER when not known.
+ * The kernel prints the codes of a line in enum order: the search starts at from
+ * (the flag after the one before on the line, or 0) and wraps around. */
+enum vma_flag vma_flag_lookup(const char *s, int from);
 
 /* Check that the VMAs are in strictly increasing address order without overlap
  * (start < end, end <= next start).  Returns the index of the first VMA that breaks

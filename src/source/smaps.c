@@ -85,16 +85,13 @@ static int bad(struct parser *p, const char *fmt, ...)
 /* Parse hex digits at *s (at least one, at most 16); returns 0 or -1. */
 static int take_hex(const char **s, const char *e, uint64_t *out)
 {
-	const char *q = *s;
+	const char *q = *s, *lim = e - q > 16 ? q + 16 : e;
 	uint64_t v = 0;
 	int d;
 
-	for (; q < e && (d = hex_digit(*q)) >= 0; q++) {
-		if (q - *s == 16)
-			return -1;
+	for (; q < lim && (d = hex_digit(*q)) >= 0; q++)
 		v = (v << 4) | (uint64_t)d;
-	}
-	if (q == *s)
+	if (q == *s || (q < e && hex_digit(*q) >= 0))	/* none, or a 17th */
 		return -1;
 	*s = q;
 	*out = v;
@@ -228,6 +225,7 @@ static int field_index(const struct parser *p, const char *k, size_t len)
 static int parse_vmflags(struct parser *p, const char *s, const char *e)
 {
 	uint64_t bits = 0;
+	int next = 0;		/* the flag after the last one found */
 
 	while (s < e) {
 		if (*s == ' ') {
@@ -236,7 +234,9 @@ static int parse_vmflags(struct parser *p, const char *s, const char *e)
 		}
 		if (e - s < 2 || (e - s > 2 && s[2] != ' '))
 			return bad(p, "bad VmFlags");
-		bits |= VMF_BIT(vma_flag_lookup(s));
+		enum vma_flag f = vma_flag_lookup(s, next);
+		bits |= VMF_BIT(f);
+		next = f + 1;
 		s += 2;
 	}
 	p->cur->vmflags = bits;
@@ -292,6 +292,8 @@ static int parse_field_line(struct parser *p, const char *s, const char *nl)
 {
 	const char *q;
 
+	if (p->cur && nl - s >= 8 && memcmp(s, "VmFlags:", 8) == 0)
+		return parse_vmflags(p, s + 8, nl);
 	for (q = s; q < nl && *q != ':' && *q != '\0'; q++)
 		;
 	if (q == nl || *q != ':' || q == s)
@@ -330,6 +332,9 @@ static inline long number8(const char *s)
 	long v = 0;
 	int i = 0;
 
+	/* most figures are one digit (0, or 4 kB): seven spaces and the digit */
+	if (memcmp(s, "       ", 7) == 0)
+		return s[7] >= '0' && s[7] <= '9' ? s[7] - '0' : -1;
 	while (i < 7 && s[i] == ' ')
 		i++;
 	for (; i < 8; i++) {
@@ -367,8 +372,16 @@ static int kernel_field_line(struct parser *p, const char *s, const char *e)
 			return 0;
 		return LINE - 3;
 	}
-	if (e - s < LINE || p->cur->wide || memcmp(s, field_line[f], KEY) != 0 ||
-	    memcmp(s + KEY + NUMBER, " kB\n", 4) != 0 || (v = number8(s + KEY)) < 0)
+	if (e - s < LINE || p->cur->wide || memcmp(s + KEY + NUMBER, " kB\n", 4) != 0)
+		return 0;
+	if (memcmp(s, field_line[f], KEY) != 0) {
+		/* Pss_Anon, Pss_File and Pss_Shmem are in smaps_rollup only: in smaps,
+		 * Shared_Clean follows Pss_Dirty */
+		if (f != SF_PSS_ANON || memcmp(s, field_line[SF_SHARED_CLEAN], KEY) != 0)
+			return 0;
+		f = SF_SHARED_CLEAN;
+	}
+	if ((v = number8(s + KEY)) < 0)
 		return 0;
 	p->cur->kib[f] = (uint32_t)v;
 	p->cur->has_figures = true;
