@@ -279,6 +279,12 @@ static void show_cell(const struct streamed *a, size_t k, const struct cell *c,
 		sh->len = sh->width = last->len;
 		return;
 	}
+	if (c->kind == CELL_TEXT && c->sl < CELL) {
+		/* the program's own short ASCII (a role, permissions): as it is */
+		sh->s = c->s;
+		sh->len = sh->width = c->sl;
+		return;
+	}
 	size_t len = cell_format(c, a->t->bytes, a->cell, CELL);
 	if (c->kind == CELL_NAME) {
 		show(sh, a->cell, len, a->enc);
