@@ -153,7 +153,7 @@ enum slot_state {
 
 struct slot {
 	pid_t pid;
-	uid_t euid;		/* libproc2's */
+	uid_t euid;		/* libproc2's, with --user; else (uid_t)-1 */
 	bool kernel_thread;
 	uint64_t rss;		/* libproc2's VmRSS, bytes: the order of the reads */
 	enum slot_state st;
@@ -183,6 +183,20 @@ static bool uid_wanted(const struct ctl *ctl, uid_t uid)
 		if (ctl->uids[i] == uid)
 			return true;
 	return false;
+}
+
+/* Whether /proc/PID is there (the process exists, or is a zombie); *euid its
+ * owner, the process's effective user ID. */
+static bool proc_exists(pid_t pid, uid_t *euid)
+{
+	char path[32];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	if (stat(path, &st) < 0)
+		return false;
+	*euid = st.st_uid;
+	return true;
 }
 
 /* Read the process of slot sl into its row. */
@@ -244,9 +258,15 @@ static void read_one(struct scan *s, struct slot *sl)
 		sl->st = SLOT_ERROR;
 		return;
 	}
-	/* its status not read: the uid of libproc2's list (read from status too) */
+	/* its status not read: the uid of libproc2's list (read from status too), or
+	 * the owner of /proc/PID (the effective uid of a dumpable process) */
 	if (L.id.euid == (uid_t)-1) {
 		L.id.euid = sl->euid;
+		if (L.id.euid == (uid_t)-1 && !proc_exists(sl->pid, &L.id.euid)) {
+			sl->st = SLOT_GONE;
+			layout_free(&L);
+			return;
+		}
 		if (procdir_user_name(L.id.euid, &L.id.euser) < 0) {
 			sl->st = SLOT_ERROR;
 			sl->err = errno;
@@ -380,20 +400,6 @@ static size_t *read_order(const struct slot *slots, size_t n)
 	return o;
 }
 
-/* Whether /proc/PID is there (the process exists, or is a zombie); *euid its
- * owner, the process's effective user ID. */
-static bool proc_exists(pid_t pid, uid_t *euid)
-{
-	char path[32];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	if (stat(path, &st) < 0)
-		return false;
-	*euid = st.st_uid;
-	return true;
-}
-
 static int cmp_slot_pid(const void *a, const void *b)
 {
 	pid_t x = ((const struct slot *)a)->pid, y = ((const struct slot *)b)->pid;
@@ -412,7 +418,9 @@ static struct slot *make_slots(const struct ctl *ctl, size_t *n, bool *failed)
 	size_t extra = 0;
 
 	*n = 0;
-	if (procinfo_list(&list, &nl) < 0) {
+	/* the uids from the list only to choose the processes of --user: else each
+	 * is read from the process's own status, which it reads anyway */
+	if (procinfo_list(&list, &nl, ctl->n_uids > 0) < 0) {
 		vml_err(NULL, "listing the processes");
 		*failed = true;
 		return NULL;

@@ -176,10 +176,13 @@ static int cmp_entry(const void *a, const void *b)
 		       &((const struct procinfo_entry *)b)->pid);
 }
 
-int procinfo_list(struct procinfo_entry **list, size_t *n)
+int procinfo_list(struct procinfo_entry **list, size_t *n, bool with_euid)
 {
-	/* result members as in pids.h of 4.0.2: s_int, u_int, ul_int, ul_int (KiB) */
-	enum pids_item items[] = { PIDS_ID_PID, PIDS_ID_EUID, PIDS_FLAGS, PIDS_VM_RSS };
+	/* result members as in pids.h of 4.0.2: s_int, ul_int, ul_int (pages), u_int;
+	 * all but the uid from stat, the uid from status: asked for only when needed,
+	 * as status costs the kernel more than stat */
+	enum pids_item items[] = { PIDS_ID_PID, PIDS_FLAGS, PIDS_RSS, PIDS_ID_EUID };
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	struct pids_info *info = NULL;
 	struct pids_fetch *fetch;
 	struct procinfo_entry *v = NULL;
@@ -188,7 +191,7 @@ int procinfo_list(struct procinfo_entry **list, size_t *n)
 
 	*list = NULL;
 	*n = 0;
-	if (pids_new(&info, items, 4) < 0)
+	if (pids_new(&info, items, with_euid ? 4 : 3) < 0)
 		return -1;
 	errno = 0;
 	fetch = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
@@ -212,9 +215,9 @@ int procinfo_list(struct procinfo_entry **list, size_t *n)
 		if (pid == self || pid <= 0)
 			continue;
 		v[count++] = (struct procinfo_entry){
-			.pid = pid, .euid = r[1].result.u_int,
-			.kernel_thread = (r[2].result.ul_int & PF_KTHREAD) != 0,
-			.rss = (uint64_t)r[3].result.ul_int * 1024,
+			.pid = pid, .euid = with_euid ? r[3].result.u_int : (uid_t)-1,
+			.kernel_thread = (r[1].result.ul_int & PF_KTHREAD) != 0,
+			.rss = (uint64_t)r[2].result.ul_int * page,
 		};
 	}
 	procps_pids_unref(&info);

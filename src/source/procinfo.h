@@ -31,16 +31,19 @@ int procinfo_find_by_name(const char *name, pid_t **pids, size_t *n);
 /* One process of the machine as libproc2 lists it (procinfo_list()). */
 struct procinfo_entry {
 	pid_t pid;
-	uid_t euid;		/* effective uid (status Uid, second field) */
+	uid_t euid;		/* effective uid (status Uid, second field), or
+				 * (uid_t)-1 when not asked for */
 	bool kernel_thread;	/* PF_KTHREAD in the flags (stat field 9) */
-	uint64_t rss;		/* resident set size, bytes (status VmRSS; 0 unknown) */
+	uint64_t rss;		/* resident set size, bytes (stat field 24, rss, in
+				 * pages; 0 unknown) */
 };
 
 /* Every process of the machine (thread group leaders, not threads), the calling
- * process left out, in ascending PID order: what libproc2 reads of /proc (a
- * process that ends during the scan may be missing or listed).  On success *list is
- * a malloc'd array of *n entries (NULL when *n is 0) and the return is 0; else -1
- * with errno (ENOMEM, or libproc2's error reading /proc). */
-int procinfo_list(struct procinfo_entry **list, size_t *n);
+ * process left out, in ascending PID order: what libproc2 reads of /proc/PID/stat,
+ * and of /proc/PID/status for the uid when with_euid (a process that ends during
+ * the scan, or whose files cannot be read, may be missing or listed).  On success
+ * *list is a malloc'd array of *n entries (NULL when *n is 0) and the return is 0;
+ * else -1 with errno (ENOMEM, or libproc2's error reading /proc). */
+int procinfo_list(struct procinfo_entry **list, size_t *n, bool with_euid);
 
 #endif
