@@ -49,7 +49,9 @@ exact, the split is not); \`cpu x cat\` the same ratio with user + sys, which a 
 machine inflates less than wall time; \`RSS MiB\` the peak \`ru_maxrss\` over all runs;
 \`ns/VMA\` the median wall time over the process's number of VMAs.  The line \`x pmap -x\`
 gives, for each vmlayout command, the median over the rounds of its ratio to cat over
-the ratio of \`pmap -x\` in the same round.  vmlayout runs on one thread, as cat and
+the ratio of \`pmap -x\` in the same round, and first that of cat itself: the floor
+of every program that reads smaps, which moves with the machine (the kernel's cost of
+smaps against pmap's own).  vmlayout runs on one thread, as cat and
 pmap do: its user + sys is at most its wall time.  The marginal cost per VMA, between
 two sizes, is the difference of the wall times over the difference of the VMA counts:
 about constant when the cost is linear in the number of VMAs.

@@ -30,8 +30,9 @@
  * It prints, per N and command: the median wall time (ms), the median ratio to cat, the
  * median user and system CPU time (ms), the median CPU ratio to cat, the peak RSS over
  * all runs (MiB), and the median wall time per VMA of the process (ns); a line "x pmap
- * -x" with, for each vmlayout command, the median over the rounds of its ratio to cat
- * over the ratio of pmap -x in the same round; then, per command, the marginal cost per VMA
+ * -x" with, for cat and each vmlayout command, the median over the rounds of its ratio to
+ * cat over the ratio of pmap -x in the same round (for cat: the floor that no reader of
+ * smaps goes below); then, per command, the marginal cost per VMA
  * between consecutive sizes, (t(N2) - t(N1)) / (VMAs(N2) - VMAs(N1)), which stays about
  * constant when the cost is linear in the number of VMAs.  It judges nothing.
  *
@@ -364,7 +365,8 @@ static int bench_size(struct bench *b, int idx)
 	}
 
 	/* each command against pmap -x, round by round (before median() sorts the
-	 * ratios): its ratio to cat over pmap -x's in the same round */
+	 * ratios): its ratio to cat over pmap -x's in the same round; for cat itself,
+	 * 1 over pmap -x's, the floor of every reader of smaps */
 	double vs_pmap[MAX_CMDS];
 	int pmap = -1;
 	for (int i = 0; i < b->ncmds; i++)
@@ -373,7 +375,9 @@ static int bench_size(struct bench *b, int idx)
 	for (int i = 0; i < b->ncmds; i++) {
 		double q[b->rounds > 0 ? b->rounds : 1];
 		vs_pmap[i] = -1;
-		if (pmap < 0 || !b->cmds[i].enabled || strncmp(b->cmds[i].name, "vmlayout", 8))
+		if (pmap < 0 || !b->cmds[i].enabled ||
+		    (strncmp(b->cmds[i].name, "vmlayout", 8) != 0 &&
+		     strcmp(b->cmds[i].name, "cat smaps") != 0))
 			continue;
 		for (int r = 0; r < b->rounds; r++)
 			q[r] = b->cmds[i].ratio[r] / b->cmds[pmap].ratio[r];

@@ -459,8 +459,10 @@ int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smap
 	return rc;
 }
 
-/* Bytes asked of each read(2): /proc's seq_file fills what it is asked for, so a
- * large read costs fewer system calls; the smaps of a VMA is about 1 KiB. */
+/* Bytes asked of each read(2).  /proc's seq_file returns at most its buffer per
+ * read whatever is asked: one page (a few VMAs of smaps) unless one VMA's text needed
+ * more.  For /proc the size changes nothing; smaps text in a regular file is read in
+ * fewer, larger reads. */
 enum { READ_SIZE = 512 * 1024 };
 
 int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
