@@ -119,6 +119,22 @@ grep -Eq "^[0-9]+ runtimes$" "$tmp/vmas"
 ok $? "--vmas -o TID,THREAD names the thread of a thread stack"
 grep -Eq "$(basename "$exe") \(alias(, [0-9]+ mappings)?\)" "$tmp/text"
 ok $? "the text view calls the other mappings of the program's file aliases"
+# hugetlbfs pages are outside RSS: the header says how much, as status does, and
+# the diagram notes them under their line
+hkb=$(awk '$1 == "HugetlbPages:" { print $2 }' "/proc/$pid/status")
+if [ -n "${addr[huge_private]:-}${addr[huge_shared]:-}" ] && [ "${hkb:-0}" -gt 0 ]; then
+	"$VMLAYOUT" --bytes "$pid" > "$tmp/bytes" 2> /dev/null
+	h=$(sed -n '2s/.*  HUGETLB \([0-9]*\)  VMAs.*/\1/p' "$tmp/bytes")
+	[ "$h" = $((hkb * 1024)) ]
+	ok $? "the header's HUGETLB ($h) is status's HugetlbPages ($hkb kB)"
+	notes=$(grep -Ec "[0-9.]+[KMGT]? in hugetlb pages, not in rss$" "$tmp/text")
+	[ "$notes" -ge 1 ]
+	ok $? "the diagram notes the hugetlb pages ($notes lines)"
+else
+	grep -q "HUGETLB" "$tmp/text"
+	ok $((! $?)) "no hugetlb pages: no HUGETLB in the header"
+	skip "the diagram notes the hugetlb pages" "MAP_HUGETLB failed (no huge pages)"
+fi
 stop_target
 ok $? "the target exits 0"
 

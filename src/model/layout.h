@@ -50,9 +50,11 @@ enum region role_region(enum role r);
 /* The figures of a set of VMAs, each a plain sum over them (bytes).
  * size = Size, rss = Rss, pss = Pss, shared = Shared_Clean + Shared_Dirty,
  * private = Private_Clean + Private_Dirty, swap = Swap,
- * dirty = Shared_Dirty + Private_Dirty; vmas = how many. */
+ * dirty = Shared_Dirty + Private_Dirty,
+ * hugetlb = Shared_Hugetlb + Private_Hugetlb (hugetlbfs pages, which the kernel
+ * leaves out of Rss and of every other figure here); vmas = how many. */
 struct figures {
-	uint64_t size, rss, pss, shared, priv, swap, dirty;
+	uint64_t size, rss, pss, shared, priv, swap, dirty, hugetlb;
 	uint64_t vmas;
 };
 
@@ -65,7 +67,9 @@ static inline struct figures vma_figures(const struct vma *v)
 	return (struct figures){
 		.size = v->end - v->start, .rss = vma_fig(v, SF_RSS), .pss = vma_fig(v, SF_PSS),
 		.shared = sc + sd, .priv = pc + pd, .swap = vma_fig(v, SF_SWAP),
-		.dirty = sd + pd, .vmas = 1,
+		.dirty = sd + pd,
+		.hugetlb = vma_fig(v, SF_SHARED_HUGETLB) + vma_fig(v, SF_PRIVATE_HUGETLB),
+		.vmas = 1,
 	};
 }
 
@@ -119,6 +123,7 @@ static inline void figures_add(struct figures *f, const struct figures *g)
 	f->priv += g->priv;
 	f->swap += g->swap;
 	f->dirty += g->dirty;
+	f->hugetlb += g->hugetlb;
 	f->vmas += g->vmas;
 }
 

@@ -450,6 +450,18 @@ static void thread_names(const struct ctx *c, struct diagram *d, const struct it
 }
 
 /* The rows of the runs inside mmap band b.  Returns 0, or -1 with errno ENOMEM. */
+/* A NOTE row under an item that holds hugetlbfs pages: its rss leaves them out. */
+static void hugetlb_note(const struct ctx *c, struct diagram *d, const struct figures *f)
+{
+	char s[32], note[96];
+
+	if (!f->hugetlb)
+		return;
+	snprintf(note, sizeof(note), "%s in hugetlb pages, not in rss",
+		 text_figure(c, s, sizeof(s), f->hugetlb));
+	add_note(d, note);
+}
+
 static int mmap_items(const struct ctx *c, struct diagram *d, const struct band *b)
 {
 	const struct layout *L = c->L;
@@ -554,14 +566,17 @@ static int mmap_items(const struct ctx *c, struct diagram *d, const struct band 
 		if (!folded[i]) {
 			item_label(c, &items[i], label, sizeof(label));
 			add_item_row(d, &items[i], label);
+			hugetlb_note(c, d, &items[i].fig);
 		} else if (at[k] == i && (k == ROLE_FILE || k == ROLE_SHM) && one_name[k]) {
 			/* one file in several places: its name, with the count */
 			item_label(c, &group[k], label, sizeof(label));
 			add_item_row(d, &group[k], label);
+			hugetlb_note(c, d, &group[k].fig);
 		} else if (at[k] == i) {
 			fold_label(k, cnt[k], &group[k].fig, tid_lo[k], tid_hi[k], label,
 				   sizeof(label));
 			add_item_row(d, &group[k], label);
+			hugetlb_note(c, d, &group[k].fig);
 			if (k == ROLE_THREAD_STACK)
 				thread_names(c, d, items, n, label, sizeof(label));
 		}

@@ -93,12 +93,18 @@ void text_header(const struct ctx *c, char *what, char *rest, char *totals)
 			 t->vmas, c->s->filtered ? " (not filtered)" : "");
 		return;
 	}
+	/* hugetlbfs pages are in none of the other figures (the kernel keeps them out
+	 * of Rss): said when there are some */
+	char hugetlb[48] = "";
+	if (t->hugetlb)
+		snprintf(hugetlb, sizeof(hugetlb), "  HUGETLB %s",
+			 text_figure(c, s[6], 32, t->hugetlb));
 	int n = snprintf(totals, TEXT_HEADER_LEN,
-			 "   %sSIZE %s  RSS %s  PSS %s  SHARE %s  PRIVATE %s  SWAP %s  VMAs %" PRIu64,
+			 "   %sSIZE %s  RSS %s  PSS %s  SHARE %s  PRIVATE %s  SWAP %s%s  VMAs %" PRIu64,
 			 c->s->filtered ? "filtered: " : "", text_size(c, s[0], 32, t->size),
 			 text_figure(c, s[1], 32, t->rss), text_figure(c, s[2], 32, t->pss),
 			 text_figure(c, s[3], 32, t->shared), text_figure(c, s[4], 32, t->priv),
-			 text_figure(c, s[5], 32, t->swap), t->vmas);
+			 text_figure(c, s[5], 32, t->swap), hugetlb, t->vmas);
 	if (c->s->filtered && n > 0 && n < TEXT_HEADER_LEN)
 		snprintf(totals + n, TEXT_HEADER_LEN - (size_t)n, " of %zu", L->vmas.n);
 }
