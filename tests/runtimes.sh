@@ -130,11 +130,19 @@ if [ -n "${addr[huge_private]:-}${addr[huge_shared]:-}" ] && [ "${hkb:-0}" -gt 0
 	notes=$(grep -Ec "[0-9.]+[KMGT]? in hugetlb pages, not in rss$" "$tmp/text")
 	[ "$notes" -ge 1 ]
 	ok $? "the diagram notes the hugetlb pages ($notes lines)"
+	h=$("$VMLAYOUT" --all -o PID,HUGETLB --bytes --raw -n "$pid" 2> /dev/null | head -n 1)
+	[ "$h" = "$pid $((hkb * 1024))" ]
+	ok $? "--all -o PID,HUGETLB: $h, status's HugetlbPages"
 else
 	grep -q "HUGETLB" "$tmp/text"
 	ok $((! $?)) "no hugetlb pages: no HUGETLB in the header"
 	skip "the diagram notes the hugetlb pages" "MAP_HUGETLB failed (no huge pages)"
+	skip "--all -o PID,HUGETLB: status's HugetlbPages" "MAP_HUGETLB failed (no huge pages)"
 fi
+"$VMLAYOUT" --all --json "$pid" > "$tmp/all.json" 2> /dev/null
+jqok "--all --json: the process's hugetlb is status's HugetlbPages" "$tmp/all.json" \
+	'.processes[0].pid == ($p | tonumber) and .processes[0].hugetlb == ($h | tonumber) and
+	 .totals.hugetlb == ($h | tonumber)' --arg p "$pid" --arg h "$(( ${hkb:-0} * 1024 ))"
 stop_target
 ok $? "the target exits 0"
 

@@ -16,13 +16,14 @@ void machine_figs_add(struct machine_figs *a, const struct machine_figs *b)
 	a->priv += b->priv;
 	a->swap += b->swap;
 	a->swap_pss += b->swap_pss;
+	a->hugetlb += b->hugetlb;
 	a->vmas += b->vmas;
 }
 
 static struct machine_figs from_figures(const struct figures *g)
 {
 	return (struct machine_figs){ .rss = g->rss, .pss = g->pss, .priv = g->priv,
-				      .swap = g->swap, .vmas = g->vmas };
+				      .swap = g->swap, .hugetlb = g->hugetlb, .vmas = g->vmas };
 }
 
 /* "name" or "name (deleted)", malloc'd; NULL on ENOMEM. */

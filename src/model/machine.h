@@ -24,7 +24,7 @@
  * Private_Clean + Private_Dirty, swap = Swap, swap_pss = SwapPss, each a plain sum;
  * vmas = how many VMAs. */
 struct machine_figs {
-	uint64_t rss, pss, priv, swap, swap_pss, vmas;
+	uint64_t rss, pss, priv, swap, swap_pss, hugetlb, vmas;
 };
 
 /* The parts of an object in the per-object view (PSS, bytes): text; rodata (with the

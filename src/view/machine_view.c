@@ -15,7 +15,7 @@
 /* What a column shows of a row. */
 enum field {
 	F_PID, F_USER, F_UID, F_COMM, F_OBJECT, F_KIND, F_DEV, F_INODE, F_PROCS, F_VMAS,
-	F_RSS, F_PSS, F_PRIVATE, F_SWAP, F_SWAPPSS,
+	F_RSS, F_PSS, F_PRIVATE, F_SWAP, F_SWAPPSS, F_HUGETLB,
 	F_REGION,		/* + enum region */
 	F_PART = F_REGION + REGION_COUNT,	/* + MPART_* */
 	F_COUNT = F_PART + MPART_COUNT
@@ -53,6 +53,7 @@ static const struct mcol proc_cols[] = {
 	FIG_COLS,
 	SIZE_COL("SWAPPSS", "proportional share of swap (SwapPss)", F_SWAPPSS),
 	REGION_COLS,
+	SIZE_COL("HUGETLB", "hugetlbfs pages, which RSS leaves out (Shared_Hugetlb + Private_Hugetlb)", F_HUGETLB),
 };
 static const int proc_default[] = { 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 
@@ -79,6 +80,7 @@ static const struct mcol user_cols[] = {
 	FIG_COLS,
 	SIZE_COL("SWAPPSS", "proportional share of swap (SwapPss)", F_SWAPPSS),
 	REGION_COLS,
+	SIZE_COL("HUGETLB", "hugetlbfs pages, which RSS leaves out (Shared_Hugetlb + Private_Hugetlb)", F_HUGETLB),
 };
 static const int user_default[] = { 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
 
@@ -286,6 +288,9 @@ static void cell_of(enum field f, const struct mrow *m, char *buf, size_t len, s
 	case F_SWAPPSS:
 		c->x = m->f.swap_pss;
 		break;
+	case F_HUGETLB:
+		c->x = m->f.hugetlb;
+		break;
 	default:
 		c->x = f >= F_PART ? m->part[f - F_PART] : m->region[f - F_REGION];
 		break;
@@ -489,8 +494,10 @@ static void json_figs(struct jsonwrt *w, const struct machine_figs *f, bool swap
 	jsonwrt_u64(w, "pss", f->pss);
 	jsonwrt_u64(w, "private", f->priv);
 	jsonwrt_u64(w, "swap", f->swap);
-	if (swap_pss)
+	if (swap_pss) {
 		jsonwrt_u64(w, "swap_pss", f->swap_pss);
+		jsonwrt_u64(w, "hugetlb", f->hugetlb);
+	}
 }
 
 static void json_parts(struct jsonwrt *w, const uint64_t *part)
