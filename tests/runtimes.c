@@ -35,6 +35,10 @@
  *	             taken
  *	arena        a pointer malloc()ed by a second thread (a glibc arena heap)  arena
  *	jit          a page mapped rw, written, then mprotect()ed r-x        jit, region code
+ *	heapstack    4 MiB anonymous rw (its first page made r--p, so that no guard is
+ *	             below it) holding a thread's 256 KiB stack (pthread_attr_setstack),
+ *	             as Go runs threads on stacks inside its heap arena; the thread is
+ *	             blocked in pause(); ADDR is the rw part                anon
  *	huge_private 2 MiB MAP_HUGETLB|MAP_PRIVATE                           anon
  *	huge_shared  2 MiB MAP_HUGETLB|MAP_SHARED                            shm
  *	             (each replaced by "skip huge_private REASON" when mmap fails)
@@ -285,6 +289,34 @@ static void run_plugins(const char *dir)
 	printf("over %p 0 %s\n", (void *)b, copy);
 }
 
+/* The thread of heap_stack(): blocked until the process exits. */
+static void *heap_stack_thread(void *arg)
+{
+	(void)arg;
+	pause();
+	return NULL;
+}
+
+/* A thread whose stack is a piece of a larger anonymous rw mapping with no guard
+ * below it: the mapping's first page is read-only, so what is under the rw part is
+ * known. */
+static void heap_stack(size_t page)
+{
+	size_t len = 4 * MiB;
+	char *m = mmap(NULL, page + len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	pthread_attr_t a;
+	pthread_t t;
+
+	if (m == MAP_FAILED || mprotect(m, page, PROT_READ) < 0)
+		die("heapstack");
+	memset(m + page, 1, 256 * KiB);
+	if (pthread_attr_init(&a) != 0 || pthread_attr_setstack(&a, m + page, 256 * KiB) != 0 ||
+	    pthread_create(&t, &a, heap_stack_thread, NULL) != 0)
+		die("heapstack thread");
+	line("heapstack", m + page, len);
+}
+
 /* A thread of run_threads(): named, then blocked until the process exits. */
 static void *idle_thread(void *arg)
 {
@@ -409,6 +441,7 @@ int main(int argc, char **argv)
 	if (mprotect(jit, page, PROT_READ | PROT_EXEC) < 0)
 		die("mprotect jit");
 	line("jit", jit, page);
+	heap_stack(page);
 
 	hugetlb("huge_private", MAP_PRIVATE);
 	hugetlb("huge_shared", MAP_SHARED);

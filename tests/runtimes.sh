@@ -82,6 +82,14 @@ jqok "the arena's reserve above its head: arena" "$json" \
 jqok "anonymous r-x memory: role jit, region code" "$json" \
 	'vma_at($a) | length == 1 and .[0].role == "jit" and .[0].region == "code"' \
 	--arg a "${addr[jit]}"
+jqok "a thread's stack inside a larger mapping with no guard below (Go): that VMA anon" \
+	"$json" 'role_at($a) == "anon" and (vma_at($a)[0].tid == null)' --arg a "${addr[heapstack]}"
+jqok "that thread's stack pointer and VMA are still given in \"threads\"" "$json" \
+	'vma_at($a)[0] as $v | [.threads[] | select(.stack_start == $v.start and
+	 .stack_end == $v.end and .stack_pointer != null)] | length == 1' \
+	--arg a "${addr[heapstack]}"
+jqok "the thread stacks with a guard below are still thread stacks" "$json" \
+	'[.vmas[] | select(.role == "thread_stack")] | length >= 1'
 for h in huge_private:anon huge_shared:shm; do
 	n=${h%%:*} r=${h#*:}
 	if [ -n "${addr[$n]:-}" ]; then

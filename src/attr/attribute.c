@@ -629,8 +629,34 @@ static void attribute_arenas(struct layout *L)
 	}
 }
 
+static bool prot_none(const struct vma *v)
+{
+	return !(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC));
+}
+
+/* Whether VMA i has a guard right below it: an anonymous PROT_NONE mapping ending
+ * where it starts, as thread libraries (glibc, musl, the JVM) put under a thread's
+ * stack. */
+static bool guard_below(const struct layout *L, size_t i)
+{
+	const struct vma *v = &L->vmas.v[i], *u = v - 1;
+
+	return i > 0 && u->end == v->start && u->object < 0 && u->inode == 0 && prot_none(u);
+}
+
+/* Thread stacks: the anonymous VMA holding a thread's stack pointer, when a guard is
+ * right below it.  Without one the stack pointer is in memory that is not a stack
+ * mapping of its own (Go's goroutine and system stacks inside its heap arena, a
+ * coroutine's stack in a heap block): that VMA keeps its role, and the thread's
+ * stack pointer and VMA are still given (JSON "threads").  A source that shows no
+ * PROT_NONE mapping at all (a core written by gdb's gcore, which marks them
+ * readable) cannot show a guard: there no guard is asked for. */
 static void attribute_threads(struct layout *L)
 {
+	bool guards_shown = false;
+
+	for (size_t i = 0; i < L->vmas.n && !guards_shown; i++)
+		guards_shown = prot_none(&L->vmas.v[i]);
 	for (size_t t = 0; t < L->n_threads; t++) {
 		struct thread_info *ti = &L->threads[t];
 		if (!ti->has_sp) {
@@ -641,7 +667,8 @@ static void attribute_threads(struct layout *L)
 		if (ti->vma < 0)
 			continue;
 		struct vma *v = &L->vmas.v[ti->vma];
-		if (v->role == ROLE_ANON || v->role == ROLE_JIT || v->role == ROLE_THREAD_STACK) {
+		if ((v->role == ROLE_ANON || v->role == ROLE_JIT || v->role == ROLE_THREAD_STACK) &&
+		    (!guards_shown || guard_below(L, (size_t)ti->vma))) {
 			v->role = ROLE_THREAD_STACK;
 			v->tid = ti->tid;
 		}
