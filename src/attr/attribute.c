@@ -103,9 +103,15 @@ enum fit {
 			 * segment flags: the file changed since it was mapped */
 };
 
+/* Whether v is PROT_NONE (---p, ---s): a reservation, a hole or a guard. */
+static bool prot_none(const struct vma *v)
+{
+	return !(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC));
+}
+
 static bool perms_agree(const struct elf_segment *s, const struct vma *v)
 {
-	if (!(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC)))
+	if (prot_none(v))
 		return true;	/* ---p: a reserved hole or a mprotect()ed piece */
 	if (!(v->perms & VMA_PERM_EXEC) != !(s->flags & PF_X))
 		return false;
@@ -150,7 +156,7 @@ static void instance_span(const struct elf_info *ei, uint64_t bias, uint64_t pag
 static enum role segment_role(const struct elf_info *ei, const struct elf_segment *seg,
 			      const struct vma *v, uint64_t bias, uint64_t page)
 {
-	if (!(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC)))
+	if (prot_none(v))
 		return ROLE_RESERVED;
 	if (seg->flags & PF_X)
 		return ROLE_TEXT;
@@ -168,7 +174,7 @@ static enum role segment_role(const struct elf_info *ei, const struct elf_segmen
 
 static enum role perms_role(const struct vma *v)
 {
-	if (!(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC)))
+	if (prot_none(v))
 		return ROLE_RESERVED;
 	if (v->perms & VMA_PERM_EXEC)
 		return ROLE_TEXT;
@@ -385,7 +391,7 @@ static int attribute_files(struct layout *L, struct source *src, struct elf_cach
 		}
 		if (inside >= 0) {
 			v->object = (int32_t)inside;
-			if (!(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC))) {
+			if (prot_none(v)) {
 				/* a hole between segments (-z max-page-size larger than
 				 * the page: ld.so makes it PROT_NONE) */
 				v->role = ROLE_RESERVED;
@@ -562,7 +568,7 @@ static void attribute_rest(struct layout *L)
 		default:
 			break;
 		}
-		if (!(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC)))
+		if (prot_none(v))
 			v->role = v->end - v->start <= GUARD_MAX_PAGES * L->page_size
 					  ? ROLE_GUARD : ROLE_RESERVED;
 		else if (v->inode != 0)
@@ -629,19 +635,15 @@ static void attribute_arenas(struct layout *L)
 	}
 }
 
-static bool prot_none(const struct vma *v)
-{
-	return !(v->perms & (VMA_PERM_READ | VMA_PERM_WRITE | VMA_PERM_EXEC));
-}
-
-/* Whether VMA i has a guard right below it: an anonymous PROT_NONE mapping ending
- * where it starts, as thread libraries (glibc, musl, the JVM) put under a thread's
- * stack. */
+/* Whether VMA i has a guard right below it: an anonymous PROT_NONE mapping (role
+ * guard or reserved, as attribute_rest() gave it) ending where it starts, as thread
+ * libraries (glibc, musl, the JVM) put under a thread's stack. */
 static bool guard_below(const struct layout *L, size_t i)
 {
 	const struct vma *v = &L->vmas.v[i], *u = v - 1;
 
-	return i > 0 && u->end == v->start && u->object < 0 && u->inode == 0 && prot_none(u);
+	return i > 0 && u->end == v->start && u->object < 0 && u->inode == 0 &&
+	       (u->role == ROLE_GUARD || u->role == ROLE_RESERVED);
 }
 
 /* Thread stacks: the anonymous VMA holding a thread's stack pointer, when a guard is
@@ -675,10 +677,9 @@ static void attribute_threads(struct layout *L)
 	}
 	/* a ---p VMA right below a stack is its guard, whatever its size */
 	for (size_t i = 1; i < L->vmas.n; i++) {
-		struct vma *v = &L->vmas.v[i], *u = v - 1;
-		if ((v->role == ROLE_STACK || v->role == ROLE_THREAD_STACK) && u->end == v->start &&
-		    u->role == ROLE_RESERVED && u->object < 0 && u->inode == 0)
-			u->role = ROLE_GUARD;
+		const struct vma *v = &L->vmas.v[i];
+		if ((v->role == ROLE_STACK || v->role == ROLE_THREAD_STACK) && guard_below(L, i))
+			L->vmas.v[i - 1].role = ROLE_GUARD;
 	}
 	if (L->thread_stacks_unknown && L->n_threads) {	/* none: the thread list's warning */
 		size_t unknown = 0, running = 0, denied = 0;

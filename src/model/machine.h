@@ -21,8 +21,9 @@
 #include "model/layout.h"
 
 /* The figures of a set of VMAs (bytes): RSS = Rss, PSS = Pss, private (USS) =
- * Private_Clean + Private_Dirty, swap = Swap, swap_pss = SwapPss, each a plain sum;
- * vmas = how many VMAs. */
+ * Private_Clean + Private_Dirty, swap = Swap, swap_pss = SwapPss, hugetlb =
+ * Shared_Hugetlb + Private_Hugetlb (outside Rss), each a plain sum; vmas = how many
+ * VMAs. */
 struct machine_figs {
 	uint64_t rss, pss, priv, swap, swap_pss, hugetlb, vmas;
 };

@@ -449,7 +449,6 @@ static void thread_names(const struct ctx *c, struct diagram *d, const struct it
 		add_note(d, buf);
 }
 
-/* The rows of the runs inside mmap band b.  Returns 0, or -1 with errno ENOMEM. */
 /* A NOTE row under an item that holds hugetlbfs pages: its rss leaves them out. */
 static void hugetlb_note(const struct ctx *c, struct diagram *d, const struct figures *f)
 {
@@ -462,6 +461,7 @@ static void hugetlb_note(const struct ctx *c, struct diagram *d, const struct fi
 	add_note(d, note);
 }
 
+/* The rows of the runs inside mmap band b.  Returns 0, or -1 with errno ENOMEM. */
 static int mmap_items(const struct ctx *c, struct diagram *d, const struct band *b)
 {
 	const struct layout *L = c->L;

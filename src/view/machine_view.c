@@ -487,14 +487,15 @@ static void json_regions(struct jsonwrt *w, const uint64_t *region)
 	jsonwrt_object_close(w);
 }
 
-static void json_figs(struct jsonwrt *w, const struct machine_figs *f, bool swap_pss)
+/* The figures of a row; of a process or a user (procs), also SwapPss and hugetlb. */
+static void json_figs(struct jsonwrt *w, const struct machine_figs *f, bool procs)
 {
 	jsonwrt_u64(w, "vmas", f->vmas);
 	jsonwrt_u64(w, "rss", f->rss);
 	jsonwrt_u64(w, "pss", f->pss);
 	jsonwrt_u64(w, "private", f->priv);
 	jsonwrt_u64(w, "swap", f->swap);
-	if (swap_pss) {
+	if (procs) {
 		jsonwrt_u64(w, "swap_pss", f->swap_pss);
 		jsonwrt_u64(w, "hugetlb", f->hugetlb);
 	}
