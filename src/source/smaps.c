@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "lib/array.h"
 #include "lib/util.h"
@@ -459,31 +461,52 @@ int smaps_parse_buf(const char *buf, size_t len, struct vma_list *l, struct smap
 	return rc;
 }
 
-/* Bytes asked of each read(2).  /proc's seq_file returns at most its buffer per
- * read whatever is asked: one page (a few VMAs of smaps) unless one VMA's text needed
- * more.  For /proc the size changes nothing; smaps text in a regular file is read in
- * fewer, larger reads. */
+/* Bytes asked of each read(2) of a file that is not in /proc: a saved smaps, a pipe. */
 enum { READ_SIZE = 512 * 1024 };
+
+/* Bytes asked of each read(2) of a /proc file: three quarters of a page.
+ *
+ * The kernel produces smaps through seq_file (seq_read_iter() in fs/seq_file.c),
+ * in a buffer of one page.  Each read formats one VMA's record after another into
+ * it until the bytes asked for are there.  When more is asked than the page holds,
+ * the record that no longer fits is formatted in full (its page-table walk too),
+ * thrown away, and formatted again at the next read: one record in six of smaps
+ * (records of about 750 bytes, 4 KiB pages) is made twice.  Asked for less than a
+ * page, the kernel stops formatting as soon as it has the bytes, and keeps the rest
+ * of the last record for the next read: with three quarters of a page, no record
+ * under a quarter page (1 KiB: all but those with names of some 250 bytes or more)
+ * is made twice.  The reads are a fifth more, and the kernel's time 9% less (60 000
+ * VMAs, bench/run). */
+static size_t proc_read_size(int fd)
+{
+	struct statfs sf;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (fstatfs(fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC && page >= 4096)
+		return (size_t)page / 4 * 3;
+	return READ_SIZE;
+}
 
 int smaps_parse_fd(int fd, struct vma_list *l, struct smaps_error *err)
 {
 	struct parser p;
 	char *buf = NULL;
 	size_t cap = 0, have = 0;	/* bytes in buf: the start of a line not yet whole */
+	size_t ask = proc_read_size(fd);
 	int rc = -1;
 
 	if (parser_init(&p, l, err) < 0)
 		return -1;
 	for (;;) {
-		if (cap - have < READ_SIZE) {
+		if (cap - have < ask) {
 			/* room for a read after the partial line: a long line grows it */
-			char *b = realloc(buf, have + READ_SIZE);
+			char *b = realloc(buf, have + ask);
 			if (!b)
 				break;
 			buf = b;
-			cap = have + READ_SIZE;
+			cap = have + ask;
 		}
-		ssize_t n = read(fd, buf + have, cap - have);
+		ssize_t n = read(fd, buf + have, ask);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

@@ -23,8 +23,9 @@ struct smaps_error {
 
 /* Parse smaps or maps text read from the file descriptor fd until end of file.
  * Appends to l (call vma_list_clear() first for a fresh read).
- * The text is read with read(2) into one buffer, 512 KiB at a time, and the whole
- * lines of each read are parsed before the next; a partial line waits for the rest
+ * The text is read with read(2) into one buffer, three quarters of a page at a
+ * time from /proc (see proc_read_size() in smaps.c), 512 KiB at a time from any
+ * other file, and the whole lines of each read are parsed before the next; a partial line waits for the rest
  * (the buffer grows for a long one: lines of any length are accepted).  Nothing is
  * allocated per line.
  * Returns 0 on success; -1 on error with errno set:
