@@ -8,7 +8,7 @@
 # they are settled, then times in ROUNDS interleaved rounds (default 5, after one
 # untimed round):
 #	cat      cat /proc/[0-9]*/smaps > /dev/null: the kernel producing every smaps,
-#	         one after the other (the floor of a serial reader)
+#	         one after the other (the kernel's serial cost)
 #	--all, --all --objects, --all --users   vmlayout, stdout to /dev/null
 #	loop     vmlayout PID for each process, in a shell loop (what users do today)
 #	smem -t, smemstat   when installed

@@ -37,7 +37,8 @@ make bench-profile                           # callgrind (and perf) profiles, 60
 \`bench/mkvmas N\` holds N one-page VMAs that the kernel cannot merge (3/4 anonymous,
 alternately \`rw-p\` and \`r--p\`; 1/4 pages of a file, \`r--p\`, \`rw-p\`, \`r--s\` at
 scattered offsets), each with one touched page.  \`bench/run\` times, on that process,
-\`cat /proc/PID/smaps > /dev/null\` (the floor: the kernel producing smaps) and each
+\`cat /proc/PID/smaps > /dev/null\` (the kernel producing smaps, as it does for any
+reader that asks for a page or more at a time: see below) and each
 command, with stdout to /dev/null, in rounds of one interleaved series (cat, vmlayout,
 cat, vmlayout --json, cat, vmlayout --vmas, cat, pmap -x, cat, pmap -X, cat) after one
 untimed round.  Sizes above 60 000 need a larger \`vm.max_map_count\` (65 530 by default).
@@ -49,9 +50,8 @@ exact, the split is not); \`cpu x cat\` the same ratio with user + sys, which a 
 machine inflates less than wall time; \`RSS MiB\` the peak \`ru_maxrss\` over all runs;
 \`ns/VMA\` the median wall time over the process's number of VMAs.  The line \`x pmap -x\`
 gives, for each vmlayout command, the median over the rounds of its ratio to cat over
-the ratio of \`pmap -x\` in the same round, and first that of cat itself: the floor
-of every program that reads smaps, which moves with the machine (the kernel's cost of
-smaps against pmap's own).  vmlayout runs on one thread, as cat and
+the ratio of \`pmap -x\` in the same round, and first that of cat itself, which moves
+with the machine (the kernel's cost of smaps against pmap's own).  vmlayout runs on one thread, as cat and
 pmap do: its user + sys is at most its wall time.  The marginal cost per VMA, between
 two sizes, is the difference of the wall times over the difference of the VMA counts:
 about constant when the cost is linear in the number of VMAs.

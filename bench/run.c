@@ -7,7 +7,8 @@
  * program), which holds N unmergeable VMAs, and times these commands on that process,
  * each with stdout to /dev/null:
  *
- *	cat /proc/PID/smaps          the floor: the kernel producing smaps, read once
+ *	cat /proc/PID/smaps          the kernel producing smaps, read once (page-sized
+ *	                             reads or larger: see proc_read_size() in smaps.c)
  *	VMLAYOUT PID                 the text view
  *	VMLAYOUT --json PID          the JSON view
  *	VMLAYOUT --vmas PID          the VMA table, only when VMLAYOUT --help lists --vmas
@@ -31,8 +32,7 @@
  * median user and system CPU time (ms), the median CPU ratio to cat, the peak RSS over
  * all runs (MiB), and the median wall time per VMA of the process (ns); a line "x pmap
  * -x" with, for cat and each vmlayout command, the median over the rounds of its ratio to
- * cat over the ratio of pmap -x in the same round (for cat: the floor that no reader of
- * smaps goes below); then, per command, the marginal cost per VMA
+ * cat over the ratio of pmap -x in the same round (for cat: 1 over pmap -x's); then, per command, the marginal cost per VMA
  * between consecutive sizes, (t(N2) - t(N1)) / (VMAs(N2) - VMAs(N1)), which stays about
  * constant when the cost is linear in the number of VMAs.  It judges nothing.
  *
@@ -366,7 +366,7 @@ static int bench_size(struct bench *b, int idx)
 
 	/* each command against pmap -x, round by round (before median() sorts the
 	 * ratios): its ratio to cat over pmap -x's in the same round; for cat itself,
-	 * 1 over pmap -x's, the floor of every reader of smaps */
+	 * 1 over pmap -x's */
 	double vs_pmap[MAX_CMDS];
 	int pmap = -1;
 	for (int i = 0; i < b->ncmds; i++)
