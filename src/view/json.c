@@ -21,31 +21,32 @@ static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
 /* The keys of the numbers written for every VMA (and each roll-up), checked once
  * for a document. */
 struct keys {
-	struct jsonwrt_keys figures;	/* size, rss, pss, shared, private, swap, dirty */
+	struct jsonwrt_keys figures;	/* size, rss, pss, shared, private, swap, dirty, hugetlb */
 	struct jsonwrt_keys smaps;	/* the smaps fields, in enum smaps_field order */
 };
 
 static void keys_init(struct keys *k)
 {
 	static const char *const figure_names[] = { "size", "rss", "pss", "shared", "private",
-						    "swap", "dirty" };
+						    "swap", "dirty", "hugetlb" };
 	const char *smaps_names[SF_COUNT];
 
 	for (int f = 0; f < SF_COUNT; f++)
 		smaps_names[f] = smaps_field_name(f);
 	/* the program's own names: cannot be refused */
-	if (jsonwrt_keys_init(&k->figures, figure_names, 7) < 0 ||
+	if (jsonwrt_keys_init(&k->figures, figure_names, 8) < 0 ||
 	    jsonwrt_keys_init(&k->smaps, smaps_names, SF_COUNT) < 0)
 		abort();
 }
 
-/* The figures f as members: size, rss, pss, shared, private, swap, dirty, and vmas
- * when with_count; all but size and vmas null when the source has none
+/* The figures f as members: size, rss, pss, shared, private, swap, dirty, hugetlb
+ * (bytes), and vmas when with_count; all but size and vmas null when the source has none
  * (L->figures_unknown: maps text, an ELF file, a core). */
 static void figures(struct jsonwrt *w, const struct layout *L, const struct keys *k,
 		    const struct figures *f, bool with_count)
 {
-	const uint64_t v[] = { f->size, f->rss, f->pss, f->shared, f->priv, f->swap, f->dirty };
+	const uint64_t v[] = { f->size, f->rss, f->pss, f->shared, f->priv, f->swap, f->dirty,
+			       f->hugetlb };
 
 	if (L->figures_unknown) {
 		jsonwrt_u64(w, "size", f->size);
