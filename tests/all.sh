@@ -507,6 +507,8 @@ jqok "--openmetrics: PID $p's rss series sum to its RSS" "$tmp/idle.json" \
 	'.processes[] | select(.pid == $p) | .rss == $s' --argjson p "$p" --argjson s "$sum"
 test "$(grep -c "^vmlayout_process_memory_bytes{" "$tmp/om")" -eq $((${#pids[@]} * 7 * 4))
 ok $? "--openmetrics: 7 regions x 4 figures a process"
+test "$(grep -c "^vmlayout_process_hugetlb_bytes{pid=" "$tmp/om")" -eq ${#pids[@]}
+ok $? "--openmetrics: one hugetlb series a process"
 "$VMLAYOUT" --openmetrics "$p" >"$tmp/om1" 2>/dev/null
 test $? -eq 0 && grep -q "^vmlayout_process_memory_bytes{pid=\"$p\",comm=\"sleep\"," "$tmp/om1"
 ok $? "--openmetrics PID: one process, without --all"
@@ -516,6 +518,9 @@ ok $? "--objects --openmetrics: libc mapped by the ${#pids[@]} processes"
 "$VMLAYOUT" --users --openmetrics >"$tmp/om-users" 2>/dev/null
 grep -q '^vmlayout_user_processes{user="[^"]*"} [0-9]*$' "$tmp/om-users"
 ok $? "--users --openmetrics: processes per user"
+test "$(grep -c '^vmlayout_user_hugetlb_bytes{user="[^"]*"} [0-9]*$' "$tmp/om-users")" -eq \
+	"$(grep -c '^vmlayout_user_processes{' "$tmp/om-users")"
+ok $? "--users --openmetrics: one hugetlb series a user"
 if command -v promtool >/dev/null; then
 	for f in om om1 om-obj om-users; do
 		promtool check metrics <"$tmp/$f" >"$tmp/promtool.out" 2>&1

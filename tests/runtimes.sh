@@ -151,6 +151,9 @@ fi
 jqok "--all --json: the process's hugetlb is status's HugetlbPages" "$tmp/all.json" \
 	'.processes[0].pid == ($p | tonumber) and .processes[0].hugetlb == ($h | tonumber) and
 	 .totals.hugetlb == ($h | tonumber)' --arg p "$pid" --arg h "$(( ${hkb:-0} * 1024 ))"
+h=$("$VMLAYOUT" --openmetrics "$pid" 2> /dev/null | sed -n 's/^vmlayout_process_hugetlb_bytes{.*} //p')
+[ "$h" = "$(( ${hkb:-0} * 1024 ))" ]
+ok $? "--openmetrics: vmlayout_process_hugetlb_bytes ($h) is status's HugetlbPages"
 jqok "--json: totals.hugetlb is status's HugetlbPages; the regions and roles sum to it" "$json" \
 	'.totals.hugetlb == ($h | tonumber) and ([.regions[].hugetlb] | add) == .totals.hugetlb and
 	 ([.roles[].hugetlb] | add) == .totals.hugetlb and ([.vmas[].hugetlb] | add) == .totals.hugetlb' \

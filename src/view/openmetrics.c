@@ -115,6 +115,18 @@ static void processes(FILE *out, const struct machine_report *r)
 				fprintf(out, "} %" PRIu64 "\n", figure(&p->region[g], i));
 			}
 	}
+	family(out, "vmlayout_process_hugetlb_bytes", "bytes", "Memory of a process in hugetlbfs pages "
+		"(Shared_Hugetlb + Private_Hugetlb), which its rss leaves out, from "
+		"/proc/PID/smaps.");
+	for (size_t k = 0; k < r->n_rows; k++) {
+		const struct machine_proc *p = &r->procs[r->order[k]];
+		snprintf(pid, sizeof(pid), "%d", (int)p->pid);
+		fputs("vmlayout_process_hugetlb_bytes", out);
+		label(out, "{pid", pid, true);
+		label(out, "comm", p->comm, false);
+		label(out, "user", user_label(p->user, p->uid, uid, sizeof(uid)), false);
+		fprintf(out, "} %" PRIu64 "\n", p->f.hugetlb);
+	}
 }
 
 static int cmp_name(const void *a, const void *b, void *arg)
@@ -186,6 +198,14 @@ static void users(FILE *out, const struct machine_report *r)
 				label(out, "figure", figure_names[i], false);
 				fprintf(out, "} %" PRIu64 "\n", figure(&u->region[g], i));
 			}
+	}
+	family(out, "vmlayout_user_hugetlb_bytes", "bytes", "Memory of the processes of a user in "
+		"hugetlbfs pages, which their rss leaves out, from /proc/PID/smaps.");
+	for (size_t k = 0; k < r->n_rows; k++) {
+		const struct machine_user *u = &r->users[r->order[k]];
+		fputs("vmlayout_user_hugetlb_bytes", out);
+		label(out, "{user", user_label(u->user, u->uid, uid, sizeof(uid)), true);
+		fprintf(out, "} %" PRIu64 "\n", u->f.hugetlb);
 	}
 	family(out, procs, NULL, "Number of processes of a user that were read.");
 	for (size_t k = 0; k < r->n_rows; k++) {
