@@ -25,9 +25,9 @@ struct smaps_error {
  * Appends to l (call vma_list_clear() first for a fresh read).
  * The text is read with read(2) into one buffer, three quarters of a page at a
  * time from /proc (see proc_read_size() in smaps.c), 512 KiB at a time from any
- * other file, and the whole lines of each read are parsed before the next; a partial line waits for the rest
- * (the buffer grows for a long one: lines of any length are accepted).  Nothing is
- * allocated per line.
+ * other file, and the whole lines of each read are parsed before the next; a
+ * partial line waits for the rest (the buffer grows for a long one: lines of any
+ * length are accepted).  Nothing is allocated per line.
  * Returns 0 on success; -1 on error with errno set:
  *   ENOEXEC  a malformed line (err->line and err->msg say which and why);
  *   ENOMEM   out of memory;

@@ -115,9 +115,9 @@ static void processes(FILE *out, const struct machine_report *r)
 				fprintf(out, "} %" PRIu64 "\n", figure(&p->region[g], i));
 			}
 	}
-	family(out, "vmlayout_process_hugetlb_bytes", "bytes", "Memory of a process in hugetlbfs pages "
-		"(Shared_Hugetlb + Private_Hugetlb), which its rss leaves out, from "
-		"/proc/PID/smaps.");
+	family(out, "vmlayout_process_hugetlb_bytes", "bytes", "Memory of a process in "
+	       "hugetlbfs pages (Shared_Hugetlb + Private_Hugetlb), which its rss leaves "
+	       "out, from /proc/PID/smaps.");
 	for (size_t k = 0; k < r->n_rows; k++) {
 		const struct machine_proc *p = &r->procs[r->order[k]];
 		snprintf(pid, sizeof(pid), "%d", (int)p->pid);
@@ -199,8 +199,8 @@ static void users(FILE *out, const struct machine_report *r)
 				fprintf(out, "} %" PRIu64 "\n", figure(&u->region[g], i));
 			}
 	}
-	family(out, "vmlayout_user_hugetlb_bytes", "bytes", "Memory of the processes of a user in "
-		"hugetlbfs pages, which their rss leaves out, from /proc/PID/smaps.");
+	family(out, "vmlayout_user_hugetlb_bytes", "bytes", "Memory of the processes of a "
+	       "user in hugetlbfs pages, which their rss leaves out, from /proc/PID/smaps.");
 	for (size_t k = 0; k < r->n_rows; k++) {
 		const struct machine_user *u = &r->users[r->order[k]];
 		fputs("vmlayout_user_hugetlb_bytes", out);
