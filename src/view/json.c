@@ -21,7 +21,7 @@ static void opt_hex(struct jsonwrt *w, const char *key, struct opt_addr a)
 /* The keys of the numbers written for every VMA (and each roll-up), checked once
  * for a document. */
 struct keys {
-	struct jsonwrt_keys figures;	/* size, rss, pss, shared, private, swap, dirty, hugetlb */
+	struct jsonwrt_keys figures;	/* size ... dirty, hugetlb (figures() below) */
 	struct jsonwrt_keys smaps;	/* the smaps fields, in enum smaps_field order */
 };
 
@@ -40,8 +40,8 @@ static void keys_init(struct keys *k)
 }
 
 /* The figures f as members: size, rss, pss, shared, private, swap, dirty, hugetlb
- * (bytes), and vmas when with_count; all but size and vmas null when the source has none
- * (L->figures_unknown: maps text, an ELF file, a core). */
+ * (bytes), and vmas when with_count; all but size and vmas null when the source has
+ * none (L->figures_unknown: maps text, an ELF file, a core). */
 static void figures(struct jsonwrt *w, const struct layout *L, const struct keys *k,
 		    const struct figures *f, bool with_count)
 {
