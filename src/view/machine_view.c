@@ -38,6 +38,9 @@ struct mcol {
 	SIZE_COL("MMAP", "PSS of region mmap: anonymous memory, shared memory, mapped files", F_REGION + REGION_MMAP), \
 	SIZE_COL("STACK", "PSS of region stack: the main stack and thread stacks", F_REGION + REGION_STACK), \
 	SIZE_COL("SPECIAL", "PSS of region special: vdso, vvar, vsyscall", F_REGION + REGION_SPECIAL)
+#define HUGETLB_COL \
+	SIZE_COL("HUGETLB", "hugetlbfs pages, which RSS leaves out (Shared_Hugetlb + " \
+		 "Private_Hugetlb)", F_HUGETLB)
 #define FIG_COLS \
 	SIZE_COL("RSS", "resident set size (Rss)", F_RSS), \
 	SIZE_COL("PSS", "proportional set size (Pss)", F_PSS), \
@@ -53,7 +56,7 @@ static const struct mcol proc_cols[] = {
 	FIG_COLS,
 	SIZE_COL("SWAPPSS", "proportional share of swap (SwapPss)", F_SWAPPSS),
 	REGION_COLS,
-	SIZE_COL("HUGETLB", "hugetlbfs pages, which RSS leaves out (Shared_Hugetlb + Private_Hugetlb)", F_HUGETLB),
+	HUGETLB_COL,
 };
 static const int proc_default[] = { 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 
@@ -80,7 +83,7 @@ static const struct mcol user_cols[] = {
 	FIG_COLS,
 	SIZE_COL("SWAPPSS", "proportional share of swap (SwapPss)", F_SWAPPSS),
 	REGION_COLS,
-	SIZE_COL("HUGETLB", "hugetlbfs pages, which RSS leaves out (Shared_Hugetlb + Private_Hugetlb)", F_HUGETLB),
+	HUGETLB_COL,
 };
 static const int user_default[] = { 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
 

@@ -93,38 +93,42 @@ static const char *user_label(const char *user, uid_t uid, char *buf, size_t len
 	return buf;
 }
 
-static void processes(FILE *out, const struct machine_report *r)
+/* The series name NAME and the labels of process p: NAME{pid="..",comm="..",user=".."
+ * (the brace left open for more labels). */
+static void process_series(FILE *out, const char *name, const struct machine_proc *p)
 {
-	static const char name[] = "vmlayout_process_memory_bytes";
 	char pid[24], uid[24];
 
-	family(out, name, "bytes", "Memory of a process by region (code, data, bss, heap, "
+	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
+	fputs(name, out);
+	label(out, "{pid", pid, true);
+	label(out, "comm", p->comm, false);
+	label(out, "user", user_label(p->user, p->uid, uid, sizeof(uid)), false);
+}
+
+static void processes(FILE *out, const struct machine_report *r)
+{
+	static const char mem[] = "vmlayout_process_memory_bytes";
+	static const char huge[] = "vmlayout_process_hugetlb_bytes";
+
+	family(out, mem, "bytes", "Memory of a process by region (code, data, bss, heap, "
 	       "mmap, stack, special) and figure (rss, pss, private, swap), from "
 	       "/proc/PID/smaps.");
 	for (size_t k = 0; k < r->n_rows; k++) {
 		const struct machine_proc *p = &r->procs[r->order[k]];
-		snprintf(pid, sizeof(pid), "%d", (int)p->pid);
 		for (int g = 0; g < REGION_COUNT; g++)
 			for (int i = 0; i < 4; i++) {
-				fputs(name, out);
-				label(out, "{pid", pid, true);
-				label(out, "comm", p->comm, false);
-				label(out, "user", user_label(p->user, p->uid, uid, sizeof(uid)), false);
+				process_series(out, mem, p);
 				label(out, "region", region_name((enum region)g), false);
 				label(out, "figure", figure_names[i], false);
 				fprintf(out, "} %" PRIu64 "\n", figure(&p->region[g], i));
 			}
 	}
-	family(out, "vmlayout_process_hugetlb_bytes", "bytes", "Memory of a process in "
-	       "hugetlbfs pages (Shared_Hugetlb + Private_Hugetlb), which its rss leaves "
-	       "out, from /proc/PID/smaps.");
+	family(out, huge, "bytes", "Memory of a process in hugetlbfs pages (Shared_Hugetlb + "
+	       "Private_Hugetlb), which its rss leaves out, from /proc/PID/smaps.");
 	for (size_t k = 0; k < r->n_rows; k++) {
 		const struct machine_proc *p = &r->procs[r->order[k]];
-		snprintf(pid, sizeof(pid), "%d", (int)p->pid);
-		fputs("vmlayout_process_hugetlb_bytes", out);
-		label(out, "{pid", pid, true);
-		label(out, "comm", p->comm, false);
-		label(out, "user", user_label(p->user, p->uid, uid, sizeof(uid)), false);
+		process_series(out, huge, p);
 		fprintf(out, "} %" PRIu64 "\n", p->f.hugetlb);
 	}
 }
